@@ -1,0 +1,1 @@
+/*! The regression harness: compare analyses with hand-checked fixture expectations. (Being written.) */
