@@ -34,7 +34,15 @@ impl Stage for EventBuilder {
         "events"
     }
     fn requires(&self) -> &'static [Layer] {
-        &[Layer::Sentences, Layer::Dates, Layer::Places, Layer::Orgs, Layer::Persons, Layer::Casualties, Layer::Quotes]
+        &[
+            Layer::Sentences,
+            Layer::Dates,
+            Layer::Places,
+            Layer::Orgs,
+            Layer::Persons,
+            Layer::Casualties,
+            Layer::Quotes,
+        ]
     }
     fn provides(&self) -> Layer {
         Layer::Events

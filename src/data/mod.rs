@@ -76,7 +76,10 @@ impl Gazetteers {
         embedded::EMBEDDED
             .iter()
             .find(|(n, _)| *n == name)
-            .map(|(n, text)| DataFile { origin: format!("embedded:{n}"), text: Cow::Borrowed(text) })
+            .map(|(n, text)| DataFile {
+                origin: format!("embedded:{n}"),
+                text: Cow::Borrowed(text),
+            })
             .ok_or_else(|| Error::Data {
                 file: name.to_string(),
                 line: 0,
@@ -129,7 +132,8 @@ impl DataFile {
         }
         if let Some(&first) = bad_lines.first() {
             let all: Vec<String> = bad_lines.iter().map(usize::to_string).collect();
-            let message = format!("fewer than {min_cols} tab-separated columns (lines {})", all.join(", "));
+            let message =
+                format!("fewer than {min_cols} tab-separated columns (lines {})", all.join(", "));
             return Err(self.error(first, message));
         }
         Ok(rows)

@@ -101,7 +101,9 @@ impl RuleFile {
         }
         if let Some(&first) = bad.first() {
             let all: Vec<String> = bad.iter().map(usize::to_string).collect();
-            return Err(file.error(first, format!("expected `key: value` (lines {})", all.join(", "))));
+            return Err(
+                file.error(first, format!("expected `key: value` (lines {})", all.join(", ")))
+            );
         }
         let mut rules = Vec::new();
         let mut macros = HashMap::new();
@@ -128,17 +130,29 @@ impl RuleFile {
 
     /// Expands `{macro}` references in `rule`'s `key` field, looking in this file's macros and
     /// then in `extra`. Regex repetition braces (`{1,2}`, `{4}`) are left alone.
-    pub fn expand(&self, rule: &Rule, key: &str, extra: &HashMap<String, String>) -> Result<String> {
-        let field = rule.all(key).next().ok_or_else(|| self.err(rule.line, &rule.name, &format!("no `{key}:`")))?;
+    pub fn expand(
+        &self,
+        rule: &Rule,
+        key: &str,
+        extra: &HashMap<String, String>,
+    ) -> Result<String> {
+        let field = rule
+            .all(key)
+            .next()
+            .ok_or_else(|| self.err(rule.line, &rule.name, &format!("no `{key}:`")))?;
         let src = &field.value;
         let mut out = String::with_capacity(src.len());
         let mut rest = src.as_str();
         while let Some(open) = rest.find('{') {
             out.push_str(&rest[..open]);
             let after = &rest[open + 1..];
-            let close = after.find('}').ok_or_else(|| self.err(field.line, &rule.name, "unclosed `{`"))?;
+            let close =
+                after.find('}').ok_or_else(|| self.err(field.line, &rule.name, "unclosed `{`"))?;
             let name = &after[..close];
-            if name.is_empty() || name.chars().next().unwrap().is_ascii_digit() || name.contains(',') {
+            if name.is_empty()
+                || name.chars().next().unwrap().is_ascii_digit()
+                || name.contains(',')
+            {
                 out.push('{');
                 out.push_str(name);
                 out.push('}');
@@ -158,6 +172,10 @@ impl RuleFile {
 
     /// An error about `rule` at `line`.
     pub fn err(&self, line: usize, rule: &str, message: &str) -> crate::Error {
-        crate::Error::Data { file: self.origin.clone(), line, message: format!("rule {rule}: {message}") }
+        crate::Error::Data {
+            file: self.origin.clone(),
+            line,
+            message: format!("rule {rule}: {message}"),
+        }
     }
 }

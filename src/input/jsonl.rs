@@ -68,7 +68,9 @@ impl FieldMap {
         };
         let text = match obj.get(&self.text) {
             Some(Value::String(s)) => s.clone(),
-            Some(_) => return Err(input_error(origin, format!("field {:?} is not a string", self.text))),
+            Some(_) => {
+                return Err(input_error(origin, format!("field {:?} is not a string", self.text)))
+            }
             None => return Err(input_error(origin, format!("no {:?} field", self.text))),
         };
         let string = |key: &str| -> Option<String> {
@@ -79,9 +81,14 @@ impl FieldMap {
             }
         };
         let published = match string(&self.published) {
-            Some(raw) if !raw.trim().is_empty() => Some(parse_published(&raw).ok_or_else(|| {
-                input_error(origin, format!("{:?} is not a date, RFC 3339 or RFC 2822 time", raw))
-            })?),
+            Some(raw) if !raw.trim().is_empty() => {
+                Some(parse_published(&raw).ok_or_else(|| {
+                    input_error(
+                        origin,
+                        format!("{:?} is not a date, RFC 3339 or RFC 2822 time", raw),
+                    )
+                })?)
+            }
             _ => None,
         };
         Ok(Article {

@@ -82,7 +82,12 @@ impl Reader {
         let name = path.display().to_string();
         if path.as_os_str() == "-" {
             let stdin: Box<dyn BufRead + Send> = Box::new(BufReader::new(io::stdin()));
-            self.lines = Some(LineStream { name: "<stdin>".into(), reader: stdin, line: 0, buf: Vec::new() });
+            self.lines = Some(LineStream {
+                name: "<stdin>".into(),
+                reader: stdin,
+                line: 0,
+                buf: Vec::new(),
+            });
             return None;
         }
         let file = match File::open(path) {
@@ -105,9 +110,9 @@ impl Reader {
     fn read_text_file(&self, raw: Box<dyn Read + Send>, name: &str) -> ArticleResult {
         let limit = self.options.max_article_bytes;
         let mut bytes = Vec::new();
-        raw.take(limit as u64 + 1)
-            .read_to_end(&mut bytes)
-            .map_err(|e| input_error(name, format!("read failed after {} bytes: {e}", bytes.len())))?;
+        raw.take(limit as u64 + 1).read_to_end(&mut bytes).map_err(|e| {
+            input_error(name, format!("read failed after {} bytes: {e}", bytes.len()))
+        })?;
         if bytes.len() > limit {
             return Err(input_error(name, format!("article is over the {limit}-byte limit")));
         }
@@ -144,15 +149,26 @@ impl Reader {
             if stream.buf.len() > limit && !stream.buf.ends_with(b"\n") {
                 // Skip the rest of the over-long line before reporting it.
                 let mut sink = Vec::new();
-                while stream.reader.read_until(b'\n', &mut sink).map(|n| n > 0 && !sink.ends_with(b"\n")).unwrap_or(false) {
+                while stream
+                    .reader
+                    .read_until(b'\n', &mut sink)
+                    .map(|n| n > 0 && !sink.ends_with(b"\n"))
+                    .unwrap_or(false)
+                {
                     sink.clear();
                 }
-                return Some(Err(input_error(origin, format!("line is over the {limit}-byte limit"))));
+                return Some(Err(input_error(
+                    origin,
+                    format!("line is over the {limit}-byte limit"),
+                )));
             }
             let line = match std::str::from_utf8(&stream.buf) {
                 Ok(s) => s.trim(),
                 Err(e) => {
-                    return Some(Err(input_error(origin, format!("invalid UTF-8 at byte {}", e.valid_up_to()))))
+                    return Some(Err(input_error(
+                        origin,
+                        format!("invalid UTF-8 at byte {}", e.valid_up_to()),
+                    )))
                 }
             };
             if line.is_empty() {

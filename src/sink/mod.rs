@@ -20,3 +20,8 @@ pub trait Sink {
     /// Flushes and closes.
     fn finish(&mut self) -> Result<()>;
 }
+
+pub mod csv;
+#[cfg(feature = "postgres")]
+pub mod postgres;
+pub mod sqlite;

@@ -74,7 +74,11 @@ impl<'a> AnalysisRecord<'a> {
             dateline: doc.layout.dateline.as_ref().map(|d| TextSpan::of(doc, d.span)),
             sentences: &doc.sentences,
             mentions: doc.mentions.iter().map(|m| MentionRecord::new(doc, m)).collect(),
-            quotes: doc.quotes.iter().map(|q| QuoteRecord { text: doc.slice(q.span), quote: q }).collect(),
+            quotes: doc
+                .quotes
+                .iter()
+                .map(|q| QuoteRecord { text: doc.slice(q.span), quote: q })
+                .collect(),
             totals: &doc.totals,
             events: (0..doc.events.len()).map(|i| EventRecord::new(doc, i)).collect(),
         }

@@ -18,7 +18,10 @@ pub struct OrgTagger;
 
 impl OrgTagger {
     /// Builds the stage from its gazetteers.
-    pub fn new(_gazetteers: &Gazetteers, _entities: &super::entities::Entities) -> Result<OrgTagger> {
+    pub fn new(
+        _gazetteers: &Gazetteers,
+        _entities: &super::entities::Entities,
+    ) -> Result<OrgTagger> {
         Ok(OrgTagger)
     }
 }

@@ -18,7 +18,10 @@ pub struct PersonTagger;
 
 impl PersonTagger {
     /// Builds the stage from its gazetteers.
-    pub fn new(_gazetteers: &Gazetteers, _entities: &super::entities::Entities) -> Result<PersonTagger> {
+    pub fn new(
+        _gazetteers: &Gazetteers,
+        _entities: &super::entities::Entities,
+    ) -> Result<PersonTagger> {
         Ok(PersonTagger)
     }
 }

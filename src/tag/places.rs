@@ -24,7 +24,10 @@ pub struct PlaceTagger;
 
 impl PlaceTagger {
     /// Builds the stage from its gazetteers.
-    pub fn new(_gazetteers: &Gazetteers, _entities: &super::entities::Entities) -> Result<PlaceTagger> {
+    pub fn new(
+        _gazetteers: &Gazetteers,
+        _entities: &super::entities::Entities,
+    ) -> Result<PlaceTagger> {
         Ok(PlaceTagger)
     }
 }

@@ -1,0 +1,1 @@
+/*! csv output of event records. (Placeholder; being written.) */

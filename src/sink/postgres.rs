@@ -1,0 +1,1 @@
+/*! postgres output of event records. (Placeholder; being written.) */

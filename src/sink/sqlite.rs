@@ -1,0 +1,1 @@
+/*! sqlite output of event records. (Placeholder; being written.) */
