@@ -46,6 +46,8 @@ pub struct Segmenter {
     exact: HashMap<Vec<u8>, Class>,
     starters: HashSet<Vec<u8>>,
     after_time: HashSet<Vec<u8>>,
+    /// Finds `…`, built once.
+    ellipsis: memchr::memmem::Finder<'static>,
 }
 
 impl Segmenter {
@@ -82,6 +84,7 @@ impl Segmenter {
             exact,
             starters: words("sentence_starters.txt")?,
             after_time: words("not_after_time.txt")?,
+            ellipsis: memchr::memmem::Finder::new("…"),
         })
     }
 
@@ -89,6 +92,10 @@ impl Segmenter {
     fn abbreviation(&self, word: &[u8]) -> Option<Class> {
         if let Some(class) = self.exact.get(word) {
             return Some(*class);
+        }
+        // A capital letter is an initial (`Joseph P. Jamail`), not `p.` folded.
+        if word.len() == 1 {
+            return self.folded.get(word).copied();
         }
         let mut buf = [0u8; 16];
         let folded = buf.get_mut(..word.len())?;

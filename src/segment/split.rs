@@ -178,7 +178,7 @@ impl<'a> Splitter<'a> {
         if (start..end).contains(&self.start.no_scan_until) {
             pos = pos.max(self.start.no_scan_until);
         }
-        let ellipsis = memmem::Finder::new("…");
+        let ellipsis = &self.seg.ellipsis;
         let find_ellipsis =
             |from: usize| ellipsis.find(&bytes[from..end]).map_or(end, |k| from + k);
         let mut next_ellipsis = find_ellipsis(pos.min(end));
@@ -286,6 +286,8 @@ impl<'a> Splitter<'a> {
         }
         while ws < i {
             match opener_len(&bytes[ws..]) {
+                // `<J.P.` in a ticker.
+                0 if bytes[ws] == b'<' => ws += 1,
                 0 => break,
                 n => ws += n,
             }
