@@ -185,6 +185,7 @@ fn duration(n: &str, unit: &str) -> Option<String> {
 #[derive(Debug, Clone, Copy)]
 struct Focus {
     year: i32,
+    quarter: Option<u32>,
     month: Option<u32>,
     day: Option<u32>,
 }
@@ -215,6 +216,10 @@ impl Resolver {
                     Anchor::Dct => self.dct,
                     Anchor::Ref => self.reference(*unit),
                 };
+                // A year before or after a quarter in focus is that quarter (`a year earlier`).
+                if let (Anchor::Ref, Unit::Year, Some(Focus { year, quarter: Some(q), .. })) = (anchor, unit, self.focus) {
+                    return format!("{:04}-Q{q}", year as i64 + offset);
+                }
                 match base {
                     Some(date) => shift(date, *unit, *offset) + suffix,
                     None => unknown(*unit).to_string() + suffix,
@@ -286,6 +291,8 @@ impl Resolver {
     /// else the article date.
     fn reference(&self, unit: Unit) -> Option<NaiveDate> {
         if let Some(f) = self.focus {
+            let month = f.month.or(f.quarter.map(|q| q * 3 - 2));
+            let f = Focus { month, ..f };
             let (m, d) = match unit {
                 Unit::Year | Unit::Decade | Unit::Century => {
                     (Some(f.month.unwrap_or(1)), Some(f.day.unwrap_or(1)))
@@ -315,7 +322,8 @@ impl Resolver {
         let Some(year) = num(0..4) else { return };
         let month = num(5..7).filter(|m| (1..=12).contains(m));
         let day = month.and(num(8..10)).filter(|d| (1..=31).contains(d));
-        self.focus = Some(Focus { year: year as i32, month, day });
+        let quarter = value.get(5..6).filter(|q| *q == "Q").and(num(6..7)).filter(|q| (1..=4).contains(q));
+        self.focus = Some(Focus { year: year as i32, quarter, month, day });
     }
 }
 

@@ -92,6 +92,20 @@ impl Lexicon {
         out
     }
 
+    /// A year written in words: `nineteen ninety-six`, `two thousand and one`.
+    fn year_words(&self, text: &str) -> Option<String> {
+        let t = key(text);
+        if let Some(rest) = t.strip_prefix("two thousand") {
+            let rest = rest.trim().trim_start_matches("and").trim();
+            let n: u32 = if rest.is_empty() { 0 } else { self.number(rest)?.parse().ok()? };
+            return Some(format!("{}", 2000 + n));
+        }
+        let (century, rest) = t.split_once(' ')?;
+        let c: u32 = self.get("number", century)?.parse().ok()?;
+        let n: u32 = self.number(rest)?.parse().ok()?;
+        ((10..=20).contains(&c) && n < 100).then(|| format!("{}", c * 100 + n))
+    }
+
     /// The number a count word or numeral stands for (`3`, `twenty-five`, `several` = `X`).
     pub(super) fn number(&self, text: &str) -> Option<String> {
         let t = text.trim().replace(',', "");
@@ -290,7 +304,12 @@ impl RuleSet {
         let digits =
             || text.trim_end_matches(|c: char| c.is_ascii_alphabetic()).parse::<u32>().ok();
         let v = match name {
-            "year" => year(text),
+            "year" => year(text).or_else(|| lex.year_words(text)),
+            "rel" => Some(match text.to_ascii_lowercase().as_str() {
+                "last" | "past" | "previous" => "-1".to_string(),
+                "next" | "coming" => "+1".to_string(),
+                _ => String::new(),
+            }),
             "month" => digits()
                 .map(|m| format!("{m:02}"))
                 .or_else(|| lex.get("month", text).map(str::to_string)),
