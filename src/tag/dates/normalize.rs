@@ -217,7 +217,9 @@ impl Resolver {
                     Anchor::Ref => self.reference(*unit),
                 };
                 // A year before or after a quarter in focus is that quarter (`a year earlier`).
-                if let (Anchor::Ref, Unit::Year, Some(Focus { year, quarter: Some(q), .. })) = (anchor, unit, self.focus) {
+                if let (Anchor::Ref, Unit::Year, Some(Focus { year, quarter: Some(q), .. })) =
+                    (anchor, unit, self.focus)
+                {
                     return format!("{:04}-Q{q}", year as i64 + offset);
                 }
                 match base {
@@ -262,12 +264,13 @@ impl Resolver {
             return format!("XXXX{rest}");
         };
         let part = rest.strip_prefix('-').unwrap_or(rest);
-        let (mine, theirs) = if let Some(q) = part.strip_prefix('Q') {
-            (q.parse::<u32>().ok(), dct.month0() / 3 + 1)
+        // A past clause still reaches a month or two ahead (dates announced for soon after).
+        let (mine, theirs, slack) = if let Some(q) = part.strip_prefix('Q') {
+            (q.parse::<u32>().ok(), dct.month0() / 3 + 1, 0)
         } else if let Some(h) = part.strip_prefix('H') {
-            (h.parse::<u32>().ok(), dct.month0() / 6 + 1)
+            (h.parse::<u32>().ok(), dct.month0() / 6 + 1, 0)
         } else {
-            (part.get(..2).and_then(|m| m.parse::<u32>().ok()), dct.month())
+            (part.get(..2).and_then(|m| m.parse::<u32>().ok()), dct.month(), 2)
         };
         let mut year = dct.year();
         if let Some(mine) = mine {
@@ -278,7 +281,7 @@ impl Resolver {
                 },
                 d => d,
             };
-            if dir == YearDir::Past && mine > theirs {
+            if dir == YearDir::Past && mine > theirs + slack {
                 year -= 1;
             } else if dir == YearDir::Future && mine < theirs {
                 year += 1;
@@ -322,7 +325,8 @@ impl Resolver {
         let Some(year) = num(0..4) else { return };
         let month = num(5..7).filter(|m| (1..=12).contains(m));
         let day = month.and(num(8..10)).filter(|d| (1..=31).contains(d));
-        let quarter = value.get(5..6).filter(|q| *q == "Q").and(num(6..7)).filter(|q| (1..=4).contains(q));
+        let quarter =
+            value.get(5..6).filter(|q| *q == "Q").and(num(6..7)).filter(|q| (1..=4).contains(q));
         self.focus = Some(Focus { year: year as i32, quarter, month, day });
     }
 }
@@ -377,16 +381,13 @@ const FUTURE_CUES: &[&str] = &[
     "going",
     "plans",
     "plan",
-    "planned",
     "scheduled",
     "expected",
     "due",
     "upcoming",
     "next",
-    "set",
     "intends",
     "aims",
-    "would",
     "tomorrow",
     "wo",
     "forthcoming",

@@ -4,7 +4,11 @@ compiled once, matched over a sentence into candidate mentions with pending valu
 */
 use std::collections::HashMap;
 
-use regex::{Captures, Regex, RegexSet};
+use regex::{Captures, Regex, RegexBuilder, RegexSet, RegexSetBuilder};
+
+/// Lazy-DFA cache per regex: the rule set is large, and a cache that is too small is rebuilt
+/// over and over (measured: most of the stage's time at the default size).
+const DFA_CACHE: usize = 64 << 20;
 
 use super::normalize::Pending;
 use crate::data::rules::RuleFile;
@@ -197,7 +201,9 @@ impl RuleSet {
         let mut rules = Vec::new();
         for rule in &file.rules {
             let pattern = file.expand(rule, "pattern", &extra)?;
-            let regex = Regex::new(&format!("(?i-u){pattern}"))
+            let regex = RegexBuilder::new(&format!("(?i-u){pattern}"))
+                .dfa_size_limit(DFA_CACHE)
+                .build()
                 .map_err(|e| file.err(rule.line, &rule.name, &format!("bad pattern: {e}")))?;
             let timex_type = match rule.get("type") {
                 Some("DATE") => "DATE",
@@ -241,7 +247,9 @@ impl RuleSet {
                 counters: rule.all("counter").map(|f| f.value.clone()).collect(),
             });
         }
-        let set = RegexSet::new(rules.iter().map(|r| r.regex.as_str()))
+        let set = RegexSetBuilder::new(rules.iter().map(|r| r.regex.as_str()))
+            .dfa_size_limit(DFA_CACHE)
+            .build()
             .map_err(|e| file.err(0, "(all)", &format!("rule set: {e}")))?;
         Ok(RuleSet { rules, set, lexicon })
     }
