@@ -45,6 +45,10 @@ pub(super) enum Anchor {
     Dct,
     /// The last fully specified date before the mention (`the next day`), else the DCT.
     Ref,
+    /// The DCT, at the granularity of a quarter in focus (financial news): `a year ago` after
+    /// `the third quarter` is that quarter a year before; `the quarter` is the quarter in
+    /// focus, else the last completed one.
+    Period,
 }
 
 /// Which year a date missing its year falls in.
@@ -103,7 +107,9 @@ impl Pending {
             };
             return Ok(Pending::NoYear { rest: rest.to_string(), dir });
         }
-        for (prefix, anchor) in [("DCT:", Anchor::Dct), ("REF:", Anchor::Ref)] {
+        for (prefix, anchor) in
+            [("DCT:", Anchor::Dct), ("REF:", Anchor::Ref), ("PER:", Anchor::Period)]
+        {
             if let Some(rest) = v.strip_prefix(prefix) {
                 let (head, suffix) = rest.split_once(':').unwrap_or((rest, ""));
                 let cut = head.find(['+', '-']).unwrap_or(head.len());
@@ -212,18 +218,28 @@ impl Resolver {
                 if *vague {
                     return if *offset < 0 { "PAST_REF" } else { "FUTURE_REF" }.to_string();
                 }
+                let focus = self.focus.and_then(|f| f.quarter.map(|q| (f.year, q)));
+                let mut offset = *offset;
+                // A year before or after a quarter in focus is that quarter (`a year earlier`).
+                match (anchor, unit, focus) {
+                    (Anchor::Ref | Anchor::Period, Unit::Year, Some((year, q))) => {
+                        return format!("{:04}-Q{q}", year as i64 + offset);
+                    }
+                    (Anchor::Period, Unit::Quarter, Some((year, q))) => {
+                        let start = NaiveDate::from_ymd_opt(year, q * 3 - 2, 1);
+                        if let Some(start) = start {
+                            return shift(start, Unit::Quarter, offset);
+                        }
+                    }
+                    (Anchor::Period, Unit::Quarter, None) => offset -= 1,
+                    _ => {}
+                }
                 let base = match anchor {
-                    Anchor::Dct => self.dct,
+                    Anchor::Dct | Anchor::Period => self.dct,
                     Anchor::Ref => self.reference(*unit),
                 };
-                // A year before or after a quarter in focus is that quarter (`a year earlier`).
-                if let (Anchor::Ref, Unit::Year, Some(Focus { year, quarter: Some(q), .. })) =
-                    (anchor, unit, self.focus)
-                {
-                    return format!("{:04}-Q{q}", year as i64 + offset);
-                }
                 match base {
-                    Some(date) => shift(date, *unit, *offset) + suffix,
+                    Some(date) => shift(date, *unit, offset) + suffix,
                     None => unknown(*unit).to_string() + suffix,
                 }
             }
@@ -391,6 +407,11 @@ const FUTURE_CUES: &[&str] = &[
     "tomorrow",
     "wo",
     "forthcoming",
+    "ends",
+    "begins",
+    "starts",
+    "expires",
+    "opens",
 ];
 const PAST_CUES: &[&str] = &[
     "was",
@@ -429,26 +450,37 @@ const PASSIVE: &[&str] = &["be", "being", "is", "are", "am", "to", "get"];
 /// The tense of the clause around byte `at` of `sentence`: the nearest cue word decides;
 /// news defaults to the past (HeidelTime `getLastTense`).
 pub(crate) fn tense(sentence: &str, at: usize) -> Tense {
-    let mut best: Option<(usize, Tense)> = None;
     let bytes = sentence.as_bytes();
-    let mut i = 0;
-    let mut prev = String::new();
-    while i < bytes.len() {
+    // Only the neighbourhood counts: a cue further away belongs to another clause.
+    let (lo, hi) = (at.saturating_sub(TENSE_WINDOW), (at + TENSE_WINDOW).min(bytes.len()));
+    let mut best: Option<(usize, Tense)> = None;
+    let mut buf = [0u8; 16];
+    let mut prev_passive = false;
+    let mut i = lo;
+    while i < hi {
         if !bytes[i].is_ascii_alphabetic() {
             i += 1;
             continue;
         }
         let start = i;
-        while i < bytes.len() && (bytes[i].is_ascii_alphabetic()) {
+        while i < bytes.len() && bytes[i].is_ascii_alphabetic() {
             i += 1;
         }
-        let word = &sentence[start..i];
-        let lower = word.to_ascii_lowercase();
-        let cue = if FUTURE_CUES.contains(&lower.as_str()) {
+        if start == lo && lo > 0 && bytes[lo - 1].is_ascii_alphabetic() {
+            continue; // a word cut by the window
+        }
+        let len = i - start;
+        let lower = if len <= buf.len() {
+            buf[..len].copy_from_slice(&bytes[start..i]);
+            buf[..len].make_ascii_lowercase();
+            std::str::from_utf8(&buf[..len]).unwrap_or("")
+        } else {
+            ""
+        };
+        let cue = if FUTURE_CUES.contains(&lower) {
             Some(Tense::Future)
-        } else if (PAST_CUES.contains(&lower.as_str())
-            || (lower.len() > 4 && lower.ends_with("ed")))
-            && !PASSIVE.contains(&prev.as_str())
+        } else if (PAST_CUES.contains(&lower) || (len > 4 && lower.ends_with("ed")))
+            && !prev_passive
         {
             Some(Tense::Past)
         } else if lower == "ll" && start > 0 && matches!(bytes[start - 1], b'\'') {
@@ -462,7 +494,10 @@ pub(crate) fn tense(sentence: &str, at: usize) -> Tense {
                 best = Some((dist, t));
             }
         }
-        prev = lower;
+        prev_passive = PASSIVE.contains(&lower);
     }
     best.map_or(Tense::Past, |(_, t)| t)
 }
+
+/// How many bytes around a mention [`tense`] looks at.
+const TENSE_WINDOW: usize = 150;
