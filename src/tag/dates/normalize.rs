@@ -282,7 +282,7 @@ impl Resolver {
         let part = rest.strip_prefix('-').unwrap_or(rest);
         // A past clause still reaches a month or two ahead (dates announced for soon after).
         let (mine, theirs, slack) = if let Some(q) = part.strip_prefix('Q') {
-            (q.parse::<u32>().ok(), dct.month0() / 3 + 1, 0)
+            (q.parse::<u32>().ok(), dct.month0() / 3 + 1, 1)
         } else if let Some(h) = part.strip_prefix('H') {
             (h.parse::<u32>().ok(), dct.month0() / 6 + 1, 0)
         } else {
@@ -290,16 +290,17 @@ impl Resolver {
         };
         let mut year = dct.year();
         if let Some(mine) = mine {
-            let dir = match dir {
+            // Only a tense guess gets the slack; `last December` means what it says.
+            let (dir, slack) = match dir {
                 YearDir::Tense => match tense() {
-                    Tense::Past => YearDir::Past,
-                    Tense::Future => YearDir::Future,
+                    Tense::Past => (YearDir::Past, slack),
+                    Tense::Future => (YearDir::Future, slack),
                 },
-                d => d,
+                d => (d, 0),
             };
             if dir == YearDir::Past && mine > theirs + slack {
                 year -= 1;
-            } else if dir == YearDir::Future && mine < theirs {
+            } else if dir == YearDir::Future && mine + slack < theirs {
                 year += 1;
             }
         }
