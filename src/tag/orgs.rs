@@ -123,6 +123,96 @@ fn acronym_start(acr: &str, long: &str) -> Option<usize> {
     Some(l[j].0)
 }
 
+/// True for a sports report: a sport opens the first line (`SOCCER - ...`), or three different
+/// sports words occur.
+fn sports_report(e: &Inner, text: &str, toks: &[Tok]) -> bool {
+    if toks.first().is_some_and(|t| e.sports_headlines.contains(&t.text(text).to_uppercase())) {
+        return true;
+    }
+    let mut seen: Vec<&str> = Vec::new();
+    for t in toks {
+        let w = t.text(text);
+        if !t.cap && e.sports_cues.contains(w) && !seen.contains(&w) {
+            seen.push(w);
+            if seen.len() >= 3 {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+/// Clubs in a sports report: a place name other than a country (`Newcastle`, `BOSTON`), or an
+/// unknown name in a result (`Derbyshire 2 Kent 1`, `Essex beat Kent`), is a team. Places after
+/// `in`/`at` and the dateline stay places; listed first names are players.
+fn sports_teams(
+    e: &Inner,
+    text: &str,
+    toks: &[Tok],
+    runs: &[(usize, usize)],
+    out: &mut Vec<Found>,
+) {
+    let word = |i: usize| toks[i].text(text);
+    for &(first, last) in runs {
+        let span = Span::new(toks[first].start, toks[last].end);
+        let name = &text[span.start..span.end];
+        let prev =
+            first.checked_sub(1).filter(|_| toks[first].joined).map(|i| word(i).to_lowercase());
+        if prev.as_deref().is_some_and(|p| matches!(p, "in" | "at" | "near" | "from" | "to" | "of"))
+        {
+            continue;
+        }
+        let after = &text[span.end..];
+        let line_end = after.find('\n').unwrap_or(after.len());
+        let rest = after[..line_end].trim_start();
+        let dateline = toks[first].sent_start
+            && rest.len() >= 10
+            && rest.as_bytes()[..4].iter().all(u8::is_ascii_digit);
+        if dateline || e.demonyms.country(name).is_some() {
+            continue;
+        }
+        let upper = name.to_uppercase();
+        let place = e
+            .place_names
+            .lookup(name)
+            .or_else(|| toks[first].caps_line.then(|| e.place_names.lookup(&upper)).flatten());
+        let is_country = |hits: &[super::entities::Hit]| {
+            hits.iter().any(|h| {
+                matches!(e.places[h.entry as usize].feature, "country" | "region" | "water")
+            })
+        };
+        let team = match place {
+            Some(hits) => !is_country(hits),
+            None => {
+                let next = (last + 1 < toks.len()).then(|| word(last + 1).to_lowercase());
+                let versus = |w: Option<&str>| {
+                    w.is_some_and(|w| {
+                        matches!(w, "beat" | "v" | "vs" | "drew" | "against" | "lost" | "beats")
+                    })
+                };
+                let result =
+                    rest.starts_with(|c: char| c.is_ascii_digit()) && toks[first].sent_start;
+                let person =
+                    e.first_names.get(word(first)).is_some_and(|common| !common) && last > first;
+                !person
+                    && e.org_names.lookup(name).is_none()
+                    && !e.titles.contains(&word(first).to_lowercase())
+                    && (result || versus(prev.as_deref()) || versus(next.as_deref()))
+            }
+        };
+        if team {
+            out.push(org(
+                span,
+                Priority::Curated,
+                name.to_string(),
+                "sports",
+                "",
+                "doc_sports_team".into(),
+            ));
+        }
+    }
+}
+
 impl OrgTagger {
     fn candidates(&self, text: &str, toks: &[Tok], out: &mut Vec<Found>) -> HashMap<String, usize> {
         let e = &*self.entities.0;
@@ -204,6 +294,10 @@ impl OrgTagger {
             };
             let rule = if priority == Priority::Weak { "weak_org_head" } else { "org_head" };
             out.push(org(span, priority, name.to_string(), "other", "", rule.into()));
+        }
+
+        if sports_report(e, text, toks) {
+            sports_teams(e, text, toks, &runs, out);
         }
 
         // `the <Demonym> army`.

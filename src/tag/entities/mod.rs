@@ -207,6 +207,10 @@ pub(crate) struct Inner {
     pub stopwords: HashSet<String>,
     /// Head nouns of organization names (`Group`, `Ministry`), as written.
     pub org_heads: HashSet<String>,
+    /// Sports named at the start of a headline (`SOCCER`).
+    pub sports_headlines: HashSet<String>,
+    /// Lower-case words of sports reports (`beat`, `halftime`).
+    pub sports_cues: HashSet<String>,
 }
 
 fn parse_f64(file: &DataFile, line: usize, s: &str) -> Result<Option<f64>> {
@@ -367,16 +371,31 @@ impl Entities {
         let file = gazetteers.file("org_heads.txt")?;
         let org_heads = crate::data::word_list(&file).into_iter().map(str::to_string).collect();
 
+        let file = gazetteers.file("sports_cues.txt")?;
+        let (mut sports_headlines, mut sports_cues) = (HashSet::new(), HashSet::new());
+        for (line, text) in file.lines() {
+            match text.split_once(' ') {
+                Some(("headline", w)) => sports_headlines.insert(w.trim().to_string()),
+                Some(("cue", w)) => sports_cues.insert(w.trim().to_string()),
+                _ => return Err(file.error(line, "expected `headline WORD` or `cue WORD`")),
+            };
+        }
+        let demonyms = Demonyms::load(gazetteers)?;
+        // A demonym is never a place (`German` is also a parish of the Isle of Man).
+        place_surfaces.retain(|(s, _)| demonyms.country(s).is_none());
+
         Ok(Entities(Arc::new(Inner {
             place_names: Names::build(place_surfaces)?,
             places,
             org_names: Names::build(org_surfaces)?,
             orgs,
-            demonyms: Demonyms::load(gazetteers)?,
+            demonyms,
             first_names,
             titles,
             stopwords,
             org_heads,
+            sports_headlines,
+            sports_cues,
         })))
     }
 
