@@ -35,7 +35,7 @@ fn main() {
         let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
         let before: Vec<_> = pipeline.timings();
         let mut sink = JsonlSink::new(std::io::sink(), Records::Events, "null");
-        let reader = Reader::new(&[path.clone()], ReaderOptions::default());
+        let reader = Reader::new(std::slice::from_ref(&path), ReaderOptions::default());
         let summary = pool
             .install(|| newsx::run(reader, &pipeline, &mut sink, &newsx::run::Silent, BatchLimits::default()))
             .expect("run");

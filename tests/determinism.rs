@@ -45,7 +45,7 @@ fn batch_size_does_not_change_output() {
     let run = |limits: BatchLimits| {
         let mut out = Vec::new();
         let mut sink = JsonlSink::new(&mut out, Records::Analysis, "mem");
-        let reader = Reader::new(&[input.clone()], ReaderOptions::default());
+        let reader = Reader::new(std::slice::from_ref(&input), ReaderOptions::default());
         newsx::run(reader, &pipeline, &mut sink, &newsx::run::Silent, limits).unwrap();
         drop(sink);
         out
