@@ -1,1 +1,1 @@
-//! (being written)
+//! Database sinks (written with the events work).
