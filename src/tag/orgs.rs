@@ -49,7 +49,6 @@ const FORCE_WORDS: &[(&str, &str)] = &[
     ("military", "military"),
     ("navy", "military"),
     ("police", "police"),
-    ("government", "government"),
     ("forces", "military"),
 ];
 
@@ -273,6 +272,13 @@ impl OrgTagger {
             let Some(head) = (first..=last).rev().find(|&i| e.org_heads.contains(word(i))) else {
                 continue;
             };
+            // `Ahmed Jabbar of the Kirkuk Operations Command`: before a connector that precedes
+            // every head, the words are not part of the organization.
+            if let Some(h0) = (first..=head).find(|&i| e.org_heads.contains(word(i))) {
+                if let Some(c) = (first..h0).rev().find(|&i| matches!(word(i), "of" | "the")) {
+                    first = c + 1;
+                }
+            }
             if head == first && (head == last || !matches!(word(head + 1), "of" | "for")) {
                 continue;
             }

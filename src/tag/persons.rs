@@ -119,6 +119,36 @@ fn one_edit(a: &str, b: &str) -> bool {
     edits + (a.len() - i) + (b.len() - j) <= 1
 }
 
+/// True inside trailing boilerplate or a credit line (`Reporting by ...; Editing by ...`), whose
+/// names are journalists, not actors of the story.
+pub(crate) fn in_credits(layout: &crate::doc::Layout, text: &str, at: usize) -> bool {
+    if layout.boilerplate.iter().any(|b| b.start <= at && at < b.end) {
+        return true;
+    }
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let line = text[line_start..].trim_start_matches(['(', '[', ' ']);
+    [
+        "Reporting by",
+        "Additional reporting",
+        "Editing by",
+        "Writing by",
+        "Compiled by",
+        "Reported by",
+    ]
+    .iter()
+    .any(|p| line.starts_with(p))
+}
+
+/// A surname without a hyphenated Arabic article (`al-Sudani` → `Sudani`).
+fn strip_article(s: &str) -> &str {
+    match s.split_once('-') {
+        Some((a, rest)) if super::entities::text::ARTICLES.contains(&a.to_lowercase().as_str()) => {
+            rest
+        }
+        _ => s,
+    }
+}
+
 /// A person the article introduced by full name.
 struct Known {
     name: String,
@@ -278,7 +308,7 @@ impl Stage for PersonTagger {
         };
         // Full names with evidence first, so that any other mention can link to them.
         for &(run_first, last) in &runs {
-            if toks[run_first].caps_line {
+            if toks[run_first].caps_line || in_credits(&doc.layout, text, toks[run_first].start) {
                 continue;
             }
             let first =
@@ -311,8 +341,12 @@ impl Stage for PersonTagger {
             if the_x_noun {
                 continue;
             }
-            let link =
-                known.iter().position(|k| k.name == words || k.surname == words).or_else(|| {
+            let link = known
+                .iter()
+                .position(|k| {
+                    k.name == words || k.surname == words || strip_article(&k.surname) == words
+                })
+                .or_else(|| {
                     (first == last && words.chars().count() >= 5 && !cx.known_name(words))
                         .then(|| {
                             known.iter().position(|k| {

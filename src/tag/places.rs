@@ -72,7 +72,7 @@ fn compass(w: &str) -> bool {
             | "southeast"
             | "southwest"
             | "central"
-    ) || w == "central"
+    )
 }
 
 /// Lower-case words before a place that show it is one.
@@ -100,7 +100,7 @@ fn place_cue(w: &str) -> bool {
 
 fn base_score(p: &Place, same_name_admin: bool) -> f64 {
     match p.feature {
-        "country" => 10.0,
+        "country" => 12.0,
         "region" | "camp" | "area" | "water" => 9.0,
         "admin1" => 8.0,
         _ => {
@@ -112,12 +112,31 @@ fn base_score(p: &Place, same_name_admin: bool) -> f64 {
 
 impl PlaceTagger {
     /// Gazetteer hits that pass the capitalisation and common-word checks.
-    fn hits(&self, e: &Inner, text: &str, toks: &[Tok]) -> Vec<(Span, Vec<u32>)> {
+    fn hits(
+        &self,
+        e: &Inner,
+        layout: &crate::doc::Layout,
+        text: &str,
+        toks: &[Tok],
+    ) -> Vec<(Span, Vec<u32>)> {
         let mut out = Vec::new();
         for (start, end, pid) in e.place_names.find(text) {
             let ti = tok_at(toks, start);
             let tok = toks.get(ti).filter(|t| t.start == start);
-            let caps_line = tok.is_some_and(|t| t.caps_line);
+            // An UPPER CASE name is trusted on a capitals line or as a dateline (`DAMASCUS —`).
+            let after = &text[end..];
+            let dateline = tok.is_some_and(|t| t.sent_start && t.caps)
+                && [",", " —", " -", " –", " ("].iter().any(|p| after.starts_with(p));
+            let caps_line = tok.is_some_and(|t| t.caps_line) || dateline;
+            let surface = &text[start..end];
+            let lower_word = surface.contains(char::is_lowercase)
+                && e.stopwords.contains(&surface.to_lowercase());
+            if compass(surface) || lower_word {
+                continue;
+            }
+            if super::persons::in_credits(layout, text, start) {
+                continue;
+            }
             let entries: Vec<u32> = e
                 .place_names
                 .hits(pid)
@@ -128,11 +147,10 @@ impl PlaceTagger {
             if entries.is_empty() {
                 continue;
             }
-            let surface = &text[start..end];
             let mut cue = false;
             let mut strong_cue = false;
             if let Some(t) = tok {
-                if !caps_line {
+                if !caps_line && !t.title_line {
                     // Part of a longer capitalised name (`Grace Road`, `Leicester City`).
                     let last = tok_at(toks, end).saturating_sub(1);
                     let next = toks.get(last + 1).filter(|n| n.joined && toks[last].end == end);
@@ -160,7 +178,6 @@ impl PlaceTagger {
                     }
                     cue = prev.is_some_and(|p| place_cue(p.text(text)));
                 }
-                let after = &text[end..];
                 strong_cue = after.starts_with(", ") && after[2..].starts_with(char::is_uppercase)
                     || (t.sent_start && (after.starts_with(',') || after.starts_with(" (")))
                     || (caps_line && t.sent_start);
@@ -197,7 +214,7 @@ impl Stage for PlaceTagger {
         let e = &*self.entities.0;
         let text = doc.text.as_str();
         let toks = tokenize(text);
-        let hits = self.hits(e, text, &toks);
+        let hits = self.hits(e, &doc.layout, text, &toks);
 
         // Country context: unambiguous places, demonyms, the dateline.
         let mut context: HashMap<&str, f64> = HashMap::new();

@@ -70,7 +70,7 @@ pub(crate) struct Names {
 }
 
 impl Names {
-    fn build(surfaces: Vec<(String, u32)>) -> Result<Names> {
+    fn build(surfaces: Vec<(String, u32)>, strip_articles: bool) -> Result<Names> {
         let mut index: HashMap<String, u32> = HashMap::new();
         let mut pats: Vec<Vec<Hit>> = Vec::new();
         let mut strings: Vec<String> = Vec::new();
@@ -92,7 +92,12 @@ impl Names {
             if s.chars().count() < 2 || !s.chars().next().is_some_and(char::is_alphabetic) {
                 continue;
             }
-            if !text::namey(s) {
+            // `northeast Syria` is a name; `Borno state`, `Lower Shabelle region` are a name
+            // and a generic word, which the mention leaves out.
+            let generic = s.rsplit(' ').next().is_some_and(|w| {
+                matches!(w, "state" | "region" | "province" | "governorate" | "oblast" | "district")
+            });
+            if generic || !(text::namey(s) || s.contains(char::is_uppercase)) {
                 continue;
             }
             let upper = s.to_uppercase();
@@ -106,6 +111,13 @@ impl Names {
                 add(first + cs.as_str(), entry, false);
             }
             add(s.to_string(), entry, false);
+            // `al-Hawija` is also written `Hawija`.
+            if let Some(bare) = ["al-", "Al-", "al ", "Al "].iter().find_map(|a| s.strip_prefix(a))
+            {
+                if bare.chars().count() >= 4 && text::namey(bare) && strip_articles {
+                    add(bare.to_string(), entry, false);
+                }
+            }
         }
         let ac = AhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostLongest)
@@ -385,9 +397,9 @@ impl Entities {
         place_surfaces.retain(|(s, _)| demonyms.country(s).is_none());
 
         Ok(Entities(Arc::new(Inner {
-            place_names: Names::build(place_surfaces)?,
+            place_names: Names::build(place_surfaces, true)?,
             places,
-            org_names: Names::build(org_surfaces)?,
+            org_names: Names::build(org_surfaces, false)?,
             orgs,
             demonyms,
             first_names,

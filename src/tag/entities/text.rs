@@ -24,6 +24,9 @@ pub(crate) struct Tok {
     pub sent_start: bool,
     /// True when its line has no lower-case letter (a headline or dateline in capitals).
     pub caps_line: bool,
+    /// True when most words of its line are capitalised (a Title Case headline), where
+    /// capitals say nothing about names.
+    pub title_line: bool,
 }
 
 impl Tok {
@@ -42,10 +45,12 @@ pub(crate) fn tokenize(text: &str) -> Vec<Tok> {
     let mut toks: Vec<Tok> = Vec::with_capacity(text.len() / 5);
     let mut chars = text.char_indices().peekable();
     let mut line_caps = line_is_caps(text, 0);
+    let mut line_title = line_is_title(text, 0);
     let mut prev_end = 0;
     while let Some((i, c)) = chars.next() {
         if c == '\n' {
             line_caps = line_is_caps(text, i + 1);
+            line_title = line_is_title(text, i + 1);
             continue;
         }
         if !is_word_char(c) {
@@ -92,6 +97,7 @@ pub(crate) fn tokenize(text: &str) -> Vec<Tok> {
             joined,
             sent_start,
             caps_line: line_caps,
+            title_line: line_title,
         });
         prev_end = end;
     }
@@ -111,6 +117,18 @@ fn line_is_caps(text: &str, from: usize) -> bool {
         }
     }
     letters > 3
+}
+
+/// True when the line starting at `from` has at least three words longer than three letters
+/// and at least 70% of them start upper case.
+fn line_is_title(text: &str, from: usize) -> bool {
+    let line = text[from..].split('\n').next().unwrap_or("");
+    let (mut long, mut cap) = (0, 0);
+    for w in line.split(' ').filter(|w| w.chars().count() > 3) {
+        long += 1;
+        cap += usize::from(w.starts_with(char::is_uppercase));
+    }
+    long >= 3 && cap * 10 >= long * 7
 }
 
 /// Whether the gap after token `prev` ends a sentence (or line, or opens a quotation).
@@ -167,8 +185,15 @@ fn is_abbrev(w: &str) -> bool {
 }
 
 /// True for a word or alias that starts upper case or with a lower-case Arabic article
-/// (`al-Hol`, `el-Sisi`), the forms a name takes in running text.
+/// (`al-Hol`, `el-Sisi`), the forms a name takes in running text, and does not end in a
+/// lower-case hyphenated part (`US-backed`).
 pub(crate) fn namey(word: &str) -> bool {
+    // `US-backed`, `Kabul-based`, `Kurdish-led` are modifiers, not names.
+    if word.rsplit('-').next().is_some_and(|last| last.starts_with(char::is_lowercase))
+        && word.contains('-')
+    {
+        return false;
+    }
     let mut cs = word.chars();
     match cs.next() {
         Some(c) if c.is_uppercase() => true,
