@@ -1,0 +1,349 @@
+/*!
+Attribution from the words just outside a quote (CoreNLP's trigram sieve made parser-free): the
+speech verb and the noun phrase that names the speaker, after the quote (`," said Hawach`,
+`," he said`, `" the ministry said in a statement`) or before it (`Hawach said: "`,
+`According to the ministry, "`). Appositives (`Nanar Hawash, a senior analyst with X,`) are
+skipped for the speaker span and read for role and affiliation.
+*/
+use super::words::{class, Lexicon};
+use crate::doc::Span;
+
+/// Maximum words in a speaker phrase (PETRARCH-style bound).
+const MAX_NP: usize = 8;
+/// Bounds of an appositive between commas, in tokens.
+const APPOS: (usize, usize) = (2, 14);
+/// Maximum tokens between a speech verb and the quote it introduces (`told CNN's Wolf Blitzer`).
+const MAX_COMPLEMENT: usize = 8;
+
+/// A word or punctuation token of the text around a quote.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Tok<'a> {
+    pub s: &'a str,
+    pub start: usize,
+    pub end: usize,
+    pub word: bool,
+}
+
+impl Tok<'_> {
+    fn is(&self, p: &str) -> bool {
+        self.s == p
+    }
+    pub fn cap(&self) -> bool {
+        self.word && self.s.chars().next().is_some_and(char::is_uppercase)
+    }
+    fn dash(&self) -> bool {
+        matches!(self.s, "—" | "―" | "–" | "--" | "-")
+    }
+    fn sentence_end(&self) -> bool {
+        matches!(self.s, "." | "!" | "?" | ";")
+    }
+}
+
+/// Tokens of `text[from..to]` (offsets into `text`). Words keep inner `'`, `’`, `-`, `.` and
+/// a final `.` of titles and initials (`Mr.`, `U.S.`, `J.`).
+pub(super) fn tokens<'a>(text: &'a str, from: usize, to: usize, lex: &Lexicon) -> Vec<Tok<'a>> {
+    let mut out = Vec::new();
+    let seg = &text[from..to];
+    let mut it = seg.char_indices().peekable();
+    while let Some((i, c)) = it.next() {
+        if c.is_whitespace() {
+            continue;
+        }
+        let mut end = i + c.len_utf8();
+        if c.is_alphanumeric() {
+            while let Some(&(j, d)) = it.peek() {
+                let joins = matches!(d, '\'' | '’' | '-' | '.' | '&')
+                    && seg[j + d.len_utf8()..].chars().next().is_some_and(char::is_alphanumeric);
+                if d.is_alphanumeric() || joins {
+                    end = j + d.len_utf8();
+                    it.next();
+                } else {
+                    break;
+                }
+            }
+            let word = &seg[i..end];
+            if seg[end..].starts_with('.') {
+                let with_dot = &seg[i..end + 1];
+                let initial = word.chars().count() == 1 && c.is_uppercase();
+                if initial || word.contains('.') || lex.is(with_dot, class::ANY_TITLE) {
+                    end += 1;
+                    it.next();
+                }
+            }
+        } else if c == '-' && seg[end..].starts_with('-') {
+            end += 1;
+            it.next();
+        }
+        let word = c.is_alphanumeric();
+        out.push(Tok { s: &seg[i..end], start: from + i, end: from + end, word });
+    }
+    out
+}
+
+/// What kind of words name the speaker.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum SpeakerKind {
+    /// A capitalised name (`Nanar Hawash`, `Mr. Alexander`, `the IMF`).
+    Name,
+    /// A third-person pronoun, with its class bits.
+    Pronoun(u16),
+    /// A role or common-noun phrase (`the minister`, `a police spokesman`).
+    Role,
+}
+
+/// One attribution: the speaker's words, the verb, and the appositive's role and affiliation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Attr {
+    pub speaker: Span,
+    pub kind: SpeakerKind,
+    pub verb: Option<Span>,
+    pub role: Option<Span>,
+    pub affiliation: Option<Span>,
+    pub rule: &'static str,
+}
+
+/// A noun phrase found by the forward or backward scan: token range `[a, b)` and its kind.
+struct Np {
+    a: usize,
+    b: usize,
+    kind: SpeakerKind,
+}
+
+fn np_kind(toks: &[Tok], a: usize, b: usize, lex: &Lexicon) -> SpeakerKind {
+    let last = &toks[b - 1];
+    if b - a == 1 && lex.is(last.s, class::PRONOUN) && !last.cap()
+        || (b - a == 1 && matches!(last.s, "He" | "She" | "They" | "It"))
+    {
+        return SpeakerKind::Pronoun(lex.classes(last.s) & class::PRONOUN);
+    }
+    let named = toks[a..b].iter().any(|t| t.cap() && !lex.is(t.s, class::DET));
+    if named && last.cap() {
+        SpeakerKind::Name
+    } else {
+        SpeakerKind::Role
+    }
+}
+
+/// Can `t` be part of a speaker phrase?
+fn np_word(t: &Tok, lex: &Lexicon) -> bool {
+    if !t.word {
+        return false;
+    }
+    let bits = lex.classes(t.s);
+    if bits & (class::BREAK | class::FIRST_PERSON) != 0 && bits & class::DET == 0 {
+        return false;
+    }
+    // a lower-case speech verb ends the phrase; a capitalised one is a name (`Tweet`? rare)
+    !(lex.is_verb(t.s) && !t.cap())
+}
+
+/// A speaker phrase starting at token `i` and going right.
+fn np_forward(toks: &[Tok], i: usize, lex: &Lexicon) -> Option<Np> {
+    let t = toks.get(i)?;
+    if lex.is(t.s, class::PRONOUN) && !lex.is(t.s, class::DET) {
+        return Some(Np { a: i, b: i + 1, kind: np_kind(toks, i, i + 1, lex) });
+    }
+    let mut b = i;
+    while b < toks.len() && b - i < MAX_NP && np_word(&toks[b], lex) {
+        // an adverb or weekday after a name ends it (`Trump said Thursday`, `Cruz later said`)
+        if b > i && lex.is(toks[b].s, class::AUX) {
+            break;
+        }
+        b += 1;
+    }
+    // a determiner alone is no phrase; a phrase must end in a name or a noun, not a determiner
+    while b > i && lex.is(toks[b - 1].s, class::DET) {
+        b -= 1;
+    }
+    (b > i).then(|| Np { a: i, b, kind: np_kind(toks, i, b, lex) })
+}
+
+/// A speaker phrase ending just before token `end` and going left.
+fn np_backward(toks: &[Tok], end: usize, lex: &Lexicon) -> Option<Np> {
+    let t = toks.get(end.checked_sub(1)?)?;
+    if lex.is(t.s, class::PRONOUN) && !lex.is(t.s, class::DET) {
+        return Some(Np { a: end - 1, b: end, kind: np_kind(toks, end - 1, end, lex) });
+    }
+    let mut a = end;
+    while a > 0 && end - a < MAX_NP && np_word(&toks[a - 1], lex) {
+        a -= 1;
+        if lex.is(toks[a].s, class::DET) {
+            break;
+        }
+    }
+    (a < end).then(|| Np { a, b: end, kind: np_kind(toks, a, end, lex) })
+}
+
+/// Skips adverbs and auxiliaries from `i` rightwards.
+fn skip_aux(toks: &[Tok], mut i: usize, lex: &Lexicon) -> usize {
+    while i < toks.len() && toks[i].word && lex.is(toks[i].s, class::AUX) && !toks[i].cap() {
+        i += 1;
+    }
+    i
+}
+
+/// Role and affiliation from an appositive `, a senior Syria analyst with the X Group,` at
+/// tokens `[a, b)`.
+fn appositive(toks: &[Tok], a: usize, b: usize, lex: &Lexicon) -> (Option<Span>, Option<Span>) {
+    let mut i = a;
+    while i < b && lex.is(toks[i].s, class::DET) {
+        i += 1;
+    }
+    let prep = (i..b).find(|&k| lex.is(toks[k].s, class::PREP) && !toks[k].cap()).unwrap_or(b);
+    let role = (i < prep).then(|| Span::new(toks[i].start, toks[prep - 1].end));
+    let mut j = prep + 1;
+    while j < b && lex.is(toks[j].s, class::DET) {
+        j += 1;
+    }
+    let aff = (j < b && toks[j].cap()).then(|| {
+        let mut k = j;
+        while k < b && toks[k].word {
+            k += 1;
+        }
+        Span::new(toks[j].start, toks[k - 1].end)
+    });
+    (role, aff)
+}
+
+/// The comma-delimited appositive starting at a comma at `i`: its closing comma's index.
+fn appositive_end(toks: &[Tok], i: usize) -> Option<usize> {
+    if !toks.get(i)?.is(",") {
+        return None;
+    }
+    let close = (i + 1..toks.len().min(i + APPOS.1 + 2))
+        .find(|&k| toks[k].is(",") || toks[k].sentence_end())?;
+    (close - i - 1 >= APPOS.0).then_some(close)
+}
+
+fn attr(toks: &[Tok], np: &Np, verb: Option<usize>, rule: &'static str) -> Attr {
+    Attr {
+        speaker: Span::new(toks[np.a].start, toks[np.b - 1].end),
+        kind: np.kind,
+        verb: verb.map(|v| Span::new(toks[v].start, toks[v].end)),
+        role: None,
+        affiliation: None,
+        rule,
+    }
+}
+
+/// Adds the role and affiliation of an appositive right after the speaker phrase, if any.
+fn with_appositive(mut at: Attr, toks: &[Tok], after_np: usize, lex: &Lexicon) -> Attr {
+    if let Some(close) = appositive_end(toks, after_np) {
+        let first = &toks[after_np + 1];
+        // `, a senior analyst with X`: a role opens with a determiner or a lower-case word
+        if lex.is(first.s, class::DET) || !first.cap() {
+            (at.role, at.affiliation) = appositive(toks, after_np + 1, close, lex);
+        }
+    }
+    at
+}
+
+/// Attribution in the tokens right after a quote's closing mark.
+pub(super) fn after(toks: &[Tok], lex: &Lexicon) -> Option<Attr> {
+    let mut i = 0;
+    while toks.get(i).is_some_and(|t| t.is(",")) {
+        i += 1;
+    }
+    let t = toks.get(i)?;
+    if t.dash() {
+        // `" — Krystal Correa` closing a paragraph
+        let np = np_forward(toks, i + 1, lex)?;
+        let rest_ok = toks.get(np.b).is_none_or(|t| t.is(",") || t.sentence_end());
+        return (np.kind == SpeakerKind::Name && rest_ok).then(|| attr(toks, &np, None, "dash"));
+    }
+    if lex.is(t.s, class::ACCORDING) && toks.get(i + 1).is_some_and(|t| t.is("to")) {
+        let np = np_forward(toks, i + 2, lex)?;
+        return Some(with_appositive(attr(toks, &np, None, "according_to"), toks, np.b, lex));
+    }
+    if lex.is_verb(t.s) && !t.cap() {
+        let np = np_forward(toks, i + 1, lex)?;
+        if matches!(np.kind, SpeakerKind::Pronoun(_))
+            && !lex.is(toks[np.a].s, class::HE | class::SHE)
+        {
+            return None;
+        }
+        return Some(with_appositive(attr(toks, &np, Some(i), "verb_speaker"), toks, np.b, lex));
+    }
+    let np = np_forward(toks, i, lex)?;
+    let mut k = np.b;
+    if let Some(close) = appositive_end(toks, k) {
+        if toks.get(skip_aux(toks, close + 1, lex)).is_some_and(|t| lex.is_verb(t.s) && !t.cap()) {
+            k = close + 1;
+        }
+    }
+    let v = skip_aux(toks, k, lex);
+    let verb = toks.get(v)?;
+    (lex.is_verb(verb.s) && !verb.cap())
+        .then(|| with_appositive(attr(toks, &np, Some(v), "speaker_verb"), toks, np.b, lex))
+}
+
+/// Attribution in the tokens of the sentence just before a quote's opening mark.
+pub(super) fn before(toks: &[Tok], lex: &Lexicon) -> Option<Attr> {
+    // the sentence the quote opens in
+    let from = toks.iter().rposition(|t| t.sentence_end()).map_or(0, |p| p + 1);
+    let toks = &toks[from..];
+    let mut k = toks.len();
+    let last = toks.last()?;
+    let introduces = last.is(":") || last.is(",") || last.is("that") || lex.is_verb(last.s);
+    if !introduces {
+        return None;
+    }
+    if last.is(":") || last.is(",") {
+        k -= 1;
+    }
+    if toks[..k].last().is_some_and(|t| t.is("that")) {
+        k -= 1;
+    }
+    // `according to the ministry, "`
+    if let Some(acc) = (k.saturating_sub(MAX_NP + 2)..k).find(|&j| {
+        lex.is(toks[j].s, class::ACCORDING) && toks.get(j + 1).is_some_and(|t| t.is("to"))
+    }) {
+        let np = np_forward(toks, acc + 2, lex)?;
+        return Some(attr(toks, &np, None, "according_to"));
+    }
+    let v = (k.saturating_sub(MAX_COMPLEMENT + 1)..k).rev().find(|&j| {
+        let t = &toks[j];
+        lex.is_verb(t.s) && (!t.cap() || j == 0)
+    })?;
+    // the words between verb and quote are a complement (`told Reuters`, `said in a statement`)
+    // the words between verb and quote are a complement (`told Reuters`, `said in a
+    // statement`); punctuation there (`said on Fox News's "Fox and Friends"`) means a title
+    let clause = |t: &Tok| !t.word || lex.is(t.s, class::BREAK) && !lex.is(t.s, class::DET);
+    if toks[v + 1..k].iter().any(clause) {
+        return None;
+    }
+    // inverted: `Said Hawach: "`
+    if v + 1 < k && (v == 0 || !toks[v - 1].word) {
+        if let Some(np) = np_forward(toks, v + 1, lex) {
+            if np.b == k && np.kind != SpeakerKind::Role {
+                return Some(attr(toks, &np, Some(v), "verb_speaker"));
+            }
+        }
+    }
+    let mut end = v;
+    while end > 0
+        && toks[end - 1].word
+        && lex.is(toks[end - 1].s, class::AUX)
+        && !toks[end - 1].cap()
+    {
+        end -= 1;
+    }
+    // `Flynn, a top Trump surrogate, said`: the speaker is before the appositive
+    let mut appos = None;
+    if end > 0 && toks[end - 1].is(",") {
+        let open = (end.saturating_sub(APPOS.1 + 2)..end - 1).rev().find(|&j| toks[j].is(","))?;
+        if end - 1 - open - 1 < APPOS.0 {
+            return None;
+        }
+        appos = Some((open + 1, end - 1));
+        end = open;
+    }
+    let np = np_backward(toks, end, lex)?;
+    let mut at = attr(toks, &np, Some(v), "speaker_verb");
+    if let Some((a, b)) = appos {
+        if lex.is(toks[a].s, class::DET) || !toks[a].cap() {
+            (at.role, at.affiliation) = appositive(toks, a, b, lex);
+        }
+    }
+    Some(at)
+}
