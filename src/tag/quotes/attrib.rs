@@ -10,8 +10,8 @@ use crate::doc::Span;
 
 /// Maximum words in a speaker phrase (PETRARCH-style bound).
 const MAX_NP: usize = 8;
-/// Bounds of an appositive between commas, in tokens.
-const APPOS: (usize, usize) = (2, 14);
+/// Bounds of the appositives between a speaker's name and the verb, in tokens.
+const APPOS: (usize, usize) = (1, 40);
 /// Maximum tokens between a speech verb and the quote it introduces (`told CNN's Wolf Blitzer`).
 const MAX_COMPLEMENT: usize = 8;
 
@@ -111,13 +111,13 @@ struct Np {
 
 fn np_kind(toks: &[Tok], a: usize, b: usize, lex: &Lexicon) -> SpeakerKind {
     let last = &toks[b - 1];
-    if b - a == 1 && lex.is(last.s, class::PRONOUN) && !last.cap()
-        || (b - a == 1 && matches!(last.s, "He" | "She" | "They" | "It"))
+    if b - a == 1
+        && lex.is(last.s, class::PRONOUN)
+        && (!last.cap() || matches!(last.s, "He" | "She" | "They" | "It"))
     {
         return SpeakerKind::Pronoun(lex.classes(last.s) & class::PRONOUN);
     }
-    let named = toks[a..b].iter().any(|t| t.cap() && !lex.is(t.s, class::DET));
-    if named && last.cap() {
+    if last.cap() {
         SpeakerKind::Name
     } else {
         SpeakerKind::Role
@@ -133,14 +133,31 @@ fn np_word(t: &Tok, lex: &Lexicon) -> bool {
     if bits & (class::BREAK | class::FIRST_PERSON) != 0 && bits & class::DET == 0 {
         return false;
     }
-    // a lower-case speech verb ends the phrase; a capitalised one is a name (`Tweet`? rare)
+    // a lower-case speech verb ends the phrase
     !(lex.is_verb(t.s) && !t.cap())
+}
+
+/// A phrase can end (have its head) at `t`: a name, a role noun or a possessive name.
+fn np_head(t: &Tok, lex: &Lexicon) -> bool {
+    t.cap() && !lex.is(t.s, class::DET) || lex.is(t.s, class::ROLE)
+}
+
+/// The phrase `[a, b)` trimmed to end at its head; `None` without one.
+fn headed(toks: &[Tok], a: usize, mut b: usize, lex: &Lexicon) -> Option<Np> {
+    while b > a && !np_head(&toks[b - 1], lex) {
+        b -= 1;
+    }
+    (b > a).then(|| Np { a, b, kind: np_kind(toks, a, b, lex) })
+}
+
+fn pronoun(t: &Tok, lex: &Lexicon) -> bool {
+    lex.is(t.s, class::PRONOUN) && !lex.is(t.s, class::DET)
 }
 
 /// A speaker phrase starting at token `i` and going right.
 fn np_forward(toks: &[Tok], i: usize, lex: &Lexicon) -> Option<Np> {
     let t = toks.get(i)?;
-    if lex.is(t.s, class::PRONOUN) && !lex.is(t.s, class::DET) {
+    if pronoun(t, lex) {
         return Some(Np { a: i, b: i + 1, kind: np_kind(toks, i, i + 1, lex) });
     }
     let mut b = i;
@@ -151,18 +168,17 @@ fn np_forward(toks: &[Tok], i: usize, lex: &Lexicon) -> Option<Np> {
         }
         b += 1;
     }
-    // a determiner alone is no phrase; a phrase must end in a name or a noun, not a determiner
-    while b > i && lex.is(toks[b - 1].s, class::DET) {
-        b -= 1;
-    }
-    (b > i).then(|| Np { a: i, b, kind: np_kind(toks, i, b, lex) })
+    headed(toks, i, b, lex)
 }
 
-/// A speaker phrase ending just before token `end` and going left.
+/// A speaker phrase ending just before token `end` and going left: its head is the last word.
 fn np_backward(toks: &[Tok], end: usize, lex: &Lexicon) -> Option<Np> {
     let t = toks.get(end.checked_sub(1)?)?;
-    if lex.is(t.s, class::PRONOUN) && !lex.is(t.s, class::DET) {
+    if pronoun(t, lex) {
         return Some(Np { a: end - 1, b: end, kind: np_kind(toks, end - 1, end, lex) });
+    }
+    if !np_head(t, lex) {
+        return None;
     }
     let mut a = end;
     while a > 0 && end - a < MAX_NP && np_word(&toks[a - 1], lex) {
@@ -170,6 +186,10 @@ fn np_backward(toks: &[Tok], end: usize, lex: &Lexicon) -> Option<Np> {
         if lex.is(toks[a].s, class::DET) {
             break;
         }
+    }
+    // without a determiner, the phrase starts at its first name or role word
+    while a < end && !lex.is(toks[a].s, class::DET) && !np_head(&toks[a], lex) {
+        a += 1;
     }
     (a < end).then(|| Np { a, b: end, kind: np_kind(toks, a, end, lex) })
 }
@@ -182,13 +202,33 @@ fn skip_aux(toks: &[Tok], mut i: usize, lex: &Lexicon) -> usize {
     i
 }
 
+/// Skips a short parenthesis at `i` (`(D-Wis.)`).
+fn skip_paren(toks: &[Tok], i: usize) -> usize {
+    if toks.get(i).is_some_and(|t| t.is("(")) {
+        if let Some(close) = (i + 1..toks.len().min(i + 10)).find(|&k| toks[k].is(")")) {
+            return close + 1;
+        }
+    }
+    i
+}
+
+fn appos_mark(t: &Tok) -> bool {
+    t.is(",") || t.is("--") || t.is("—") || t.is("–")
+}
+
 /// Role and affiliation from an appositive `, a senior Syria analyst with the X Group,` at
-/// tokens `[a, b)`.
+/// tokens `[a, b)`; only a phrase opening like a role (a determiner or a lower-case word) is one.
 fn appositive(toks: &[Tok], a: usize, b: usize, lex: &Lexicon) -> (Option<Span>, Option<Span>) {
+    if a >= b
+        || !(lex.is(toks[a].s, class::DET) || !toks[a].cap() || lex.is(toks[a].s, class::ANY_TITLE))
+    {
+        return (None, None);
+    }
     let mut i = a;
     while i < b && lex.is(toks[i].s, class::DET) {
         i += 1;
     }
+    let b = (i..b).find(|&k| !toks[k].word).unwrap_or(b);
     let prep = (i..b).find(|&k| lex.is(toks[k].s, class::PREP) && !toks[k].cap()).unwrap_or(b);
     let role = (i < prep).then(|| Span::new(toks[i].start, toks[prep - 1].end));
     let mut j = prep + 1;
@@ -197,22 +237,12 @@ fn appositive(toks: &[Tok], a: usize, b: usize, lex: &Lexicon) -> (Option<Span>,
     }
     let aff = (j < b && toks[j].cap()).then(|| {
         let mut k = j;
-        while k < b && toks[k].word {
+        while k < b && toks[k].word && !(lex.is(toks[k].s, class::BREAK) && !toks[k].cap()) {
             k += 1;
         }
         Span::new(toks[j].start, toks[k - 1].end)
     });
     (role, aff)
-}
-
-/// The comma-delimited appositive starting at a comma at `i`: its closing comma's index.
-fn appositive_end(toks: &[Tok], i: usize) -> Option<usize> {
-    if !toks.get(i)?.is(",") {
-        return None;
-    }
-    let close = (i + 1..toks.len().min(i + APPOS.1 + 2))
-        .find(|&k| toks[k].is(",") || toks[k].sentence_end())?;
-    (close - i - 1 >= APPOS.0).then_some(close)
 }
 
 fn attr(toks: &[Tok], np: &Np, verb: Option<usize>, rule: &'static str) -> Attr {
@@ -226,16 +256,37 @@ fn attr(toks: &[Tok], np: &Np, verb: Option<usize>, rule: &'static str) -> Attr 
     }
 }
 
-/// Adds the role and affiliation of an appositive right after the speaker phrase, if any.
-fn with_appositive(mut at: Attr, toks: &[Tok], after_np: usize, lex: &Lexicon) -> Attr {
-    if let Some(close) = appositive_end(toks, after_np) {
-        let first = &toks[after_np + 1];
-        // `, a senior analyst with X`: a role opens with a determiner or a lower-case word
-        if lex.is(first.s, class::DET) || !first.cap() {
-            (at.role, at.affiliation) = appositive(toks, after_np + 1, close, lex);
-        }
-    }
+/// Adds the role and affiliation of an appositive `[a, b)` after the speaker phrase.
+fn with_appositive(mut at: Attr, toks: &[Tok], a: usize, b: usize, lex: &Lexicon) -> Attr {
+    (at.role, at.affiliation) = appositive(toks, a, b, lex);
     at
+}
+
+/// After a speaker phrase ending at `b`: a parenthesis and appositives up to `, said`; returns
+/// the verb's index and the first appositive's token range.
+fn verb_after_np(toks: &[Tok], b: usize, lex: &Lexicon) -> Option<(usize, (usize, usize))> {
+    let k = skip_paren(toks, b);
+    let v = skip_aux(toks, k, lex);
+    let is_verb = |t: &Tok| t.word && lex.is_verb(t.s) && !t.cap();
+    if toks.get(v).is_some_and(is_verb) {
+        return Some((v, (k, k)));
+    }
+    if !toks.get(k).is_some_and(appos_mark) {
+        return None;
+    }
+    let limit = toks.len().min(k + APPOS.1);
+    let mut j = k + 1;
+    while j < limit && !toks[j].sentence_end() {
+        if appos_mark(&toks[j]) && j > k + APPOS.0 {
+            let v = skip_aux(toks, j + 1, lex);
+            if toks.get(v).is_some_and(is_verb) {
+                let first_end = (k + 1..j).find(|&m| appos_mark(&toks[m])).unwrap_or(j);
+                return Some((v, (k + 1, first_end)));
+            }
+        }
+        j += 1;
+    }
+    None
 }
 
 /// Attribution in the tokens right after a quote's closing mark.
@@ -253,28 +304,60 @@ pub(super) fn after(toks: &[Tok], lex: &Lexicon) -> Option<Attr> {
     }
     if lex.is(t.s, class::ACCORDING) && toks.get(i + 1).is_some_and(|t| t.is("to")) {
         let np = np_forward(toks, i + 2, lex)?;
-        return Some(with_appositive(attr(toks, &np, None, "according_to"), toks, np.b, lex));
+        let end = (np.b + 1..toks.len()).find(|&k| !toks[k].word).unwrap_or(toks.len());
+        let at = attr(toks, &np, None, "according_to");
+        return Some(if toks.get(np.b).is_some_and(|t| t.is(",")) {
+            with_appositive(at, toks, np.b + 1, end, lex)
+        } else {
+            at
+        });
     }
     if lex.is_verb(t.s) && !t.cap() {
+        // `," adding that ...` reports more speech, not a speaker
+        if t.s.ends_with("ing") {
+            return None;
+        }
         let np = np_forward(toks, i + 1, lex)?;
         if matches!(np.kind, SpeakerKind::Pronoun(_))
             && !lex.is(toks[np.a].s, class::HE | class::SHE)
         {
             return None;
         }
-        return Some(with_appositive(attr(toks, &np, Some(i), "verb_speaker"), toks, np.b, lex));
+        let k = skip_paren(toks, np.b);
+        let at = attr(toks, &np, Some(i), "verb_speaker");
+        if toks.get(k).is_some_and(|t| t.is(",")) {
+            let end = (k + 1..toks.len())
+                .find(|&m| !toks[m].word || toks[m].sentence_end())
+                .unwrap_or(toks.len());
+            return Some(with_appositive(at, toks, k + 1, end, lex));
+        }
+        return Some(at);
     }
     let np = np_forward(toks, i, lex)?;
-    let mut k = np.b;
-    if let Some(close) = appositive_end(toks, k) {
-        if toks.get(skip_aux(toks, close + 1, lex)).is_some_and(|t| lex.is_verb(t.s) && !t.cap()) {
-            k = close + 1;
+    let (v, (a, b)) = verb_after_np(toks, np.b, lex)?;
+    Some(with_appositive(attr(toks, &np, Some(v), "speaker_verb"), toks, a, b, lex))
+}
+
+/// The subject of the sentence `toks[..upto]`: the first name or pronoun phrase, at the start
+/// or after a comma, that a lower-case word (its verb) follows.
+fn subject(toks: &[Tok], upto: usize, lex: &Lexicon) -> Option<Np> {
+    let starts = std::iter::once(0).chain((0..upto).filter(|&c| toks[c].is(",")).map(|c| c + 1));
+    for c in starts {
+        let Some(np) = np_forward(toks, c, lex) else { continue };
+        if np.b > upto || np.kind == SpeakerKind::Role {
+            continue;
+        }
+        if let SpeakerKind::Pronoun(bits) = np.kind {
+            if bits & class::IT != 0 {
+                continue;
+            }
+        }
+        let next = skip_aux(toks, skip_paren(toks, np.b), lex);
+        if toks.get(next).is_some_and(|t| t.word && !t.cap() || appos_mark(t)) {
+            return Some(np);
         }
     }
-    let v = skip_aux(toks, k, lex);
-    let verb = toks.get(v)?;
-    (lex.is_verb(verb.s) && !verb.cap())
-        .then(|| with_appositive(attr(toks, &np, Some(v), "speaker_verb"), toks, np.b, lex))
+    None
 }
 
 /// Attribution in the tokens of the sentence just before a quote's opening mark.
@@ -305,7 +388,6 @@ pub(super) fn before(toks: &[Tok], lex: &Lexicon) -> Option<Attr> {
         let t = &toks[j];
         lex.is_verb(t.s) && (!t.cap() || j == 0)
     })?;
-    // the words between verb and quote are a complement (`told Reuters`, `said in a statement`)
     // the words between verb and quote are a complement (`told Reuters`, `said in a
     // statement`); punctuation there (`said on Fox News's "Fox and Friends"`) means a title
     let clause = |t: &Tok| !t.word || lex.is(t.s, class::BREAK) && !lex.is(t.s, class::DET);
@@ -328,21 +410,26 @@ pub(super) fn before(toks: &[Tok], lex: &Lexicon) -> Option<Attr> {
     {
         end -= 1;
     }
-    // `Flynn, a top Trump surrogate, said`: the speaker is before the appositive
-    let mut appos = None;
-    if end > 0 && toks[end - 1].is(",") {
-        let open = (end.saturating_sub(APPOS.1 + 2)..end - 1).rev().find(|&j| toks[j].is(","))?;
-        if end - 1 - open - 1 < APPOS.0 {
-            return None;
+    if end > 0 && toks[end - 1].is(")") {
+        if let Some(open) = (end.saturating_sub(10)..end - 1).rev().find(|&j| toks[j].is("(")) {
+            end = open;
         }
-        appos = Some((open + 1, end - 1));
-        end = open;
     }
-    let np = np_backward(toks, end, lex)?;
+    let participle = toks[v].s.ends_with("ing");
+    let after_comma = end > 0 && appos_mark(&toks[end - 1]);
+    let np = if after_comma || participle { None } else { np_backward(toks, end, lex) };
+    let np = match np {
+        Some(np) => np,
+        // `Flynn, a top Trump surrogate, said`, `Trump attacked Clinton, saying`, `She then
+        // urges him and says`: the speaker is the sentence's subject
+        None => subject(toks, end, lex)?,
+    };
     let mut at = attr(toks, &np, Some(v), "speaker_verb");
-    if let Some((a, b)) = appos {
-        if lex.is(toks[a].s, class::DET) || !toks[a].cap() {
-            (at.role, at.affiliation) = appositive(toks, a, b, lex);
+    if after_comma && !participle {
+        let a = skip_paren(toks, np.b);
+        if toks.get(a).is_some_and(appos_mark) {
+            let b = (a + 1..end - 1).find(|&m| appos_mark(&toks[m])).unwrap_or(end - 1);
+            at = with_appositive(at, toks, a + 1, b, lex);
         }
     }
     Some(at)

@@ -174,10 +174,14 @@ impl QuoteTagger {
             let to = floor(text, next_open.min(raw.close + CONTEXT));
             attrib::after(&attrib::tokens(text, raw.close, to.max(raw.close), &self.lex), &self.lex)
         };
-        after.or_else(|| {
-            let from = ceil(text, prev_close.max(raw.open.saturating_sub(CONTEXT)));
-            let from = from.min(raw.open);
-            attrib::before(&attrib::tokens(text, from, raw.open, &self.lex), &self.lex)
+        let before = |from: usize, to: usize| {
+            let from = ceil(text, from.max(to.saturating_sub(CONTEXT))).min(to);
+            attrib::before(&attrib::tokens(text, from, to, &self.lex), &self.lex)
+        };
+        after.or_else(|| before(prev_close, raw.open)).or_else(|| {
+            // `He said:` closing the previous paragraph introduces a quote-only paragraph
+            let prev = text[..raw.para_start].trim_end();
+            (raw.open == raw.para_start && prev.ends_with(':')).then(|| before(0, prev.len()))?
         })
     }
 
