@@ -65,7 +65,9 @@ pub(super) fn tokens<'a>(text: &'a str, from: usize, to: usize, lex: &Lexicon) -
             if seg[end..].starts_with('.') {
                 let with_dot = &seg[i..end + 1];
                 let initial = word.chars().count() == 1 && c.is_uppercase();
-                if initial || word.contains('.') || lex.is(with_dot, class::ANY_TITLE) {
+                // `R-Ky.,` and `(D-Wis.)`: a dot before more punctuation ends no sentence
+                let abbrev = seg[end + 1..].starts_with([',', ')', ';', ':']);
+                if initial || abbrev || word.contains('.') || lex.is(with_dot, class::ANY_TITLE) {
                     end += 1;
                     it.next();
                 }
@@ -142,12 +144,22 @@ fn np_head(t: &Tok, lex: &Lexicon) -> bool {
     t.cap() && !lex.is(t.s, class::DET) || lex.is(t.s, class::ROLE)
 }
 
-/// The phrase `[a, b)` trimmed to end at its head; `None` without one.
+/// The phrase `[a, b)` trimmed to end at its head; `None` without one. A phrase opened by a
+/// determiner keeps its words (`the ad's narrator`, `the ruling`).
 fn headed(toks: &[Tok], a: usize, mut b: usize, lex: &Lexicon) -> Option<Np> {
+    if b > a + 1 && lex.is(toks[a].s, class::DET) {
+        return Some(Np { a, b, kind: np_kind(toks, a, b, lex) });
+    }
     while b > a && !np_head(&toks[b - 1], lex) {
         b -= 1;
     }
     (b > a).then(|| Np { a, b, kind: np_kind(toks, a, b, lex) })
+}
+
+/// A preposition or conjunction, also capitalised (`During`, `As`): it opens no speaker phrase.
+fn lead_word(t: &Tok, lex: &Lexicon) -> bool {
+    let bits = lex.classes(&t.s.to_lowercase());
+    bits & (class::PREP | class::BREAK) != 0 && bits & class::DET == 0
 }
 
 fn pronoun(t: &Tok, lex: &Lexicon) -> bool {
@@ -157,6 +169,9 @@ fn pronoun(t: &Tok, lex: &Lexicon) -> bool {
 /// A speaker phrase starting at token `i` and going right.
 fn np_forward(toks: &[Tok], i: usize, lex: &Lexicon) -> Option<Np> {
     let t = toks.get(i)?;
+    if lead_word(t, lex) {
+        return None;
+    }
     if pronoun(t, lex) {
         return Some(Np { a: i, b: i + 1, kind: np_kind(toks, i, i + 1, lex) });
     }
@@ -178,7 +193,12 @@ fn np_backward(toks: &[Tok], end: usize, lex: &Lexicon) -> Option<Np> {
         return Some(Np { a: end - 1, b: end, kind: np_kind(toks, end - 1, end, lex) });
     }
     if !np_head(t, lex) {
-        return None;
+        // `the announcer said`: a short phrase opened by a determiner
+        let det = (end.saturating_sub(5)..end).rev().find(|&j| lex.is(toks[j].s, class::DET))?;
+        let words = toks[det..end]
+            .iter()
+            .all(|t| np_word(t, lex) && !lead_word(t, lex) || lex.is(t.s, class::DET));
+        return words.then(|| Np { a: det, b: end, kind: SpeakerKind::Role });
     }
     let mut a = end;
     while a > 0 && end - a < MAX_NP && np_word(&toks[a - 1], lex) {
@@ -342,9 +362,14 @@ pub(super) fn after(toks: &[Tok], lex: &Lexicon) -> Option<Attr> {
 /// or after a comma, that a lower-case word (its verb) follows.
 fn subject(toks: &[Tok], upto: usize, lex: &Lexicon) -> Option<Np> {
     let starts = std::iter::once(0).chain((0..upto).filter(|&c| toks[c].is(",")).map(|c| c + 1));
-    for c in starts {
+    for mut c in starts {
+        // `As Steven Rosenthal, ...`, `But Trump ...`: a leading conjunction is not the subject
+        while toks.get(c).is_some_and(|t| lead_word(t, lex) && !t.s.eq_ignore_ascii_case("in")) {
+            c += 1;
+        }
         let Some(np) = np_forward(toks, c, lex) else { continue };
-        if np.b > upto || np.kind == SpeakerKind::Role {
+        let role_without_det = np.kind == SpeakerKind::Role && !lex.is(toks[np.a].s, class::DET);
+        if np.b > upto || role_without_det {
             continue;
         }
         if let SpeakerKind::Pronoun(bits) = np.kind {
