@@ -51,7 +51,7 @@ pub struct Quote {
     /// The organization the speaker is with (`International Crisis Group`).
     pub affiliation: Option<String>,
     /// `quotes/<sieve>`: which sieve attributed it (`verb_speaker`, `speaker_verb`,
-    /// `according_to`, `dash`, `paragraph`, `continuation`, `floating`, `none`).
+    /// `according_to`, `dash`, `paragraph`, `continuation`, `floating`).
     pub rule: String,
 }
 
@@ -116,44 +116,32 @@ impl QuoteTagger {
         let own: Vec<Option<Attr>> =
             (0..raws.len()).map(|i| self.own_attribution(text, &raws, i)).collect();
         let mut assigned: Vec<Option<(Attr, &'static str)>> = Vec::with_capacity(raws.len());
-        let mut keep = Vec::with_capacity(raws.len());
         for (i, raw) in raws.iter().enumerate() {
             let got =
                 own[i].map(|a| (a, a.rule)).or_else(|| self.shared(&raws, &own, &assigned, i));
             let short = text[raw.start..raw.end].split_whitespace().count() < MIN_WORDS;
-            // a short quote is speech only with its own attribution (else: scare quote, title)
-            let k = !self.after_naming_word(text, raw) && (!short || own[i].is_some());
-            keep.push(k);
-            // a dropped quote passes no attribution on
-            assigned.push(if k { got } else { None });
+            // unattributed marks are terms, titles or partial quotes; a short quote is speech
+            // only with its own attribution (else: scare quote, title); a dropped quote passes
+            // no attribution on
+            let keep = (!short || own[i].is_some())
+                && !self.term_context(text, raw)
+                && !headline(&text[raw.para_start..raw.para_end]);
+            assigned.push(got.filter(|_| keep));
         }
         let mut resolver = Resolver::new(doc, &raws, &self.lex);
         let mut out = Vec::new();
-        for (i, raw) in raws.iter().enumerate() {
-            if !keep[i] {
-                continue;
-            }
-            let got = assigned[i];
-            let mut q = Quote {
+        for (raw, got) in raws.iter().zip(assigned) {
+            let Some((a, rule)) = got else { continue };
+            out.push(Quote {
                 span: Span::new(raw.start, raw.end),
-                speaker: None,
-                speaker_start: None,
-                speaker_end: None,
-                verb: None,
-                role: None,
-                affiliation: None,
-                rule: "quotes/none".to_string(),
-            };
-            if let Some((a, rule)) = got {
-                q.speaker = resolver.speaker(&a);
-                q.speaker_start = Some(a.speaker.start);
-                q.speaker_end = Some(a.speaker.end);
-                q.verb = a.verb.map(|v| text[v.start..v.end].to_string());
-                q.role = a.role.map(|r| text[r.start..r.end].to_string());
-                q.affiliation = a.affiliation.map(|r| text[r.start..r.end].to_string());
-                q.rule = format!("quotes/{rule}");
-            }
-            out.push(q);
+                speaker: resolver.speaker(&a),
+                speaker_start: Some(a.speaker.start),
+                speaker_end: Some(a.speaker.end),
+                verb: a.verb.map(|v| text[v.start..v.end].to_string()),
+                role: a.role.map(|r| text[r.start..r.end].to_string()),
+                affiliation: a.affiliation.map(|r| text[r.start..r.end].to_string()),
+                rule: format!("quotes/{rule}"),
+            });
         }
         out
     }
@@ -213,12 +201,19 @@ impl QuoteTagger {
         (quote_only && prev_raw.para + 1 == raw.para).then_some((prev_attr, "floating"))
     }
 
-    /// True when a naming word (`called`, `so-called`, `dubbed`) comes right before the quote:
-    /// a term, not speech.
-    fn after_naming_word(&self, text: &str, raw: &RawQuote) -> bool {
+    /// True when the word right before the quote makes it a term, a title or a partial
+    /// quote: a naming word (`called`, `so-called`), a preposition (`on "Face the Nation"`), a
+    /// determiner or a possessive (`his book "..."`, `CBS's "..."`).
+    fn term_context(&self, text: &str, raw: &RawQuote) -> bool {
         let from = ceil(text, raw.open.saturating_sub(24)).max(raw.para_start).min(raw.open);
         let toks = attrib::tokens(text, from, raw.open, &self.lex);
-        toks.iter().rev().find(|t| t.word).is_some_and(|t| self.lex.is(t.s, class::NAMING))
+        toks.last().is_some_and(|t| {
+            let function = class::NAMING | class::PREP | class::DET;
+            t.word
+                && (self.lex.is(t.s, function) && !t.cap()
+                    || t.s.ends_with("'s")
+                    || t.s.ends_with("’s"))
+        })
     }
 }
 
@@ -367,6 +362,15 @@ impl<'a> Resolver<'a> {
             None => (words[0].to_string(), gender),
         }
     }
+}
+
+/// True for a headline or subhead: most longer words capitalised (`Clinton Speaks 'Directly To
+/// White People'`); its quote marks mark phrases, not speech.
+fn headline(para: &str) -> bool {
+    let words = para.split_whitespace().map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()));
+    let long: Vec<&str> = words.filter(|w| w.chars().count() >= 4).collect();
+    let caps = long.iter().filter(|w| w.chars().next().is_some_and(char::is_uppercase)).count();
+    long.len() >= 3 && caps * 4 >= long.len() * 3
 }
 
 /// Same surname, or a close spelling variant (`Hawach`/`Hawash`): one substitution in a word of
