@@ -87,7 +87,11 @@ impl<T> WordMatcher<T> {
             .match_kind(MatchKind::LeftmostLongest)
             .ascii_case_insensitive(ci)
             .build(&patterns)
-            .map_err(|e| Error::Data { file: origin.to_string(), line: 0, message: e.to_string() })?;
+            .map_err(|e| Error::Data {
+                file: origin.to_string(),
+                line: 0,
+                message: e.to_string(),
+            })?;
         Ok(WordMatcher { automaton, values })
     }
 
@@ -110,7 +114,9 @@ impl<T> WordMatcher<T> {
 pub(crate) fn is_word_at(text: &str, s: usize, e: usize) -> bool {
     let b = text.as_bytes();
     let glued = |c: u8| c.is_ascii_alphanumeric();
-    !(s > 0 && glued(b[s - 1])) && !(e < b.len() && glued(b[e]))
+    let before = s > 0 && glued(b[s - 1]);
+    let after = e < b.len() && glued(b[e]);
+    !before && !after
 }
 
 /// Everything the events stage reads from data files.

@@ -23,9 +23,9 @@ The type table `event_types.tsv` maps our (type, subtype) to ACLED's `event_type
 `sub_event_type` and to the CAMEO root code.
 */
 mod data;
-mod text;
 #[cfg(test)]
 mod tests;
+mod text;
 
 use std::collections::BTreeMap;
 
@@ -249,15 +249,16 @@ impl EventBuilder {
             if agent && self.data.cues.find(text, e, after).any(|(_, _, c)| c.is_modal()) {
                 continue;
             }
-            let casualty_here = doc
-                .mentions_of(Kind::Casualty)
-                .any(|m| m.sentence == sentence && !matches!(&m.value, Value::Casualty(c) if c.count == 0));
+            let casualty_here = doc.mentions_of(Kind::Casualty).any(|m| {
+                m.sentence == sentence && !matches!(&m.value, Value::Casualty(c) if c.count == 0)
+            });
             if trig.strength == Strength::Weak && !casualty_here {
                 continue;
             }
             let before = text::words(text, text::words_before(text, sspan.start, s, 1), s);
-            let definite = matches!(before.first().map(String::as_str), Some("the" | "this" | "that"));
-                        out.push(Candidate {
+            let definite =
+                matches!(before.first().map(String::as_str), Some("the" | "this" | "that"));
+            out.push(Candidate {
                 span: Span::new(s, e),
                 sentence,
                 type_index: trig.type_index,
@@ -271,17 +272,23 @@ impl EventBuilder {
 
     /// The day-or-finer date value in `sentence`, if any, for telling incidents apart.
     fn own_date(doc: &Document, sentence: usize) -> Option<&str> {
-        doc.mentions_of(Kind::Date).filter(|m| m.sentence == sentence).find_map(|m| match &m.value {
-            Value::Date(d) if d.timex_type == "DATE" && d.value.len() >= DAY_LEN => Some(d.value.as_str()),
-            _ => None,
+        doc.mentions_of(Kind::Date).filter(|m| m.sentence == sentence).find_map(|m| {
+            match &m.value {
+                Value::Date(d) if d.timex_type == "DATE" && d.value.len() >= DAY_LEN => {
+                    Some(d.value.as_str())
+                }
+                _ => None,
+            }
         })
     }
 
     /// The specific (below country) place named in `sentence`, if any.
     fn own_place<'d>(&self, doc: &'d Document, sentence: usize) -> Option<&'d str> {
-        doc.mentions_of(Kind::Place).filter(|m| m.sentence == sentence).find_map(|m| match &m.value {
-            Value::Place(p) if !self.is_country(&p.name) => Some(p.name.as_str()),
-            _ => None,
+        doc.mentions_of(Kind::Place).filter(|m| m.sentence == sentence).find_map(|m| {
+            match &m.value {
+                Value::Place(p) if !self.is_country(&p.name) => Some(p.name.as_str()),
+                _ => None,
+            }
         })
     }
 
@@ -295,7 +302,8 @@ impl EventBuilder {
         if sentences.contains(&cand.sentence) {
             return false;
         }
-        let differs = |a: Option<&str>, b: Option<&str>| matches!((a, b), (Some(a), Some(b)) if a != b);
+        let differs =
+            |a: Option<&str>, b: Option<&str>| matches!((a, b), (Some(a), Some(b)) if a != b);
         let date = Self::own_date(doc, cand.sentence);
         let place = self.own_place(doc, cand.sentence);
         sentences.iter().any(|&s| {
@@ -343,7 +351,12 @@ impl EventBuilder {
     }
 
     /// The event's date: nearest the trigger in its sentences, else before it, else published.
-    fn date(&self, doc: &Document, sentences: &[usize], trigger: Span) -> (Option<EventDate>, String) {
+    fn date(
+        &self,
+        doc: &Document,
+        sentences: &[usize],
+        trigger: Span,
+    ) -> (Option<EventDate>, String) {
         let dated = |m: &&Mention| matches!(&m.value, Value::Date(d) if d.timex_type == "DATE" && d.value.as_bytes().first().is_some_and(u8::is_ascii_digit));
         let value = |m: &Mention| match &m.value {
             Value::Date(d) => d.value.clone(),
@@ -360,7 +373,8 @@ impl EventBuilder {
             (Some(date), format!("{}/{}; events/{how}", m.provenance.stage, m.provenance.rule))
         };
         for &s in sentences {
-            let here: Vec<&Mention> = doc.mentions_of(Kind::Date).filter(|m| m.sentence == s).filter(dated).collect();
+            let here: Vec<&Mention> =
+                doc.mentions_of(Kind::Date).filter(|m| m.sentence == s).filter(dated).collect();
             let distance = |m: &&&Mention| m.span.start.abs_diff(trigger.start);
             let best = here
                 .iter()
@@ -373,7 +387,11 @@ impl EventBuilder {
         }
         let first = sentences.first().copied().unwrap_or(0);
         let paragraph = |i: usize| doc.sentences.get(i).map(|s| s.paragraph);
-        let lead = doc.sentences.iter().position(|s| Some(s.paragraph) != paragraph(0)).and_then(paragraph);
+        let lead = doc
+            .sentences
+            .iter()
+            .position(|s| Some(s.paragraph) != paragraph(0))
+            .and_then(paragraph);
         let earlier = doc
             .mentions_of(Kind::Date)
             .filter(dated)
@@ -382,13 +400,22 @@ impl EventBuilder {
         if let Some(m) = earlier {
             return make(m, "earlier_sentence");
         }
-        let lead_date = doc.mentions_of(Kind::Date).filter(dated).find(|m| m.sentence < first && paragraph(m.sentence) == lead);
+        let lead_date = doc
+            .mentions_of(Kind::Date)
+            .filter(dated)
+            .find(|m| m.sentence < first && paragraph(m.sentence) == lead);
         if let Some(m) = lead_date {
             return make(m, "lead");
         }
         match doc.published {
             Some(p) => (
-                Some(EventDate { value: p.to_string(), text: None, start: None, end: None, fallback: true }),
+                Some(EventDate {
+                    value: p.to_string(),
+                    text: None,
+                    start: None,
+                    end: None,
+                    fallback: true,
+                }),
                 "events/published_fallback".to_string(),
             ),
             None => (None, String::new()),
@@ -399,7 +426,8 @@ impl EventBuilder {
     /// else the lead's.
     fn location(&self, doc: &Document, sentences: &[usize]) -> (Option<Location>, String) {
         let places: Vec<&Mention> = doc.mentions_of(Kind::Place).collect();
-        let specific = |m: &&&Mention| matches!(&m.value, Value::Place(p) if !self.is_country(&p.name));
+        let specific =
+            |m: &&&Mention| matches!(&m.value, Value::Place(p) if !self.is_country(&p.name));
         let in_event = |m: &&&Mention| sentences.contains(&m.sentence);
         let dateline = doc.layout.dateline.as_ref().map(|d| d.span);
         let in_dateline = |m: &&&Mention| dateline.is_some_and(|d| d.contains(m.span));
@@ -463,7 +491,11 @@ impl EventBuilder {
             .filter(|&s| !sentences.contains(&s) && para(s).is_some() && para(s) == para(s - 1))
             .collect();
         // Named perpetrators: `linked to X`, `by X`, `X claimed responsibility`, `X attacked`.
-        for m in doc.mentions.iter().filter(|m| sentences.contains(&m.sentence) || next.contains(&m.sentence)) {
+        for m in doc
+            .mentions
+            .iter()
+            .filter(|m| sentences.contains(&m.sentence) || next.contains(&m.sentence))
+        {
             let in_event = sentences.contains(&m.sentence);
             let Some((name, kind)) = named(m) else { continue };
             let sspan = Self::sentence_span(doc, m.sentence);
@@ -475,14 +507,17 @@ impl EventBuilder {
                 .find(text, window, m.span.start)
                 .any(|(a, b, c)| *c == Cue::Perpetrator && (in_event || &text[a..b] != "by"));
             let claim_end = (m.span.end + 80).min(sspan.end);
-            let claim_end = (claim_end..=sspan.end).find(|&i| text.is_char_boundary(i)).unwrap_or(sspan.end);
-            let claims = self.data.cues.find(text, m.span.end, claim_end).any(|(_, _, c)| *c == Cue::Claim);
-            let subject = in_event && draft.cands.iter().any(|c| {
-                c.sentence == m.sentence
-                    && c.span.start > m.span.end
-                    && text::clause_start(text, sspan.start, c.span.start) <= m.span.start
-                    && !self.is_passive(doc, c.span)
-            });
+            let claim_end =
+                (claim_end..=sspan.end).find(|&i| text.is_char_boundary(i)).unwrap_or(sspan.end);
+            let claims =
+                self.data.cues.find(text, m.span.end, claim_end).any(|(_, _, c)| *c == Cue::Claim);
+            let subject = in_event
+                && draft.cands.iter().any(|c| {
+                    c.sentence == m.sentence
+                        && c.span.start > m.span.end
+                        && text::clause_start(text, sspan.start, c.span.start) <= m.span.start
+                        && !self.is_passive(doc, c.span)
+                });
             let rule = if claims {
                 "claim"
             } else if cue_before {
@@ -493,7 +528,15 @@ impl EventBuilder {
                 continue;
             };
             let country = self.data.demonym_country(doc.slice(m.span));
-            let actor = Actor { role: "perpetrator", name, kind: Some(kind), country, start: m.span.start, end: m.span.end, rule };
+            let actor = Actor {
+                role: "perpetrator",
+                name,
+                kind: Some(kind),
+                country,
+                start: m.span.start,
+                end: m.span.end,
+                rule,
+            };
             add(&mut actors, actor);
         }
         let has_perpetrator = !actors.is_empty();
@@ -507,12 +550,23 @@ impl EventBuilder {
                 // The agent acts: it precedes an active trigger or follows `by`.
                 let window = text::words_before(text, sspan.start, a, 1);
                 let by = text::words(text, window, a).first().is_some_and(|w| w == "by");
-                let subject = draft.cands.iter().any(|c| c.sentence == s && c.span.start >= b && !self.is_passive(doc, c.span));
+                let subject = draft
+                    .cands
+                    .iter()
+                    .any(|c| c.sentence == s && c.span.start >= b && !self.is_passive(doc, c.span));
                 if by || subject {
                     let start = self.count_before(doc, a);
                     let name = doc.text[start..b].to_string();
                     let country = self.data.demonym_country(&doc.text[window..b]);
-                    generic = Some(Actor { role: "perpetrator", name, kind: Some("group"), country, start, end: b, rule: "agent" });
+                    generic = Some(Actor {
+                        role: "perpetrator",
+                        name,
+                        kind: Some("group"),
+                        country,
+                        start,
+                        end: b,
+                        rule: "agent",
+                    });
                 }
             }
         }
@@ -531,7 +585,22 @@ impl EventBuilder {
         let word = text::words(&doc.text, start, pos);
         let numeric = word.first().is_some_and(|w| {
             w.bytes().all(|b| b.is_ascii_digit())
-                || ["two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "several", "armed", "unidentified", "unknown"].contains(&w.as_str())
+                || [
+                    "two",
+                    "three",
+                    "four",
+                    "five",
+                    "six",
+                    "seven",
+                    "eight",
+                    "nine",
+                    "ten",
+                    "several",
+                    "armed",
+                    "unidentified",
+                    "unknown",
+                ]
+                .contains(&w.as_str())
         });
         if numeric {
             start
@@ -557,19 +626,21 @@ impl EventBuilder {
             let sspan = Self::sentence_span(doc, c.sentence);
             let found = if self.is_passive(doc, c.span) {
                 let aux = text::words_before(text, sspan.start, c.span.start, 1);
-                let aux = if text::words(text, aux, c.span.start).first().is_some_and(|w| w.ends_with("ly")) {
+                let aux = if text::words(text, aux, c.span.start)
+                    .first()
+                    .is_some_and(|w| w.ends_with("ly"))
+                {
                     text::words_before(text, sspan.start, c.span.start, 2)
                 } else {
                     aux
                 };
-                text::phrase_before(text, sspan.start, aux.saturating_sub(1)).map(|p| (p, "passive_subject"))
+                text::phrase_before(text, sspan.start, aux.saturating_sub(1))
+                    .map(|p| (p, "passive_subject"))
             } else {
                 let end = text::clause_end(text, c.span.end, sspan.end);
-                let cue = self
-                    .data
-                    .cues
-                    .find(text, c.span.end, end)
-                    .find(|(a, _, cue)| **cue == Cue::Target && text::words(text, c.span.end, *a).len() <= 2);
+                let cue = self.data.cues.find(text, c.span.end, end).find(|(a, _, cue)| {
+                    **cue == Cue::Target && text::words(text, c.span.end, *a).len() <= 2
+                });
                 match cue {
                     Some((_, b, _)) => text::phrase_after(text, b, end).map(|p| (p, "target_cue")),
                     None if doc.slice(c.span).ends_with("ed") => {
@@ -581,7 +652,10 @@ impl EventBuilder {
             let Some(((a, b), rule)) = found else { continue };
             let span = Span::new(a, b);
             // A named organization or person keeps its canonical name.
-            let named = doc.mentions.iter().find(|m| span.contains(m.span) && m.span.len() * 2 >= span.len());
+            let named = doc
+                .mentions
+                .iter()
+                .find(|m| span.contains(m.span) && m.span.len() * 2 >= span.len());
             let (name, kind) = match named.map(|m| &m.value) {
                 Some(Value::Org(o)) => (o.name.clone(), Some("org")),
                 Some(Value::Person(p)) => (p.name.clone(), Some("person")),
@@ -602,14 +676,23 @@ impl EventBuilder {
                 continue;
             }
             // The same victims reported twice count once, at the highest figure.
-            if let Some(d) = details.iter_mut().find(|d| d.casualty_type == c.casualty_type && d.victim.eq_ignore_ascii_case(&c.victim)) {
+            if let Some(d) = details.iter_mut().find(|d| {
+                d.casualty_type == c.casualty_type && d.victim.eq_ignore_ascii_case(&c.victim)
+            }) {
                 d.count = d.count.max(c.count);
                 continue;
             }
-            details.push(CasualtyDetail { casualty_type: c.casualty_type, count: c.count, victim: c.victim.clone(), start: m.span.start, end: m.span.end });
+            details.push(CasualtyDetail {
+                casualty_type: c.casualty_type,
+                count: c.count,
+                victim: c.victim.clone(),
+                start: m.span.start,
+                end: m.span.end,
+            });
         }
         let sum = |t: &str| {
-            let v: Vec<u32> = details.iter().filter(|d| d.casualty_type == t).map(|d| d.count).collect();
+            let v: Vec<u32> =
+                details.iter().filter(|d| d.casualty_type == t).map(|d| d.count).collect();
             (!v.is_empty()).then(|| v.iter().sum())
         };
         let (mut killed, mut wounded) = (sum("killed"), sum("wounded"));
@@ -625,7 +708,9 @@ impl EventBuilder {
         let best = draft.cands[draft.best];
         let mut ty = &self.data.types[best.type_index];
         if draft.intervention && ty.subtype == "peaceful_protest" {
-            if let Some(t) = self.data.types.iter().find(|t| t.subtype == "protest_with_intervention") {
+            if let Some(t) =
+                self.data.types.iter().find(|t| t.subtype == "protest_with_intervention")
+            {
                 ty = t;
             }
         }
@@ -647,13 +732,15 @@ impl EventBuilder {
             .enumerate()
             .filter(|(_, q)| {
                 let s = doc.sentence_at(q.span.start);
-                let owner = drafts.iter().position(|d| d.cands.iter().any(|c| Some(c.sentence) == s));
+                let owner =
+                    drafts.iter().position(|d| d.cands.iter().any(|c| Some(c.sentence) == s));
                 owner.map_or(index == 0, |o| o == index)
             })
             .map(|(i, _)| i)
             .collect();
         sentences.sort_unstable();
-        let evidence: Vec<&str> = sentences.iter().take(3).map(|&s| doc.slice(Self::sentence_span(doc, s))).collect();
+        let evidence: Vec<&str> =
+            sentences.iter().take(3).map(|&s| doc.slice(Self::sentence_span(doc, s))).collect();
         let found = [
             date.as_ref().is_some_and(|d| !d.fallback),
             location.is_some(),
@@ -671,12 +758,16 @@ impl EventBuilder {
         if !location_rule.is_empty() {
             provenance.insert("location", location_rule);
         }
-        let mut mentions: Vec<TextRef> = draft.cands.iter().map(|c| TextRef::new(doc, c.span)).collect();
+        let mut mentions: Vec<TextRef> =
+            draft.cands.iter().map(|c| TextRef::new(doc, c.span)).collect();
         mentions.sort_by_key(|m| m.start);
         Event {
             event_type: ty.event_type.clone(),
             subtype: ty.subtype.clone(),
-            acled: Acled { event_type: ty.acled_type.clone(), sub_event_type: ty.acled_sub.clone() },
+            acled: Acled {
+                event_type: ty.acled_type.clone(),
+                sub_event_type: ty.acled_sub.clone(),
+            },
             cameo: ty.cameo.clone(),
             trigger: TextRef::new(doc, best.span),
             mentions,

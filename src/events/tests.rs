@@ -46,16 +46,47 @@ fn doc(text: &str, mentions: &[M]) -> Document {
     }
     for m in mentions {
         let (words, value) = match *m {
-            M::Date(w, v) => (w, Value::Date(DateValue { timex_type: "DATE", value: v.into(), anchored: false })),
-            M::Place(w, name, cc) => (w, Value::Place(PlaceValue { name: name.into(), country: cc.into(), lat: 1.0, lon: 2.0 })),
+            M::Date(w, v) => {
+                (w, Value::Date(DateValue { timex_type: "DATE", value: v.into(), anchored: false }))
+            }
+            M::Place(w, name, cc) => (
+                w,
+                Value::Place(PlaceValue {
+                    name: name.into(),
+                    country: cc.into(),
+                    lat: 1.0,
+                    lon: 2.0,
+                }),
+            ),
             M::Org(w, name) => (w, Value::Org(OrgValue { name: name.into() })),
-            M::Killed(w, n, v) => (w, Value::Casualty(CasualtyValue { casualty_type: "killed", count: n, victim: v.into(), role: "victim" })),
-            M::Wounded(w, n, v) => (w, Value::Casualty(CasualtyValue { casualty_type: "wounded", count: n, victim: v.into(), role: "victim" })),
+            M::Killed(w, n, v) => (
+                w,
+                Value::Casualty(CasualtyValue {
+                    casualty_type: "killed",
+                    count: n,
+                    victim: v.into(),
+                    role: "victim",
+                }),
+            ),
+            M::Wounded(w, n, v) => (
+                w,
+                Value::Casualty(CasualtyValue {
+                    casualty_type: "wounded",
+                    count: n,
+                    victim: v.into(),
+                    role: "victim",
+                }),
+            ),
         };
         let s = text.find(words).expect("mention words in text");
         let span = Span::new(s, s + words.len());
         let sentence = d.sentence_at(s).expect("in a sentence");
-        d.mentions.push(Mention { span, sentence, value, provenance: Provenance::new("test", "hand") });
+        d.mentions.push(Mention {
+            span,
+            sentence,
+            value,
+            provenance: Provenance::new("test", "hand"),
+        });
     }
     d.mentions.sort_by_key(|m| m.span);
     d
@@ -84,14 +115,23 @@ fn ambush_with_date_place_casualties_and_actors() {
     assert_eq!(ev.len(), 1, "{ev:#?}");
     let e = &ev[0];
     assert_eq!((e.event_type.as_str(), e.subtype.as_str()), ("attack", "ambush"));
-    assert_eq!((e.acled.event_type.as_str(), e.acled.sub_event_type.as_str()), ("Battles", "Armed clash"));
+    assert_eq!(
+        (e.acled.event_type.as_str(), e.acled.sub_event_type.as_str()),
+        ("Battles", "Armed clash")
+    );
     assert_eq!(e.cameo, "19");
     assert_eq!(e.trigger.text, "ambushed");
     assert_eq!(&text[e.trigger.start..e.trigger.end], "ambushed");
     let date = e.date.as_ref().unwrap();
-    assert_eq!((date.value.as_str(), date.text.as_deref(), date.fallback), ("2025-03-03", Some("March 3rd"), false));
+    assert_eq!(
+        (date.value.as_str(), date.text.as_deref(), date.fallback),
+        ("2025-03-03", Some("March 3rd"), false)
+    );
     let loc = e.location.as_ref().unwrap();
-    assert_eq!((loc.name.as_str(), loc.country.as_str(), loc.text.as_str()), ("Tadmur", "SY", "near Tadmur"));
+    assert_eq!(
+        (loc.name.as_str(), loc.country.as_str(), loc.text.as_str()),
+        ("Tadmur", "SY", "near Tadmur")
+    );
     assert_eq!(e.casualties.killed, Some(3));
     assert_eq!(e.casualties.details.len(), 2);
     let roles: Vec<(&str, &str)> = e.actors.iter().map(|a| (a.role, a.name.as_str())).collect();
@@ -116,7 +156,10 @@ fn modality_gives_no_event() {
 #[test]
 fn weak_plural_needs_casualties() {
     assert!(events(doc("Monthly attacks fell from 60 to 10.", &[])).is_empty());
-    let ev = events(doc("Airstrikes killed four fighters.", &[M::Killed("four fighters", 4, "fighters")]));
+    let ev = events(doc(
+        "Airstrikes killed four fighters.",
+        &[M::Killed("four fighters", 4, "fighters")],
+    ));
     assert_eq!(ev.len(), 1);
     assert_eq!(ev[0].subtype, "airstrike");
 }
@@ -160,7 +203,10 @@ fn most_specific_trigger_decides_and_claims_give_perpetrator() {
     assert_eq!(e.subtype, "suicide_bombing");
     assert_eq!(e.acled.sub_event_type, "Suicide bomb");
     assert_eq!((e.casualties.killed, e.casualties.wounded), (Some(5), Some(10)));
-    assert!(e.actors.iter().any(|a| a.role == "perpetrator" && a.name == "Southern Front" && a.rule == "claim"));
+    assert!(e
+        .actors
+        .iter()
+        .any(|a| a.role == "perpetrator" && a.name == "Southern Front" && a.rule == "claim"));
     assert_eq!(e.sentences, [0, 1, 2]);
 }
 
@@ -171,7 +217,10 @@ fn date_from_earlier_sentence_else_fallback() {
     assert_eq!(ev[0].date.as_ref().unwrap().value, "2025-12-23");
     let ev = events(doc("Gunmen opened fire on a market.", &[]));
     let date = ev[0].date.as_ref().unwrap();
-    assert_eq!((date.value.as_str(), date.fallback, date.text.as_deref()), ("2025-12-27", true, None));
+    assert_eq!(
+        (date.value.as_str(), date.fallback, date.text.as_deref()),
+        ("2025-12-27", true, None)
+    );
 }
 
 #[test]
@@ -179,7 +228,10 @@ fn actors_from_agents_and_objects_with_demonym_country() {
     let ev = events(doc("Two gunmen opened fire on Syrian troops.", &[]));
     let roles: Vec<(&str, &str, Option<&str>)> =
         ev[0].actors.iter().map(|a| (a.role, a.name.as_str(), a.country.as_deref())).collect();
-    assert_eq!(roles, [("perpetrator", "Two gunmen", None), ("target", "Syrian troops", Some("SY"))]);
+    assert_eq!(
+        roles,
+        [("perpetrator", "Two gunmen", None), ("target", "Syrian troops", Some("SY"))]
+    );
     assert_eq!(ev[0].subtype, "armed_assault");
 }
 
@@ -197,7 +249,13 @@ fn arrests_and_attacks_are_separate_events_and_quotes_link() {
     let text = "Gunmen stormed a hotel in Mogadishu. \"We will not bow,\" the mayor said. Police arrested two suspects.";
     let mut d = doc(text, &[M::Place("Mogadishu", "Mogadishu", "SO")]);
     let q = text.find("We will").unwrap();
-    d.quotes.push(Quote { span: Span::new(q, q + 13), speaker: None, speaker_start: None, speaker_end: None, verb: None });
+    d.quotes.push(Quote {
+        span: Span::new(q, q + 13),
+        speaker: None,
+        speaker_start: None,
+        speaker_end: None,
+        verb: None,
+    });
     let ev = events(d);
     let kinds: Vec<&str> = ev.iter().map(|e| e.event_type.as_str()).collect();
     assert_eq!(kinds, ["attack", "arrest"]);
@@ -208,7 +266,8 @@ fn arrests_and_attacks_are_separate_events_and_quotes_link() {
 
 #[test]
 fn odd_input_never_panics() {
-    for text in ["", "attack", "“attack”", "was ambushed", "ambushed by", "Killed — by “ISIS”, on"] {
+    for text in ["", "attack", "“attack”", "was ambushed", "ambushed by", "Killed — by “ISIS”, on"]
+    {
         let _ = events(doc(text, &[]));
     }
 }

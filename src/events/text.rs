@@ -11,7 +11,10 @@ fn is_clause_break(c: char) -> bool {
 /// Start of the clause that contains `pos`, not before `floor`.
 pub(crate) fn clause_start(text: &str, floor: usize, pos: usize) -> usize {
     text.get(floor..pos)
-        .and_then(|s| s.rfind(is_clause_break).map(|i| floor + i + s[i..].chars().next().map_or(1, char::len_utf8)))
+        .and_then(|s| {
+            s.rfind(is_clause_break)
+                .map(|i| floor + i + s[i..].chars().next().map_or(1, char::len_utf8))
+        })
         .unwrap_or(floor)
 }
 
@@ -65,10 +68,45 @@ const DETERMINERS: &[&str] = &["a", "an", "the", "his", "her", "their", "its", "
 
 /// Words that end a noun phrase read after a trigger.
 const NP_STOP: &[&str] = &[
-    "in", "near", "at", "on", "of", "with", "when", "while", "after", "before", "during",
-    "killing", "leaving", "wounding", "injuring", "who", "which", "that", "as", "from", "to",
-    "by", "into", "for", "was", "were", "is", "are", "has", "had", "and", "but", "outside",
-    "resulting", "reportedly", "early", "late", "last", "on",
+    "in",
+    "near",
+    "at",
+    "on",
+    "of",
+    "with",
+    "when",
+    "while",
+    "after",
+    "before",
+    "during",
+    "killing",
+    "leaving",
+    "wounding",
+    "injuring",
+    "who",
+    "which",
+    "that",
+    "as",
+    "from",
+    "to",
+    "by",
+    "into",
+    "for",
+    "was",
+    "were",
+    "is",
+    "are",
+    "has",
+    "had",
+    "and",
+    "but",
+    "outside",
+    "resulting",
+    "reportedly",
+    "early",
+    "late",
+    "last",
+    "on",
 ];
 
 /// The noun phrase starting at `pos` (after whitespace), up to a stop word, punctuation or six
@@ -93,7 +131,8 @@ pub(crate) fn phrase_after(text: &str, pos: usize, ceiling: usize) -> Option<(us
         let trimmed = raw.trim_end_matches(|c: char| c.is_ascii_punctuation() && c != '-');
         let trimmed = trimmed.trim_end_matches(['’', '”', '“']);
         let lower = trimmed.to_ascii_lowercase();
-        if trimmed.is_empty() || trimmed.starts_with(|c: char| c.is_ascii_punctuation() || c == '“') {
+        if trimmed.is_empty() || trimmed.starts_with(|c: char| c.is_ascii_punctuation() || c == '“')
+        {
             break;
         }
         if start.is_none() && DETERMINERS.contains(&lower.as_str()) {
