@@ -261,8 +261,23 @@ impl OrgTagger {
             defined.insert(word(last + 1).to_string(), out.len() - 1);
         }
 
-        // Capitalised runs with an organization head noun.
+        // Capitalised runs with an organization head noun; `X Group and the Y Ministry` is two.
+        let mut parts = Vec::with_capacity(runs.len());
         for &(first, last) in &runs {
+            let mut from = first;
+            for i in first + 1..last {
+                let and = word(i) == "and";
+                if and
+                    && (from..i).any(|j| e.org_heads.contains(word(j)))
+                    && (i + 1..=last).any(|j| e.org_heads.contains(word(j)))
+                {
+                    parts.push((from, i - 1));
+                    from = i + 1;
+                }
+            }
+            parts.push((from, last));
+        }
+        for &(first, last) in &parts {
             let mut first = first;
             while first < last
                 && (e.titles.contains(&word(first).to_lowercase()) || org_connector(word(first)))

@@ -211,7 +211,18 @@ impl Ctx<'_> {
             let d = r.bytes().take_while(u8::is_ascii_digit).count();
             (1..=3).contains(&d) && r[d..].starts_with(',')
         });
-        age.then_some((Priority::Pattern, None))
+        // An appositive role: `Nanar Hawash, a senior analyst`.
+        let role = rest.strip_prefix(", ").is_some_and(|r| {
+            let r = ["a ", "an ", "the "].iter().find_map(|a| r.strip_prefix(a));
+            r.is_some_and(|r| {
+                let stop = r.find([',', '.', ';', '\n']).unwrap_or(r.len());
+                r[..stop]
+                    .split([' ', '-'])
+                    .take(8)
+                    .any(|w| self.e.titles.contains(&w.to_lowercase()))
+            })
+        });
+        (age || role).then_some((Priority::Pattern, None))
     }
 
     /// The appositive after a person (`, a senior Syria analyst with the International Crisis
@@ -320,7 +331,8 @@ impl Stage for PersonTagger {
             let words = &text[span.start..span.end];
             let rejected = cx.known_name(words)
                 || e.org_heads.contains(cx.word(last))
-                || (first..=last).all(|i| cx.known_name(cx.word(i)));
+                || ((first..=last).all(|i| cx.known_name(cx.word(i)))
+                    && !e.first_names.contains_key(cx.word(first)));
             let evidence = if rejected { None } else { cx.evidence(run_first, first, last) };
             match evidence {
                 Some((priority, role)) if last > first => {
@@ -338,7 +350,11 @@ impl Stage for PersonTagger {
             let the_x_noun = first > 0
                 && cx.lower(first - 1) == "the"
                 && toks.get(last + 1).is_some_and(|t| t.joined && !t.cap);
-            if the_x_noun {
+            // `visited Jordan` after `Michael Jordan`: a place cue keeps a place name a place.
+            let place_cued = first > 0
+                && e.place_names.lookup(words).is_some()
+                && super::places::place_cue(&cx.lower(first - 1));
+            if the_x_noun || place_cued {
                 continue;
             }
             let link = known

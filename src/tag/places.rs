@@ -76,7 +76,7 @@ fn compass(w: &str) -> bool {
 }
 
 /// Lower-case words before a place that show it is one.
-fn place_cue(w: &str) -> bool {
+pub(crate) fn place_cue(w: &str) -> bool {
     matches!(
         w,
         "in" | "near"
@@ -98,15 +98,16 @@ fn place_cue(w: &str) -> bool {
     )
 }
 
-fn base_score(p: &Place, same_name_admin: bool) -> f64 {
+/// The prior of a candidate: a country beats a region, which beats a division; a city scores
+/// by population. A division loses to a big city of the same name in its country
+/// (`big_city`): `Washington`, `Idlib`.
+fn base_score(p: &Place, big_city: bool) -> f64 {
     match p.feature {
         "country" => 12.0,
         "region" | "camp" | "area" | "water" => 9.0,
+        "admin1" if big_city => 5.0,
         "admin1" => 8.0,
-        _ => {
-            let pop = (p.population as f64 + 1.0).ln() / 2.0;
-            pop + if same_name_admin && p.population >= 100_000 { 3.0 } else { 0.0 }
-        }
+        _ => (p.population as f64 + 1.0).ln() / 2.0,
     }
 }
 
@@ -238,7 +239,13 @@ impl Stage for PlaceTagger {
             let surface = &text[span.start..span.end];
             // `X, Y`: the next hit right after a comma qualifies this one.
             let qualifier = hits.get(k + 1).filter(|(s, _)| text[span.end..s.start].trim() == ",");
-            if qualifier.is_none() {
+            // ... and this one qualifies the previous one, whose country and division it holds.
+            let qualified = k
+                .checked_sub(1)
+                .filter(|&j| text[hits[j].0.end..span.start].trim() == ",")
+                .and_then(|j| chosen.iter().rev().find(|(s, _)| *s == hits[j].0))
+                .map(|&(_, i)| &e.places[i as usize]);
+            if qualifier.is_none() && qualified.is_none() {
                 if let Some(&i) = resolved.get(surface) {
                     chosen.push((*span, i));
                     continue;
@@ -248,11 +255,11 @@ impl Stage for PlaceTagger {
                 .iter()
                 .map(|&i| {
                     let p = &e.places[i as usize];
-                    let same_admin = cands.iter().any(|&j| {
+                    let big_city = cands.iter().any(|&j| {
                         let q = &e.places[j as usize];
-                        q.feature == "admin1" && q.cc == p.cc
+                        q.feature == "city" && q.cc == p.cc && q.population >= 100_000
                     });
-                    let mut s = base_score(p, same_admin);
+                    let mut s = base_score(p, big_city);
                     s += context.get(p.cc.as_str()).map_or(0.0, |c| 2.0 + c.min(5.0) / 5.0);
                     if let Some((_, qc)) = qualifier {
                         for &j in qc {
@@ -261,6 +268,14 @@ impl Stage for PlaceTagger {
                                 s += if q.feature == "admin1" { 25.0 } else { 20.0 };
                                 break;
                             }
+                        }
+                    }
+                    if let Some(x) = qualified {
+                        let holds = x.cc == p.cc
+                            && (p.feature == "country"
+                                || (p.feature == "admin1" && x.admin1.as_ref() == Some(&p.name)));
+                        if holds {
+                            s += 20.0;
                         }
                     }
                     (s, i)

@@ -87,7 +87,7 @@ pub(crate) fn tokenize(text: &str) -> Vec<Tok> {
             (!gap.is_empty() && gap.bytes().all(|b| b == b' '))
                 || ((gap == ". " || gap == ".") && abbrev_like(p.text(text), p.cap))
         });
-        let sent_start = toks.last().map_or(true, |p| starts_sentence(text, p, gap));
+        let sent_start = toks.last().is_none_or(|p| starts_sentence(text, p, gap));
         let letters = word.chars().filter(|c| c.is_alphabetic()).count();
         toks.push(Tok {
             start,
@@ -198,7 +198,7 @@ pub(crate) fn namey(word: &str) -> bool {
     match cs.next() {
         Some(c) if c.is_uppercase() => true,
         Some(c) if c.is_lowercase() => {
-            let rest = word.split_once('-').map(|(p, r)| (p, r));
+            let rest = word.split_once('-');
             matches!(rest, Some((p, r)) if ARTICLES.contains(&p) && r.chars().next().is_some_and(char::is_uppercase))
         }
         _ => false,
