@@ -111,6 +111,9 @@ struct How<'a> {
     ty: &'static str,
     rule: &'a CasualtyRule,
     bare_ok: bool,
+    /// An unknown plural head counts (`3 gangsters were killed`); before a verb it cannot
+    /// be a time or an object (`killed 2 days ago`), so only there.
+    unknown_ok: bool,
 }
 
 /// A mention found in a sentence, before totals.
@@ -318,15 +321,17 @@ impl CasualtyTagger {
         self.terms.get(&lower).is_some_and(|(_, classes)| classes.iter().any(|c| c == "act"))
     }
 
-    /// The list item at the start of `rest`, its victim phrase cut before a stop word
-    /// (`two soldiers and a civilian` -> `two soldiers`).
+    /// The list item at the start of `rest`, its victim phrase cut before a stop word or a
+    /// number (`two soldiers and a civilian` -> `two soldiers`).
     fn item_capture<'t>(&self, rest: &'t str) -> Option<Captures<'t>> {
         let mut c = self.item.captures(rest)?;
         while let Some(vp) = c.name("vp") {
             let mut cut = None;
             let mut at = vp.start();
             for word in vp.as_str().split(' ') {
-                if !word.is_empty() && self.stops.iter().any(|s| s == word) {
+                if !word.is_empty()
+                    && (self.stops.iter().any(|s| s == word) || self.numbers.is_number(word))
+                {
                     cut = Some(at);
                     break;
                 }
@@ -405,7 +410,7 @@ impl CasualtyTagger {
         c: &Captures,
         how: How,
     ) -> Option<(CasualtyValue, String, bool)> {
-        let How { ty, rule, bare_ok } = how;
+        let How { ty, rule, bare_ok, unknown_ok } = how;
         let noun = c.name("noun").map(|n| n.as_str().to_ascii_lowercase());
         let noun = noun.as_deref().and_then(|n| {
             let key = n.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -426,14 +431,28 @@ impl CasualtyTagger {
             return Some((value, class, false));
         }
         let n = c.name("n")?;
+        let unknown = c.name("unk").filter(|u| {
+            noun.is_none()
+                && (unknown_ok || u.as_str().starts_with(|ch: char| ch.is_ascii_uppercase()))
+        });
+        // An unknown head has no `vp` group: the victim is what follows the number.
+        let victim = match unknown {
+            Some(_) => c.get(0).map_or("", |m| m.as_str()).get(n.end()..).unwrap_or("").trim(),
+            None => victim.as_str(),
+        };
+        let victim = victim.strip_prefix("of ").unwrap_or(victim).to_string();
         let after = text[span.start + n.end()..].chars().next();
-        if noun.is_none() && !bare_ok {
+        // A number before an unknown word that cannot be a victim (`killed 2 days ago`).
+        if noun.is_none() && unknown.is_none() && (!bare_ok || c.name("unk").is_some()) {
             return None;
         }
         // `25-year-old`, `30%`, `10:30`, `3.5`: not a head count.
         let decimal = after == Some('.')
             && text[span.start + n.end() + 1..].starts_with(|ch: char| ch.is_ascii_digit());
-        if c.name("vp").is_none() && (matches!(after, Some('-' | '%' | ':' | '/')) || decimal) {
+        if c.name("vp").is_none()
+            && unknown.is_none()
+            && (matches!(after, Some('-' | '%' | ':' | '/')) || decimal)
+        {
             return None;
         }
         let read = self.numbers.read(n.as_str())?;
@@ -463,9 +482,10 @@ impl CasualtyTagger {
                     | "estimated"
                     | "up to"
             );
-        let (class, role, generic) = match noun {
-            Some(x) => (x.class.clone(), x.role, x.class == "generic" || rule.generic),
-            None => ("generic".to_string(), "victim", true),
+        let (class, role, generic) = match (noun, unknown) {
+            (Some(x), _) => (x.class.clone(), x.role, x.class == "generic" || rule.generic),
+            (None, Some(u)) => (u.as_str().to_ascii_lowercase(), "victim", rule.generic),
+            (None, None) => ("generic".to_string(), "victim", true),
         };
         let value = CasualtyValue {
             casualty_type: ty,
@@ -550,7 +570,7 @@ impl CasualtyTagger {
                         text,
                         Span::new(list.start(), list.end()),
                         sub,
-                        How { ty, rule, bare_ok },
+                        How { ty, rule, bare_ok, unknown_ok: list.end() <= verb.start() },
                         &mut items,
                     );
                 }
