@@ -100,6 +100,7 @@ struct CasualtyRule {
     role: Option<&'static str>,
     generic: bool,
     zero: bool,
+    subset: bool,
     block: Vec<String>,
     bare_checked: bool,
 }
@@ -110,6 +111,9 @@ struct How<'a> {
     ty: &'static str,
     rule: &'a CasualtyRule,
     bare_ok: bool,
+    /// An unknown plural head counts (`3 gangsters were killed`); before a verb it cannot
+    /// be a time or an object (`killed 2 days ago`), so only there.
+    unknown_ok: bool,
 }
 
 /// A mention found in a sentence, before totals.
@@ -127,6 +131,8 @@ struct Found {
 pub struct CasualtyTagger {
     gate: AhoCorasick,
     blockers: Vec<String>,
+    stops: Vec<String>,
+    follows: Vec<String>,
     terms: HashMap<String, (&'static str, Vec<String>)>,
     nouns: HashMap<String, Noun>,
     numbers: Numbers,
@@ -195,11 +201,15 @@ impl CasualtyTagger {
         let mut by_class: HashMap<String, Vec<String>> = HashMap::new();
         let mut stems = Vec::new();
         let mut blockers = Vec::new();
+        let mut stops = Vec::new();
+        let mut follows = Vec::new();
         for row in terms_file.tsv(3)? {
             let (term, class) = (row.get(0).to_ascii_lowercase(), row.get(2));
             match class {
                 "stem" => stems.push(term),
                 "block" => blockers.push(term),
+                "stop" => stops.push(term),
+                "follow" => follows.push(term),
                 _ => {
                     let ty = casualty_type(row.get(1)).ok_or_else(|| {
                         terms_file.error(row.line, format!("unknown type {:?}", row.get(1)))
@@ -258,7 +268,8 @@ impl CasualtyTagger {
         let compile = |src: &str, line: usize, name: &str| {
             Regex::new(src).map_err(|e| rf.err(line, name, &e.to_string()))
         };
-        let item = compile(&format!("^(?:{item_src})"), 0, "item")?;
+        let greedy = item_src.replace("}? ", "} ");
+        let item = compile(&format!("^(?:{greedy})"), 0, "item")?;
         let mut rules = Vec::new();
         for rule in &rf.rules {
             let src = rf.expand(rule, "pattern", &extra)?;
@@ -287,12 +298,13 @@ impl CasualtyTagger {
                 generic: rule.get("generic") == Some("yes"),
                 zero: rule.get("zero") == Some("yes"),
                 bare_checked: rule.get("bare") == Some("checked"),
+                subset: rule.get("subset") == Some("yes"),
                 block: rule
                     .get("block")
                     .map_or(Vec::new(), |b| b.split('|').map(|w| w.trim().to_string()).collect()),
             });
         }
-        Ok(CasualtyTagger { gate, blockers, terms, nouns, numbers, item, rules })
+        Ok(CasualtyTagger { gate, blockers, stops, follows, terms, nouns, numbers, item, rules })
     }
 
     /// The type of a casualty term as written (`were killed` -> killed), if it is one.
@@ -309,13 +321,30 @@ impl CasualtyTagger {
         self.terms.get(&lower).is_some_and(|(_, classes)| classes.iter().any(|c| c == "act"))
     }
 
-    /// True when a counted list item starts at `pos` of `text`.
-    fn item_at(&self, text: &str, pos: usize) -> bool {
-        text.get(pos..).and_then(|rest| self.item.captures(rest)).is_some_and(|c| {
-            c.name("noun").is_some()
-                || c.name("n")
-                    .is_some_and(|n| n.as_str().starts_with(|ch: char| ch.is_ascii_digit()))
-        })
+    /// The list item at the start of `rest`, its victim phrase cut before a stop word or a
+    /// number (`two soldiers and a civilian` -> `two soldiers`).
+    fn item_capture<'t>(&self, rest: &'t str) -> Option<Captures<'t>> {
+        let mut c = self.item.captures(rest)?;
+        while let Some(vp) = c.name("vp") {
+            let mut cut = None;
+            let mut at = vp.start();
+            for word in vp.as_str().split(' ') {
+                if !word.is_empty()
+                    && (self.stops.iter().any(|s| s == word) || self.numbers.is_number(word))
+                {
+                    cut = Some(at);
+                    break;
+                }
+                at += word.len() + 1;
+            }
+            let Some(cut) = cut else { break };
+            let shorter = self.item.captures(rest.get(..cut)?.trim_end())?;
+            if shorter.get(0).map(|m| m.end()) == c.get(0).map(|m| m.end()) {
+                break;
+            }
+            c = shorter;
+        }
+        Some(c)
     }
 
     /// True when a word of the clause just before `start` makes the count hypothetical,
@@ -356,7 +385,7 @@ impl CasualtyTagger {
                 pos += 4;
                 r
             });
-            let Some(c) = self.item.captures(rest) else { break };
+            let Some(c) = self.item_capture(rest) else { break };
             let m = c.get(0).map_or(0, |m| m.end());
             if m == 0 {
                 break;
@@ -381,7 +410,7 @@ impl CasualtyTagger {
         c: &Captures,
         how: How,
     ) -> Option<(CasualtyValue, String, bool)> {
-        let How { ty, rule, bare_ok } = how;
+        let How { ty, rule, bare_ok, unknown_ok } = how;
         let noun = c.name("noun").map(|n| n.as_str().to_ascii_lowercase());
         let noun = noun.as_deref().and_then(|n| {
             let key = n.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -402,14 +431,28 @@ impl CasualtyTagger {
             return Some((value, class, false));
         }
         let n = c.name("n")?;
+        let unknown = c.name("unk").filter(|u| {
+            noun.is_none()
+                && (unknown_ok || u.as_str().starts_with(|ch: char| ch.is_ascii_uppercase()))
+        });
+        // An unknown head has no `vp` group: the victim is what follows the number.
+        let victim = match unknown {
+            Some(_) => c.get(0).map_or("", |m| m.as_str()).get(n.end()..).unwrap_or("").trim(),
+            None => victim.as_str(),
+        };
+        let victim = victim.strip_prefix("of ").unwrap_or(victim).to_string();
         let after = text[span.start + n.end()..].chars().next();
-        if noun.is_none() && !bare_ok {
+        // A number before an unknown word that cannot be a victim (`killed 2 days ago`).
+        if noun.is_none() && unknown.is_none() && (!bare_ok || c.name("unk").is_some()) {
             return None;
         }
         // `25-year-old`, `30%`, `10:30`, `3.5`: not a head count.
         let decimal = after == Some('.')
             && text[span.start + n.end() + 1..].starts_with(|ch: char| ch.is_ascii_digit());
-        if c.name("vp").is_none() && (matches!(after, Some('-' | '%' | ':' | '/')) || decimal) {
+        if c.name("vp").is_none()
+            && unknown.is_none()
+            && (matches!(after, Some('-' | '%' | ':' | '/')) || decimal)
+        {
             return None;
         }
         let read = self.numbers.read(n.as_str())?;
@@ -439,9 +482,10 @@ impl CasualtyTagger {
                     | "estimated"
                     | "up to"
             );
-        let (class, role, generic) = match noun {
-            Some(x) => (x.class.clone(), x.role, x.class == "generic" || rule.generic),
-            None => ("generic".to_string(), "victim", true),
+        let (class, role, generic) = match (noun, unknown) {
+            (Some(x), _) => (x.class.clone(), x.role, x.class == "generic" || rule.generic),
+            (None, Some(u)) => (u.as_str().to_ascii_lowercase(), "victim", rule.generic),
+            (None, None) => ("generic".to_string(), "victim", true),
         };
         let value = CasualtyValue {
             casualty_type: ty,
@@ -463,6 +507,7 @@ impl CasualtyTagger {
         found: &mut Vec<Found>,
         zeros: &mut Vec<&'static str>,
     ) {
+        let mut claims: Vec<Span> = Vec::new();
         for (ri, rule) in self.rules.iter().enumerate() {
             for c in rule.re.captures_iter(text) {
                 let Some(verb) = c.name("verb") else { continue };
@@ -472,28 +517,21 @@ impl CasualtyTagger {
                     None => continue,
                 };
                 let verb_span = Span::new(base + verb.start(), base + verb.end());
-                if found.iter().any(|f| f.verb.overlaps(verb_span) || f.span.contains(verb_span)) {
+                let taken = |sp: Span| {
+                    claims.iter().any(|c: &Span| c.overlaps(sp))
+                        || found.iter().any(|f| f.verb.overlaps(sp) || f.span.contains(sp))
+                };
+                if taken(verb_span) {
                     continue;
                 }
                 if rule.zero {
                     zeros.push(ty);
-                    found.push(Found {
-                        span: verb_span,
-                        verb: verb_span,
-                        value: CasualtyValue {
-                            casualty_type: ty,
-                            count: 0,
-                            victim: String::new(),
-                            role: "victim",
-                            lower_bound: false,
-                            estimate: false,
-                            subset: true,
-                        },
-                        class: String::new(),
-                        generic: true,
-                        rule: usize::MAX,
-                    });
+                    claims.push(verb_span);
                     continue;
+                }
+                // A chained term (`abducted and later killed`) belongs to this match.
+                if let Some(also) = c.name("also") {
+                    claims.push(Span::new(base + also.start(), base + also.end()));
                 }
                 let Some(list) = c.name("list") else { continue };
                 if self.blocked(text, whole, &rule.block) {
@@ -504,7 +542,7 @@ impl CasualtyTagger {
                 if between
                     .is_some_and(|b| b.trim_matches(|ch: char| ch == ',' || ch == ' ').is_empty())
                     && self.is_active(verb.as_str())
-                    && self.item_at(text, verb.end() + 1)
+                    && !self.bare_follow(&text[verb.end()..])
                 {
                     continue;
                 }
@@ -527,20 +565,17 @@ impl CasualtyTagger {
                     ));
                 } else {
                     let sub = c.name("sub").map(|s| Span::new(s.start(), s.end()));
-                    let bare_ok = !rule.bare_checked
-                        || list.end() == text.len()
-                        || text[list.end()..]
-                            .starts_with(|ch: char| !ch.is_ascii_alphanumeric() || ch == ' ')
-                            && self.bare_follow(&text[list.end()..]);
+                    let bare_ok = !rule.bare_checked || self.bare_follow(&text[list.end()..]);
                     self.read_list(
                         text,
                         Span::new(list.start(), list.end()),
                         sub,
-                        How { ty, rule, bare_ok },
+                        How { ty, rule, bare_ok, unknown_ok: list.end() <= verb.start() },
                         &mut items,
                     );
                 }
-                for (span, value, class, generic) in items {
+                for (span, mut value, class, generic) in items {
+                    value.subset |= rule.subset;
                     let span = Span::new(base + span.start, base + span.end);
                     if found.iter().any(|f| f.span.overlaps(span) && f.value.casualty_type == ty) {
                         continue;
@@ -558,30 +593,16 @@ impl CasualtyTagger {
         }
     }
 
-    /// True when the words after a bare number let it count (`killing 5 and wounding 12`,
-    /// `killed 3 in`), not `killed 2 days ago`.
+    /// True when the words after a bare number (or a verb) end the phrase: punctuation, the
+    /// end, or a `follow` word of casualty_terms.tsv (`killing 5 and`, `killed 3 in`), not
+    /// another noun (`killed 2 days`).
     fn bare_follow(&self, rest: &str) -> bool {
-        let word = rest.trim_start().split(|c: char| !c.is_ascii_alphabetic()).next().unwrap_or("");
-        word.is_empty()
-            || matches!(
-                word,
-                "and"
-                    | "or"
-                    | "in"
-                    | "on"
-                    | "at"
-                    | "during"
-                    | "while"
-                    | "when"
-                    | "after"
-                    | "as"
-                    | "including"
-                    | "near"
-                    | "across"
-                    | "inside"
-                    | "outside"
-                    | "before"
-            )
+        let rest = rest.trim_start_matches(' ');
+        if rest.is_empty() || rest.starts_with(|c: char| !c.is_alphanumeric()) {
+            return true;
+        }
+        let word = rest.split(|c: char| !c.is_ascii_alphabetic()).next().unwrap_or("");
+        self.follows.iter().any(|f| f == word)
     }
 }
 
@@ -613,7 +634,6 @@ impl Stage for CasualtyTagger {
                 found[before..].sort_by_key(|f| f.span.start);
             }
         }
-        found.retain(|f| f.rule != usize::MAX);
         doc.totals = totals(&found, &units, &zeros);
         for f in found {
             let sentence = doc.sentence_at(f.span.start).unwrap_or(usize::MAX);
