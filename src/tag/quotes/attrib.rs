@@ -139,7 +139,7 @@ fn np_word(t: &Tok, lex: &Lexicon) -> bool {
         return false;
     }
     // a lower-case speech verb ends the phrase
-    !(lex.is_verb(t.s) && !t.cap())
+    !lex.is_verb(t.s) || t.cap()
 }
 
 /// A phrase can end (have its head) at `t`: a name, a role noun or a possessive name.
@@ -201,7 +201,7 @@ fn np_backward(toks: &[Tok], end: usize, lex: &Lexicon) -> Option<Np> {
         let words = toks[det..end]
             .iter()
             .all(|t| np_word(t, lex) && !lead_word(t, lex) || lex.is(t.s, class::DET));
-        return words.then(|| Np { a: det, b: end, kind: SpeakerKind::Role });
+        return words.then_some(Np { a: det, b: end, kind: SpeakerKind::Role });
     }
     let mut a = end;
     while a > 0 && end - a < MAX_NP && np_word(&toks[a - 1], lex) {
@@ -266,7 +266,7 @@ fn appositive(toks: &[Tok], a: usize, b: usize, lex: &Lexicon) -> (Option<Span>,
     }
     let aff = (j < b && toks[j].cap()).then(|| {
         let mut k = j;
-        while k < b && toks[k].word && !(lex.is(toks[k].s, class::BREAK) && !toks[k].cap()) {
+        while k < b && toks[k].word && (toks[k].cap() || !lex.is(toks[k].s, class::BREAK)) {
             k += 1;
         }
         Span::new(toks[j].start, toks[k - 1].end)
