@@ -55,7 +55,7 @@ pub(super) fn tokens<'a>(text: &'a str, from: usize, to: usize, lex: &Lexicon) -
         let mut end = i + c.len_utf8();
         if c.is_alphanumeric() {
             while let Some(&(j, d)) = it.peek() {
-                let joins = matches!(d, '\'' | '’' | '-' | '.' | '&')
+                let joins = matches!(d, '\'' | '’' | '-' | '.' | '&' | '/')
                     && seg[j + d.len_utf8()..].chars().next().is_some_and(char::is_alphanumeric);
                 if d.is_alphanumeric() || joins {
                     end = j + d.len_utf8();

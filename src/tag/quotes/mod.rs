@@ -123,7 +123,14 @@ impl QuoteTagger {
             // unattributed marks are terms, titles or partial quotes; a short quote is speech
             // only with its own attribution (else: scare quote, title); a dropped quote passes
             // no attribution on
-            let keep = (!short || own[i].is_some())
+            // `"A," Graham asked. "Neither do I."`: a short quote right after the attribution
+            // of the quote before it is speech too
+            let adjacent = i > 0
+                && raws[i - 1].para == raw.para
+                && own[i - 1].is_some_and(|a| {
+                    raws[i - 1].close <= a.speaker.start && a.speaker.end <= raw.open
+                });
+            let keep = (!short || own[i].is_some() || adjacent)
                 && !self.term_context(text, raw)
                 && !headline(&text[raw.para_start..raw.para_end]);
             assigned.push(got.filter(|_| keep));

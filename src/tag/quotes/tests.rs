@@ -153,7 +153,10 @@ fn wire_styles_guillemets_and_single_quotes() {
     );
     t(
         "Intro line.\n\n''We are ready for the vote,'' he said. ''It is time to decide.''",
-        &[("We are ready for the vote,", "he", "", "said"), ("It is time to decide.", "he", "", "said")],
+        &[
+            ("We are ready for the vote,", "he", "", "said"),
+            ("It is time to decide.", "he", "", "said"),
+        ],
     );
     t(
         "Intro line.\n\n\u{ab}We are ready to leave tomorrow,\u{bb} said Omar Diallo.",
