@@ -15,7 +15,18 @@ use newsx::sink::Sink;
 use newsx::{BatchLimits, Error, Gazetteers, Pipeline, Reader, ReaderOptions};
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) if !e.use_stderr() => {
+            // --help and --version.
+            let _ = e.print();
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(1);
+        }
+    };
     let result = match cli.command {
         Command::Extract(args) => run(args, Records::Events),
         Command::Analyze(args) => run(args, Records::Analysis),

@@ -86,6 +86,9 @@ pub struct EvalArgs {
     /// Only fixtures whose name contains this text.
     #[arg(long, value_name = "TEXT")]
     pub filter: Option<String>,
+    /// Print the report as JSON.
+    #[arg(long)]
+    pub json: bool,
     /// Write proposed expectations as expected.json.new beside each fixture, for review.
     #[arg(long)]
     pub update: bool,
