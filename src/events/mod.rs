@@ -349,7 +349,8 @@ impl EventBuilder {
             let last = drafts.len().checked_sub(1);
             let joins_protest = crowd_violence(&cand)
                 && drafts.last().is_some_and(|d| group_of(&d.cands[d.best]) == "demo" && near(d));
-            let protest_joins = group(&ty.event_type) == "demo"
+            // Only a protest word (not `hurled`, `looted`) turns nearby violence into a protest.
+            let protest_joins = ty.event_type == "protest"
                 && drafts.last().is_some_and(|d| d.cands.iter().all(crowd_violence) && near(d));
             let target = if joins_protest || protest_joins {
                 last
@@ -659,11 +660,14 @@ impl EventBuilder {
         }
     }
 
+    /// `was attacked`, `were killed`, or a headline's `killed by police`.
     fn is_passive(&self, doc: &Document, trigger: Span) -> bool {
         let start = text::words_before(&doc.text, 0, trigger.start, 2);
-        text::words(&doc.text, start, trigger.start)
+        let aux = text::words(&doc.text, start, trigger.start)
             .iter()
-            .any(|w| matches!(w.as_str(), "was" | "were" | "been" | "being" | "be" | "is" | "are"))
+            .any(|w| matches!(w.as_str(), "was" | "were" | "been" | "being" | "be" | "is" | "are"));
+        let end = text::words_after(&doc.text, trigger.end, doc.text.len(), 1);
+        aux || text::words(&doc.text, trigger.end, end).first().is_some_and(|w| w == "by")
     }
 
     /// The target: the subject of a passive trigger, the phrase after `on`/`against`, or the
