@@ -1,0 +1,2 @@
+//! Table tests of quote spans, speakers, speaker spans and verbs per layout.
+use super::*;
