@@ -53,6 +53,11 @@ pub(crate) enum Cue {
     Claim,
     Target,
     Agent,
+    Background,
+    Disaster,
+    Speech,
+    Armed,
+    Crowd,
 }
 
 impl Cue {
@@ -65,13 +70,18 @@ impl Cue {
             "claim" => Cue::Claim,
             "target" => Cue::Target,
             "agent" => Cue::Agent,
+            "background" => Cue::Background,
+            "disaster" => Cue::Disaster,
+            "speech" => Cue::Speech,
+            "armed" => Cue::Armed,
+            "crowd" => Cue::Crowd,
             _ => return None,
         })
     }
 
-    /// True for the cues that cancel an event (modality).
+    /// True for the cues that cancel an event before its trigger (modality, background).
     pub fn is_modal(self) -> bool {
-        matches!(self, Cue::Future | Cue::Negated | Cue::Hypothetical)
+        matches!(self, Cue::Future | Cue::Negated | Cue::Hypothetical | Cue::Background)
     }
 }
 
@@ -123,7 +133,8 @@ pub(crate) fn is_word_at(text: &str, s: usize, e: usize) -> bool {
 pub(crate) struct EventData {
     pub types: Vec<TypeRow>,
     pub triggers: WordMatcher<Trigger>,
-    pub cues: WordMatcher<Cue>,
+    /// Each cue's kinds (a word can be both an agent and an armed party).
+    pub cues: WordMatcher<Vec<Cue>>,
     /// Demonyms (`Syrian`) to ISO codes, case-sensitive.
     pub demonyms: WordMatcher<String>,
     /// Lower-cased country names and aliases, to tell a country from a more specific place.
@@ -166,11 +177,17 @@ impl EventData {
         let triggers = WordMatcher::build(&file.origin, patterns, values, true)?;
 
         let file = gazetteers.file("event_cues.tsv")?;
-        let (mut patterns, mut values) = (Vec::new(), Vec::new());
+        let (mut patterns, mut values): (Vec<String>, Vec<Vec<Cue>>) = (Vec::new(), Vec::new());
         for row in file.tsv(2)? {
             let cue = Cue::parse(row.get(1)).ok_or_else(|| file.error(row.line, "unknown cue"))?;
-            patterns.push(row.get(0).to_string());
-            values.push(cue);
+            let pattern = row.get(0).to_ascii_lowercase();
+            match patterns.iter().position(|p| *p == pattern) {
+                Some(i) => values[i].push(cue),
+                None => {
+                    patterns.push(pattern);
+                    values.push(vec![cue]);
+                }
+            }
         }
         let cues = WordMatcher::build(&file.origin, patterns, values, true)?;
 

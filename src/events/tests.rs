@@ -232,6 +232,9 @@ fn actors_from_agents_and_objects_with_demonym_country() {
         roles,
         [("perpetrator", "Two gunmen", None), ("target", "Syrian troops", Some("SY"))]
     );
+    // Troops can fight back: ACLED codes this as a battle.
+    assert_eq!((ev[0].event_type.as_str(), ev[0].subtype.as_str()), ("battle", "attack_on_forces"));
+    let ev = events(doc("Two gunmen opened fire on a wedding party.", &[]));
     assert_eq!(ev[0].subtype, "armed_assault");
 }
 
