@@ -128,6 +128,10 @@ impl Stage for DateTagger {
     }
     fn annotate(&self, doc: &mut Document) {
         let mut found = self.candidates(doc);
+        // A leading timestamp is metadata (it gave `published`), not a date of the story.
+        if let Some(ts) = doc.layout.timestamp {
+            found.retain(|c| !c.span.overlaps(ts));
+        }
         found.sort_by_key(|c| c.span.start);
         let mut resolver = Resolver::new(doc.published);
         for c in found {
