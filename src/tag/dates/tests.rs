@@ -193,4 +193,7 @@ fn odd_input_does_not_panic() {
         run(&tagger, text, dct());
         run(&tagger, text, None);
     }
+    // One huge sentence full of matches: every one found, in reasonable time.
+    let many = "in 2024, ".repeat(20_000);
+    assert_eq!(run(&tagger, &many, dct()).len(), 20_000);
 }
