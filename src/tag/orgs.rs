@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use super::entities::overlap::{admit, Candidate, Priority};
-use super::entities::text::{chunks, namey, tokenize, Tok};
+use super::entities::text::{chunks, namey, Tok};
 use super::entities::{Entities, Inner};
 use crate::data::Gazetteers;
 use crate::doc::{Document, Kind, Mention, Provenance, Span, Value};
@@ -83,7 +83,7 @@ fn gazetteer(e: &Inner, text: &str, toks: &[Tok], out: &mut Vec<Found>) {
             toks.get(super::entities::text::tok_at(toks, start)).is_some_and(|t| t.caps_line);
         let hits = e.org_names.hits(pid);
         let Some(hit) = hits.iter().find(|h| !h.upper || caps_line) else { continue };
-        if caps_line && e.stopwords.contains(&text[start..end].to_lowercase()) {
+        if caps_line && e.stopwords.contains(&text[start..end]) {
             continue;
         }
         let o = &e.orgs[hit.entry as usize];
@@ -195,7 +195,7 @@ fn sports_teams(
                     e.first_names.get(word(first)).is_some_and(|common| !common) && last > first;
                 !person
                     && e.org_names.lookup(name).is_none()
-                    && !e.titles.contains(&word(first).to_lowercase())
+                    && !e.titles.contains(word(first))
                     && (result || versus(prev.as_deref()) || versus(next.as_deref()))
             }
         };
@@ -219,7 +219,7 @@ impl OrgTagger {
         let word = |i: usize| toks[i].text(text);
         let is_name = |i: usize| {
             let w = word(i);
-            namey(w) && !e.stopwords.contains(&w.to_lowercase())
+            namey(w) && !e.stopwords.contains(w)
         };
         let runs = chunks(toks, is_name, |i| org_connector(word(i)));
         let mut defined = HashMap::new();
@@ -279,9 +279,7 @@ impl OrgTagger {
         }
         for &(first, last) in &parts {
             let mut first = first;
-            while first < last
-                && (e.titles.contains(&word(first).to_lowercase()) || org_connector(word(first)))
-            {
+            while first < last && (e.titles.contains(word(first)) || org_connector(word(first))) {
                 first += 1;
             }
             let Some(head) = (first..=last).rev().find(|&i| e.org_heads.contains(word(i))) else {
@@ -299,8 +297,7 @@ impl OrgTagger {
             }
             // A title after the head starts a person: `Crisis Group director Ann Lee`.
             let mut end = last;
-            if let Some(t) = (head + 1..=last).find(|&i| e.titles.contains(&word(i).to_lowercase()))
-            {
+            if let Some(t) = (head + 1..=last).find(|&i| e.titles.contains(word(i))) {
                 end = t - 1;
             }
             while end > head && org_connector(word(end)) {
@@ -323,6 +320,9 @@ impl OrgTagger {
 
         // `the <Demonym> army`.
         for i in 1..toks.len().saturating_sub(1) {
+            if !toks[i].cap {
+                continue;
+            }
             let Some(cc) = e.demonyms.country(word(i)) else { continue };
             let (prev, next) = (&toks[i - 1], &toks[i + 1]);
             if !next.joined
@@ -357,11 +357,11 @@ impl Stage for OrgTagger {
     }
     fn annotate(&self, doc: &mut Document) {
         let text = doc.text.as_str();
-        let toks = tokenize(text);
+        let toks = super::entities::text::tokens(text);
         let mut found = Vec::new();
         let defined = self.candidates(text, &toks, &mut found);
         // Every later use of a defined acronym is that organization.
-        for t in &toks {
+        for t in toks.iter().filter(|t| t.caps && !defined.is_empty()) {
             let w = t.text(text);
             if let Some(&k) = defined.get(w) {
                 let v = found[k].value.clone();
