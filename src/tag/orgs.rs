@@ -181,7 +181,13 @@ fn sports_teams(
             })
         };
         let team = match place {
-            Some(hits) => !is_country(hits),
+            // Divisions are teams only in capitals tables (`FLORIDA 5 COLORADO 3`); `England`
+            // and `Texas` in running text are places.
+            Some(hits) => {
+                !is_country(hits)
+                    && (toks[first].caps_line
+                        || hits.iter().any(|h| e.places[h.entry as usize].feature == "city"))
+            }
             None => {
                 let next = (last + 1 < toks.len()).then(|| word(last + 1).to_lowercase());
                 let versus = |w: Option<&str>| {

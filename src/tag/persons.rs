@@ -199,6 +199,11 @@ impl Ctx<'_> {
         if n < 2 {
             return None;
         }
+        // An initial: `S. Waugh`, `J. R. Smith`.
+        let initial = self.word(first).len() == 1 && toks[first].cap && toks[first + 1].joined;
+        if initial {
+            return Some((Priority::Pattern, None));
+        }
         if let Some(&common) = self.e.first_names.get(self.word(first)) {
             if !common || !toks[first].sent_start {
                 return Some((Priority::Pattern, None));
