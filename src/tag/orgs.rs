@@ -86,6 +86,22 @@ fn gazetteer(e: &Inner, text: &str, toks: &[Tok], out: &mut Vec<Found>) {
         if caps_line && e.stopwords.contains(&text[start..end]) {
             continue;
         }
+        // `UEFA Cup`, `Labour Day`: a one-word alias followed by a capitalised word is part of
+        // a longer name.
+        let ti = super::entities::text::tok_at(toks, start);
+        let continued = !caps_line
+            && toks.get(ti).is_some_and(|t| t.start == start && t.end == end && !t.title_line)
+            && toks.get(ti + 1).is_some_and(|n| {
+                let w = n.text(text);
+                n.joined
+                    && n.cap
+                    && !e.stopwords.contains(w)
+                    && !e.titles.contains(w)
+                    && !e.org_heads.contains(w)
+            });
+        if continued {
+            continue;
+        }
         let o = &e.orgs[hit.entry as usize];
         let rule = format!("orgs.tsv:{}", o.line);
         out.push(org(
@@ -186,7 +202,9 @@ fn sports_teams(
             Some(hits) => {
                 !is_country(hits)
                     && (toks[first].caps_line
-                        || hits.iter().any(|h| e.places[h.entry as usize].feature == "city"))
+                        || hits.iter().any(|h| {
+                            matches!(e.places[h.entry as usize].feature, "city" | "county")
+                        }))
             }
             None => {
                 let next = (last + 1 < toks.len()).then(|| word(last + 1).to_lowercase());
@@ -197,8 +215,10 @@ fn sports_teams(
                 };
                 let result =
                     rest.starts_with(|c: char| c.is_ascii_digit()) && toks[first].sent_start;
-                let person =
-                    e.first_names.get(word(first)).is_some_and(|common| !common) && last > first;
+                let initial = word(first).len() == 1 && last > first;
+                let person = initial
+                    || (e.first_names.get(word(first)).is_some_and(|common| !common)
+                        && last > first);
                 !person
                     && e.org_names.lookup(name).is_none()
                     && !e.titles.contains(word(first))
@@ -299,6 +319,10 @@ impl OrgTagger {
                 }
             }
             if head == first && (head == last || !matches!(word(head + 1), "of" | "for")) {
+                continue;
+            }
+            // `West Bank`: a place name ending in a head word is a place.
+            if e.place_names.lookup(&text[toks[first].start..toks[head].end]).is_some() {
                 continue;
             }
             // A title after the head starts a person: `Crisis Group director Ann Lee`.

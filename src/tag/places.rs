@@ -36,7 +36,7 @@ pub struct PlaceValue {
     /// Name of the first-level division it lies in (or is), if known.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub admin1: Option<String>,
-    /// `country`, `admin1`, `city`, `region`, `camp`, `area` or `water`.
+    /// `country`, `admin1`, `county`, `city`, `region`, `camp`, `area` or `water`.
     pub feature: &'static str,
     /// Latitude.
     pub lat: f64,
@@ -107,6 +107,7 @@ fn base_score(p: &Place, big_city: bool) -> f64 {
         "region" | "camp" | "area" | "water" => 9.0,
         "admin1" if big_city => 5.0,
         "admin1" => 8.0,
+        "county" => 7.0,
         _ => (p.population as f64 + 1.0).ln() / 2.0,
     }
 }

@@ -388,6 +388,7 @@ impl Entities {
                     "water" => "water",
                     "city" => "city",
                     "admin1" => "admin1",
+                    "county" => "county",
                     _ => "region",
                 };
                 places.push(Place {
