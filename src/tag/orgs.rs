@@ -144,11 +144,12 @@ fn sports_report(e: &Inner, text: &str, toks: &[Tok]) -> bool {
     if toks.first().is_some_and(|t| e.sports_headlines.contains(&t.text(text).to_uppercase())) {
         return true;
     }
-    let mut seen: Vec<&str> = Vec::new();
-    for t in toks {
-        let w = t.text(text);
-        if !t.cap && e.sports_cues.contains(w) && !seen.contains(&w) {
-            seen.push(w);
+    let mut seen: Vec<u32> = Vec::new();
+    for m in e.sports_cues.find_iter(text) {
+        let id = m.pattern().as_u32();
+        if super::entities::text::on_word_boundary(text, m.start(), m.end()) && !seen.contains(&id)
+        {
+            seen.push(id);
             if seen.len() >= 3 {
                 return true;
             }

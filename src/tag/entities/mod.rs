@@ -109,25 +109,20 @@ pub(crate) struct Hit {
     pub upper: bool,
 }
 
-/// The leading run of letters and digits of `s`.
-fn first_word(s: &str) -> &str {
-    let end = s.char_indices().find(|&(_, c)| !c.is_alphanumeric()).map_or(s.len(), |(i, _)| i);
-    &s[..end]
-}
-
 /// A case-sensitive automaton over many surface forms, each pattern standing for one or more
 /// entries.
 pub(crate) struct Names {
     ac: AhoCorasick,
-    /// The first word (see [`first_word`]) of every pattern: a word start whose word is not
-    /// among them cannot begin a match, so most words never reach the automaton.
-    first_words: HashSet<Box<str>, BuildHasherDefault<FxHasher>>,
+    /// Bit `b0 << 8 | b1` is set when some pattern starts with the bytes `b0 b1` (or is the
+    /// single byte `b0`): a word start failing it cannot begin a match, so most lower-case
+    /// words never reach the automaton (an 8 KB table, cheaper than a hash lookup).
+    prefix2: Vec<u64>,
     pats: Vec<Vec<Hit>>,
     index: FxMap<String, u32>,
 }
 
 impl Names {
-    fn build(surfaces: Vec<(String, u32)>, strip_articles: bool) -> Result<Names> {
+    fn build(surfaces: Vec<(String, u32)>, strip_articles: bool, dfa: bool) -> Result<Names> {
         let mut index: FxMap<String, u32> = FxMap::default();
         let mut pats: Vec<Vec<Hit>> = Vec::new();
         let mut strings: Vec<String> = Vec::new();
@@ -176,17 +171,30 @@ impl Names {
                 }
             }
         }
-        let first_words = strings.iter().map(|st| first_word(st).into()).collect();
+        let mut prefix2 = vec![0u64; 65536 / 64];
+        for st in &strings {
+            let b = st.as_bytes();
+            let lo = (b[0] as usize) << 8;
+            let (from, to) = match b.get(1) {
+                Some(&b1) => (lo | b1 as usize, lo | b1 as usize),
+                None => (lo, lo | 0xFF),
+            };
+            for k in from..=to {
+                prefix2[k / 64] |= 1 << (k % 64);
+            }
+        }
         let ac = AhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostLongest)
             .start_kind(StartKind::Anchored)
+            // A DFA is fastest but too big for the ~10⁵ place names: only the small org list.
+            .kind(dfa.then_some(aho_corasick::AhoCorasickKind::DFA))
             .build(&strings)
             .map_err(|e| Error::Data {
                 file: "entities".into(),
                 line: 0,
                 message: format!("cannot build automaton: {e}"),
             })?;
-        Ok(Names { ac, first_words, pats, index })
+        Ok(Names { ac, prefix2, pats, index })
     }
 
     /// Every match on word boundaries, leftmost-longest, in one pass over the text's word
@@ -212,7 +220,8 @@ impl Names {
             if !word_start {
                 continue;
             }
-            if !self.first_words.contains(first_word(&text[i..])) {
+            let k = (b as usize) << 8 | bytes.get(i + 1).map_or(0, |&b1| b1 as usize);
+            if self.prefix2[k / 64] & (1 << (k % 64)) == 0 {
                 continue;
             }
             let mut end = bytes.len();
@@ -290,8 +299,8 @@ pub(crate) struct Inner {
     pub org_heads: HashSet<String, BuildHasherDefault<FxHasher>>,
     /// Sports named at the start of a headline (`SOCCER`).
     pub sports_headlines: HashSet<String>,
-    /// Lower-case words of sports reports (`beat`, `halftime`).
-    pub sports_cues: HashSet<String>,
+    /// Lower-case words of sports reports (`beat`, `halftime`), as one small automaton.
+    pub sports_cues: AhoCorasick,
 }
 
 fn parse_f64(file: &DataFile, line: usize, s: &str) -> Result<Option<f64>> {
@@ -453,11 +462,14 @@ impl Entities {
         let org_heads = crate::data::word_list(&file).into_iter().map(str::to_string).collect();
 
         let file = gazetteers.file("sports_cues.txt")?;
-        let (mut sports_headlines, mut sports_cues) = (HashSet::new(), HashSet::new());
+        let (mut sports_headlines, mut sports_cues) = (HashSet::new(), Vec::new());
         for (line, text) in file.lines() {
             match text.split_once(' ') {
                 Some(("headline", w)) => sports_headlines.insert(w.trim().to_string()),
-                Some(("cue", w)) => sports_cues.insert(w.trim().to_string()),
+                Some(("cue", w)) => {
+                    sports_cues.push(w.trim().to_string());
+                    true
+                }
                 _ => return Err(file.error(line, "expected `headline WORD` or `cue WORD`")),
             };
         }
@@ -466,9 +478,9 @@ impl Entities {
         place_surfaces.retain(|(s, _)| demonyms.country(s).is_none());
 
         Ok(Entities(Arc::new(Inner {
-            place_names: Names::build(place_surfaces, true)?,
+            place_names: Names::build(place_surfaces, true, false)?,
             places,
-            org_names: Names::build(org_surfaces, false)?,
+            org_names: Names::build(org_surfaces, false, true)?,
             orgs,
             demonyms,
             first_names,
@@ -476,7 +488,11 @@ impl Entities {
             stopwords,
             org_heads,
             sports_headlines,
-            sports_cues,
+            sports_cues: AhoCorasickBuilder::new()
+                .match_kind(MatchKind::LeftmostLongest)
+                .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+                .build(&sports_cues)
+                .map_err(|e| file.error(0, format!("cannot build automaton: {e}")))?,
         })))
     }
 
