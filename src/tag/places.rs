@@ -18,7 +18,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use super::entities::overlap::{admit, Candidate, Priority};
-use super::entities::text::{tok_at, tokenize, Tok};
+use super::entities::text::{tok_at, Tok};
 use super::entities::{Entities, Inner, Place};
 use crate::data::Gazetteers;
 use crate::doc::{Document, Kind, Mention, Provenance, Span, Value};
@@ -36,7 +36,7 @@ pub struct PlaceValue {
     /// Name of the first-level division it lies in (or is), if known.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub admin1: Option<String>,
-    /// `country`, `admin1`, `city`, `region`, `camp`, `area` or `water`.
+    /// `country`, `admin1`, `county`, `city`, `region`, `camp`, `area` or `water`.
     pub feature: &'static str,
     /// Latitude.
     pub lat: f64,
@@ -107,6 +107,7 @@ fn base_score(p: &Place, big_city: bool) -> f64 {
         "region" | "camp" | "area" | "water" => 9.0,
         "admin1" if big_city => 5.0,
         "admin1" => 8.0,
+        "county" => 7.0,
         _ => (p.population as f64 + 1.0).ln() / 2.0,
     }
 }
@@ -121,6 +122,7 @@ impl PlaceTagger {
         toks: &[Tok],
     ) -> Vec<(Span, Vec<u32>)> {
         let mut out = Vec::new();
+        let credit_spans = super::persons::credits(layout, text);
         for (start, end, pid) in e.place_names.find(text) {
             let ti = tok_at(toks, start);
             let tok = toks.get(ti).filter(|t| t.start == start);
@@ -130,12 +132,11 @@ impl PlaceTagger {
                 && [",", " —", " -", " –", " ("].iter().any(|p| after.starts_with(p));
             let caps_line = tok.is_some_and(|t| t.caps_line) || dateline;
             let surface = &text[start..end];
-            let lower_word = surface.contains(char::is_lowercase)
-                && e.stopwords.contains(&surface.to_lowercase());
+            let lower_word = surface.contains(char::is_lowercase) && e.stopwords.contains(surface);
             if compass(surface) || lower_word {
                 continue;
             }
-            if super::persons::in_credits(layout, text, start) {
+            if super::persons::within(&credit_spans, start) {
                 continue;
             }
             let entries: Vec<u32> = e
@@ -158,8 +159,8 @@ impl PlaceTagger {
                     let continued = next.is_some_and(|n| {
                         let w = n.text(text);
                         n.cap
-                            && !e.stopwords.contains(&w.to_lowercase())
-                            && !e.titles.contains(&w.to_lowercase())
+                            && !e.stopwords.contains(w)
+                            && !e.titles.contains(w)
                             && e.demonyms.country(w).is_none()
                             && e.place_names.lookup(w).is_none()
                             && !compass(w)
@@ -169,8 +170,8 @@ impl PlaceTagger {
                         let w = p.text(text);
                         p.cap
                             && !p.sent_start
-                            && !e.stopwords.contains(&w.to_lowercase())
-                            && !e.titles.contains(&w.to_lowercase())
+                            && !e.stopwords.contains(w)
+                            && !e.titles.contains(w)
                             && !compass(w)
                             && e.place_names.lookup(w).is_none()
                     });
@@ -214,7 +215,7 @@ impl Stage for PlaceTagger {
     fn annotate(&self, doc: &mut Document) {
         let e = &*self.entities.0;
         let text = doc.text.as_str();
-        let toks = tokenize(text);
+        let toks = super::entities::text::tokens(text);
         let hits = self.hits(e, &doc.layout, text, &toks);
 
         // Country context: unambiguous places, demonyms, the dateline.
@@ -227,7 +228,7 @@ impl Stage for PlaceTagger {
                 *context.entry(cc.as_str()).or_default() += w;
             }
         }
-        for t in &toks {
+        for t in toks.iter().filter(|t| t.cap) {
             if let Some(cc) = e.demonyms.country(t.text(text)) {
                 *context.entry(cc).or_default() += 1.0;
             }
