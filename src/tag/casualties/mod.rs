@@ -114,6 +114,8 @@ struct How<'a> {
     /// An unknown plural head counts (`3 gangsters were killed`); before a verb it cannot
     /// be a time or an object (`killed 2 days ago`), so only there.
     unknown_ok: bool,
+    /// The list ends the rule's match, so its last items may run past it.
+    open_end: bool,
 }
 
 /// A mention found in a sentence, before totals.
@@ -144,13 +146,18 @@ fn casualty_type(name: &str) -> Option<&'static str> {
     TYPES.iter().copied().find(|t| *t == name)
 }
 
-/// An alternation of `words`, longest first, regex-escaped and spaces made flexible.
+/// An alternation of `words`, longest first, regex-escaped, case-insensitive.
 fn alternation<'a>(words: impl Iterator<Item = &'a str>) -> String {
     let mut words: Vec<&str> = words.collect();
     words.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
     words.dedup();
-    let escaped: Vec<String> = words.iter().map(|w| regex::escape(w).replace(' ', " +")).collect();
+    let escaped: Vec<String> = words.iter().map(|w| regex::escape(w)).collect();
     format!("(?i:{})", escaped.join("|"))
+}
+
+/// Lets each space of a pattern match a run of blanks (`killing  one`, a line break).
+fn flexible_spaces(pattern: &str) -> String {
+    pattern.replace(' ', "[ \t\r\n]+")
 }
 
 /// Removes the names of capture groups so that a macro can repeat in one pattern.
@@ -187,6 +194,7 @@ impl CasualtyTagger {
             let role = match row.get(3) {
                 "perpetrator" => "perpetrator",
                 "victim" => "victim",
+                "none" => "none",
                 other => return Err(nouns_file.error(row.line, format!("unknown role {other:?}"))),
             };
             let class = row.get(2).to_string();
@@ -268,12 +276,12 @@ impl CasualtyTagger {
         let compile = |src: &str, line: usize, name: &str| {
             Regex::new(src).map_err(|e| rf.err(line, name, &e.to_string()))
         };
-        let greedy = item_src.replace("}? ", "} ");
-        let item = compile(&format!("^(?:{greedy})"), 0, "item")?;
+        let greedy = item_src.replace("}? ", "} ").replace(")??", ")?");
+        let item = compile(&flexible_spaces(&format!("^(?:{greedy})")), 0, "item")?;
         let mut rules = Vec::new();
         for rule in &rf.rules {
             let src = rf.expand(rule, "pattern", &extra)?;
-            let re = compile(&src, rule.line, &rule.name)?;
+            let re = compile(&flexible_spaces(&src), rule.line, &rule.name)?;
             let bad = |m: &str| rf.err(rule.line, &rule.name, m);
             let ty = match rule.get("type") {
                 Some(t) => Some(casualty_type(t).ok_or_else(|| bad("unknown `type:`"))?),
@@ -328,9 +336,14 @@ impl CasualtyTagger {
         while let Some(vp) = c.name("vp") {
             let mut cut = None;
             let mut at = vp.start();
-            for word in vp.as_str().split(' ') {
+            // the complement (`of his family`) may hold stop words
+            let head = c.name("tail").map_or(vp.as_str(), |t| &rest[vp.start()..t.start()]);
+            for word in head.split([' ', '\t', '\r', '\n']) {
+                let lower = word.to_ascii_lowercase();
                 if !word.is_empty()
-                    && (self.stops.iter().any(|s| s == word) || self.numbers.is_number(word))
+                    && (self.stops.contains(&lower)
+                        || self.terms.contains_key(&lower)
+                        || self.numbers.is_number(word))
                 {
                     cut = Some(at);
                     break;
@@ -362,10 +375,16 @@ impl CasualtyTagger {
             .rev()
             .filter(|w| !w.is_empty())
             .take(8)
-            .any(|w| self.blockers.iter().chain(extra).any(|b| b == w))
+            .any(|w| {
+                let w = w.to_ascii_lowercase();
+                self.blockers.iter().chain(extra).any(|b| *b == w)
+            })
     }
 
-    /// Reads list items from `list` (at `offset` in the text) into mentions of `ty`.
+    /// Reads the items of `list` (`two soldiers and a civilian, including ...`) into mentions,
+    /// each with its longest phrase, cut at a stop word; a list that ends its pattern
+    /// (`killing [two] soldiers`) may run on. Items of the `sub` part are sub-counts. False when
+    /// the list does not read as items from its start to its end.
     fn read_list(
         &self,
         text: &str,
@@ -373,32 +392,56 @@ impl CasualtyTagger {
         sub: Option<Span>,
         how: How,
         out: &mut Vec<(Span, CasualtyValue, String, bool)>,
-    ) {
+    ) -> bool {
         let mut pos = list.start;
-        while pos < list.end {
-            // skip separators
-            let rest = &text[pos..list.end];
-            let skip = rest.len() - rest.trim_start_matches([',', ' ']).len();
-            pos += skip;
-            let rest = &text[pos..list.end];
-            let rest = rest.strip_prefix("and ").map_or(rest, |r| {
-                pos += 4;
-                r
-            });
-            let Some(c) = self.item_capture(rest) else { break };
-            let m = c.get(0).map_or(0, |m| m.end());
-            if m == 0 {
-                break;
+        let mut in_sub = false;
+        let mut clean = true;
+        // Before the verb the list is whole; after it (`killing [two] soldiers`) the last item
+        // may run on.
+        let bound = if how.open_end { text.len() } else { list.end };
+        while pos < bound {
+            let rest = &text[pos..bound];
+            let m = self.item_capture(rest).and_then(|c| c.get(0)).map_or(0, |m| m.end());
+            if m == 0 && pos >= list.end {
+                // after a separator past the list (`killing two and wounding five`)
+                return clean;
             }
+            if m == 0 {
+                // not an item here (`the other attack three people`): try the next word
+                pos += rest.find([' ', '\n']).map_or(rest.len(), |i| i + 1);
+                clean = in_sub;
+                continue;
+            }
+            let Some(c) = self.item_capture(rest) else { break };
             let span = Span::new(pos, pos + m);
-            let in_sub = sub.is_some_and(|s| s.contains(span));
+            match self.item_value(text, span, &c, how) {
+                Some((mut value, class, generic)) => {
+                    value.subset = in_sub;
+                    out.push((span, value, class, generic));
+                }
+                None => clean &= in_sub,
+            }
             pos += m;
-            if let Some(v) = self.item_value(text, span, &c, how) {
-                let mut v = v;
-                v.0.subset = in_sub;
-                out.push((span, v.0, v.1, v.2));
+            // Go on only over a list separator, or into the sub-count part.
+            let after = &text[pos..];
+            let sep = after.len() - after.trim_start_matches([',', ' ', '\n']).len();
+            let next = &after[sep..];
+            if let Some(word) = ["and ", "or "].iter().find(|w| next.starts_with(**w)) {
+                pos += sep + word.len();
+            } else if sep > 0
+                && after.starts_with(',')
+                && !in_sub
+                && sub.map_or(true, |s| pos + sep < s.start)
+            {
+                pos += sep;
+            } else if let Some(s) = sub.filter(|s| s.start >= pos && !in_sub) {
+                in_sub = true;
+                pos = s.start;
+            } else {
+                return in_sub || (clean && pos + sep >= list.end);
             }
         }
+        clean
     }
 
     /// The value of one list item; `None` when it is no count (a year, an age, a bare number
@@ -410,7 +453,7 @@ impl CasualtyTagger {
         c: &Captures,
         how: How,
     ) -> Option<(CasualtyValue, String, bool)> {
-        let How { ty, rule, bare_ok, unknown_ok } = how;
+        let How { ty, rule, bare_ok, unknown_ok, .. } = how;
         let noun = c.name("noun").map(|n| n.as_str().to_ascii_lowercase());
         let noun = noun.as_deref().and_then(|n| {
             let key = n.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -431,9 +474,16 @@ impl CasualtyTagger {
             return Some((value, class, false));
         }
         let n = c.name("n")?;
-        let unknown = c.name("unk").filter(|u| {
-            noun.is_none()
-                && (unknown_ok || u.as_str().starts_with(|ch: char| ch.is_ascii_uppercase()))
+        if noun.is_some_and(|x| x.role == "none") {
+            return None;
+        }
+        let item_end = span.start + c.get(0).map_or(0, |m| m.end());
+        let det = self.numbers.read(n.as_str()).is_some_and(|r| r.needs_noun);
+        // An unknown head word counts before the verb (`3 gangsters were killed`), or after an
+        // active verb when the phrase ends there (`killing a rider in`), but a determiner with
+        // an unknown word before the verb is left to the singular rule.
+        let unknown = c.name("unk").filter(|_| {
+            noun.is_none() && if unknown_ok { !det } else { self.bare_follow(&text[item_end..]) }
         });
         // An unknown head has no `vp` group: the victim is what follows the number.
         let victim = match unknown {
@@ -509,9 +559,17 @@ impl CasualtyTagger {
     ) {
         let mut claims: Vec<Span> = Vec::new();
         for (ri, rule) in self.rules.iter().enumerate() {
-            for c in rule.re.captures_iter(text) {
+            let mut at = 0;
+            while at < text.len() {
+                let Some(c) = rule.re.captures_at(text, at) else { break };
+                let Some(whole) = c.get(0) else { break };
+                // A list that does not read cleanly may have started too early
+                // (`The blast left [3] dead`): then search again from the next word.
+                let retry =
+                    text[whole.start()..].find(' ').map_or(text.len(), |i| whole.start() + i + 1);
+                at = if whole.end() > whole.start() { whole.end() } else { retry };
                 let Some(verb) = c.name("verb") else { continue };
-                let whole = c.get(0).map_or(verb.start(), |m| m.start());
+                let (whole, whole_end) = (whole.start(), whole.end());
                 let ty = match rule.ty.or_else(|| self.term_type(verb.as_str())) {
                     Some(t) => t,
                     None => continue,
@@ -566,13 +624,18 @@ impl CasualtyTagger {
                 } else {
                     let sub = c.name("sub").map(|s| Span::new(s.start(), s.end()));
                     let bare_ok = !rule.bare_checked || self.bare_follow(&text[list.end()..]);
-                    self.read_list(
-                        text,
-                        Span::new(list.start(), list.end()),
-                        sub,
-                        How { ty, rule, bare_ok, unknown_ok: list.end() <= verb.start() },
-                        &mut items,
-                    );
+                    let how = How {
+                        ty,
+                        rule,
+                        bare_ok,
+                        unknown_ok: list.end() <= verb.start(),
+                        open_end: list.end() == whole_end,
+                    };
+                    let list_span = Span::new(list.start(), list.end());
+                    if !self.read_list(text, list_span, sub, how, &mut items) {
+                        at = retry;
+                        continue;
+                    }
                 }
                 for (span, mut value, class, generic) in items {
                     value.subset |= rule.subset;

@@ -128,7 +128,10 @@ fn forms() {
         &[("A dozen villagers", "kidnapped", 12, "villagers", "victim")],
     );
     t("Ten people are missing.", &[("Ten people", "missing", 10, "people", "victim")]);
-    t("The floods displaced 300 families.", &[]);
+    t(
+        "The floods displaced 300 families.",
+        &[("300 families", "displaced", 300, "families", "victim")],
+    );
     t("He was killed two days ago.", &[("He", "killed", 1, "He", "victim")]);
 }
 
