@@ -17,7 +17,7 @@ mod tests;
 use std::collections::HashMap;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
-use chrono::Datelike;
+use chrono::{Datelike, NaiveDate};
 use regex::{Captures, Regex};
 use serde::Serialize;
 
@@ -99,7 +99,8 @@ struct CasualtyRule {
     count: Option<u32>,
     role: Option<&'static str>,
     generic: bool,
-    zero: bool,
+    /// `Some(true)`: an explicit zero toll; `Some(false)`: a negated term, claimed only.
+    zero: Option<bool>,
     subset: bool,
     block: Vec<String>,
     bare_checked: bool,
@@ -135,6 +136,8 @@ pub struct CasualtyTagger {
     blockers: Vec<String>,
     stops: Vec<String>,
     follows: Vec<String>,
+    background: Vec<String>,
+    subset_cues: Vec<String>,
     terms: HashMap<String, (&'static str, Vec<String>)>,
     nouns: HashMap<String, Noun>,
     numbers: Numbers,
@@ -153,6 +156,13 @@ fn alternation<'a>(words: impl Iterator<Item = &'a str>) -> String {
     words.dedup();
     let escaped: Vec<String> = words.iter().map(|w| regex::escape(w)).collect();
     format!("(?i:{})", escaped.join("|"))
+}
+
+/// True when `text` starts with the words `word` followed by a non-letter.
+fn starts_word(text: &str, word: &str) -> bool {
+    text.len() > word.len()
+        && text.as_bytes()[..word.len()].eq_ignore_ascii_case(word.as_bytes())
+        && !text.as_bytes()[word.len()].is_ascii_alphabetic()
 }
 
 /// Lets each space of a pattern match a run of blanks (`killing  one`, a line break).
@@ -211,6 +221,8 @@ impl CasualtyTagger {
         let mut blockers = Vec::new();
         let mut stops = Vec::new();
         let mut follows = Vec::new();
+        let mut background = Vec::new();
+        let mut subset_cues = Vec::new();
         for row in terms_file.tsv(3)? {
             let (term, class) = (row.get(0).to_ascii_lowercase(), row.get(2));
             match class {
@@ -218,6 +230,8 @@ impl CasualtyTagger {
                 "block" => blockers.push(term),
                 "stop" => stops.push(term),
                 "follow" => follows.push(term),
+                "background" => background.push(term),
+                "subset" => subset_cues.push(term),
                 _ => {
                     let ty = casualty_type(row.get(1)).ok_or_else(|| {
                         terms_file.error(row.line, format!("unknown type {:?}", row.get(1)))
@@ -304,7 +318,12 @@ impl CasualtyTagger {
                 count,
                 role,
                 generic: rule.get("generic") == Some("yes"),
-                zero: rule.get("zero") == Some("yes"),
+                zero: match rule.get("zero") {
+                    Some("yes") => Some(true),
+                    Some("claim") => Some(false),
+                    Some(_) => return Err(bad("`zero:` is yes or claim")),
+                    None => None,
+                },
                 bare_checked: rule.get("bare") == Some("checked"),
                 subset: rule.get("subset") == Some("yes"),
                 block: rule
@@ -312,7 +331,19 @@ impl CasualtyTagger {
                     .map_or(Vec::new(), |b| b.split('|').map(|w| w.trim().to_string()).collect()),
             });
         }
-        Ok(CasualtyTagger { gate, blockers, stops, follows, terms, nouns, numbers, item, rules })
+        Ok(CasualtyTagger {
+            gate,
+            blockers,
+            stops,
+            follows,
+            background,
+            subset_cues,
+            terms,
+            nouns,
+            numbers,
+            item,
+            rules,
+        })
     }
 
     /// The type of a casualty term as written (`were killed` -> killed), if it is one.
@@ -381,7 +412,8 @@ impl CasualtyTagger {
             })
     }
 
-    /// Reads the items of `list` (`two soldiers and a civilian, including ...`) into mentions,
+    /// Reads the items of `list` (`two soldiers and a civilian, including ...`) into mentions
+    /// (those after a `subset` cue are sub-counts),
     /// each with its longest phrase, cut at a stop word; a list that ends its pattern
     /// (`killing [two] soldiers`) may run on. Items of the `sub` part are sub-counts. False when
     /// the list does not read as items from its start to its end.
@@ -389,7 +421,6 @@ impl CasualtyTagger {
         &self,
         text: &str,
         list: Span,
-        sub: Option<Span>,
         how: How,
         out: &mut Vec<(Span, CasualtyValue, String, bool)>,
     ) -> bool {
@@ -401,6 +432,9 @@ impl CasualtyTagger {
         let bound = if how.open_end { text.len() } else { list.end };
         while pos < bound {
             let rest = &text[pos..bound];
+            let blank = rest.len() - rest.trim_start().len();
+            pos += blank;
+            let rest = &rest[blank..];
             let m = self.item_capture(rest).and_then(|c| c.get(0)).map_or(0, |m| m.end());
             if m == 0 && pos >= list.end {
                 // after a separator past the list (`killing two and wounding five`)
@@ -414,11 +448,18 @@ impl CasualtyTagger {
             }
             let Some(c) = self.item_capture(rest) else { break };
             let span = Span::new(pos, pos + m);
+            let beyond = pos >= list.end;
+            // Past the list, the subject of a new clause ends it
+            // (`arrested 43 people and [11 officers] were injured`).
+            if beyond && self.starts_clause(&text[span.end..]) {
+                return clean;
+            }
             match self.item_value(text, span, &c, how) {
                 Some((mut value, class, generic)) => {
                     value.subset = in_sub;
                     out.push((span, value, class, generic));
                 }
+                None if beyond => return clean,
                 None => clean &= in_sub,
             }
             pos += m;
@@ -426,22 +467,29 @@ impl CasualtyTagger {
             let after = &text[pos..];
             let sep = after.len() - after.trim_start_matches([',', ' ', '\n']).len();
             let next = &after[sep..];
-            if let Some(word) = ["and ", "or "].iter().find(|w| next.starts_with(**w)) {
-                pos += sep + word.len();
-            } else if sep > 0
-                && after.starts_with(',')
-                && !in_sub
-                && sub.map_or(true, |s| pos + sep < s.start)
+            let cue = self.subset_cues.iter().find(|w| starts_word(next, w));
+            if let Some(word) =
+                ["and ", "or ", "along with "].iter().find(|w| next.starts_with(**w))
             {
-                pos += sep;
-            } else if let Some(s) = sub.filter(|s| s.start >= pos && !in_sub) {
+                pos += sep + word.len();
+            } else if let Some(cue) = cue.filter(|_| !in_sub) {
                 in_sub = true;
-                pos = s.start;
+                pos += sep + cue.len();
+            } else if sep > 0 && after.starts_with(',') && !in_sub {
+                pos += sep;
             } else {
                 return in_sub || (clean && pos + sep >= list.end);
             }
         }
         clean
+    }
+
+    /// True when `rest` opens with an auxiliary or a casualty term: the words before it are a
+    /// new clause's subject, not an object.
+    fn starts_clause(&self, rest: &str) -> bool {
+        let word = rest.trim_start().split(|c: char| !c.is_ascii_alphabetic()).next().unwrap_or("");
+        matches!(word, "were" | "was" | "are" | "is" | "have" | "has" | "had")
+            || self.terms.contains_key(&word.to_ascii_lowercase())
     }
 
     /// The value of one list item; `None` when it is no count (a year, an age, a bare number
@@ -582,8 +630,10 @@ impl CasualtyTagger {
                 if taken(verb_span) {
                     continue;
                 }
-                if rule.zero {
-                    zeros.push(ty);
+                if let Some(zero) = rule.zero {
+                    if zero {
+                        zeros.push(ty);
+                    }
                     claims.push(verb_span);
                     continue;
                 }
@@ -606,6 +656,14 @@ impl CasualtyTagger {
                 }
                 let mut items = Vec::new();
                 if let Some(n) = rule.count {
+                    // a fixed count is for one person (`he`, `Nabi`), not `the victims`
+                    let plural = list
+                        .as_str()
+                        .split(' ')
+                        .any(|w| self.nouns.get(&w.to_ascii_lowercase()).is_some_and(|x| x.plural));
+                    if plural {
+                        continue;
+                    }
                     let value = CasualtyValue {
                         casualty_type: ty,
                         count: n,
@@ -622,7 +680,6 @@ impl CasualtyTagger {
                         false,
                     ));
                 } else {
-                    let sub = c.name("sub").map(|s| Span::new(s.start(), s.end()));
                     let bare_ok = !rule.bare_checked || self.bare_follow(&text[list.end()..]);
                     let how = How {
                         ty,
@@ -632,7 +689,7 @@ impl CasualtyTagger {
                         open_end: list.end() == whole_end,
                     };
                     let list_span = Span::new(list.start(), list.end());
-                    if !self.read_list(text, list_span, sub, how, &mut items) {
+                    if !self.read_list(text, list_span, how, &mut items) {
                         at = retry;
                         continue;
                     }
@@ -640,7 +697,7 @@ impl CasualtyTagger {
                 for (span, mut value, class, generic) in items {
                     value.subset |= rule.subset;
                     let span = Span::new(base + span.start, base + span.end);
-                    if found.iter().any(|f| f.span.overlaps(span) && f.value.casualty_type == ty) {
+                    if found.iter().any(|f| f.span.overlaps(span)) {
                         continue;
                     }
                     found.push(Found {
@@ -683,13 +740,14 @@ impl Stage for CasualtyTagger {
         let mut found = Vec::new();
         let mut zeros = Vec::new();
         let mut units = Vec::new();
-        let published_year = doc.published.map(|d| d.year());
         for s in &doc.sentences {
             // Sentence-sized units, also when the segmenter gives whole paragraphs.
             for unit in units_of(&doc.text, s.span) {
                 units.push(unit);
                 let text = &doc.text[unit.start..unit.end];
-                if !self.gate.is_match(text) || background(text, published_year) {
+                if !self.gate.is_match(text)
+                    || background(&text.to_ascii_lowercase(), &self.background, doc.published)
+                {
                     continue;
                 }
                 let before = found.len();
@@ -712,29 +770,51 @@ impl Stage for CasualtyTagger {
     }
 }
 
-/// True for a statistic or a count of past events rather than this event's toll: a cue such
-/// as `since 2011` or `so far this year`, or `in YEAR` well before the publication year.
-fn background(text: &str, published_year: Option<i32>) -> bool {
-    let lower = text.to_ascii_lowercase();
-    let cue = [
-        "so far this year",
-        "since 19",
-        "since 20",
-        "in total",
-        "over the past",
-        "on average",
-        "per year",
-        "a year",
-    ]
-    .iter()
-    .any(|p| lower.contains(p));
-    cue || published_year.is_some_and(|now| {
-        lower.match_indices("in ").any(|(i, _)| {
-            let year = lower.get(i + 3..i + 7).and_then(|y| y.parse::<i32>().ok());
-            let ends = !lower.as_bytes().get(i + 7).is_some_and(u8::is_ascii_digit);
-            year.is_some_and(|y| (1900..now - 1).contains(&y)) && ends
-        })
-    })
+const MONTHS: [&str; 12] = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
+/// True for a statistic or a count of past events rather than this event's toll: a
+/// `background` cue of casualty_terms.tsv (`since 2011`, `so far this year`), or a year after
+/// `in`/`since`/`of` or a month that is before the publication date (by more than two months).
+fn background(lower: &str, cues: &[String], published: Option<NaiveDate>) -> bool {
+    if cues.iter().any(|c| lower.contains(c.as_str())) {
+        return true;
+    }
+    let Some(now) = published else { return false };
+    let bytes = lower.as_bytes();
+    let mut i = 0;
+    while i + 4 <= bytes.len() {
+        let is_year = bytes[i..i + 4].iter().all(u8::is_ascii_digit)
+            && (i == 0 || !bytes[i - 1].is_ascii_alphanumeric())
+            && !bytes.get(i + 4).is_some_and(u8::is_ascii_alphanumeric);
+        if !is_year {
+            i += 1;
+            continue;
+        }
+        let year: i32 = lower[i..i + 4].parse().unwrap_or(0);
+        let before = lower[..i].trim_end();
+        let word = before.rsplit(' ').next().unwrap_or("");
+        let month = MONTHS.iter().position(|m| *m == word).map(|m| m as i32 + 1);
+        let cued = month.is_some() || matches!(word, "in" | "since" | "of");
+        let months_ago = (now.year() - year) * 12 + now.month() as i32 - month.unwrap_or(12);
+        if cued && (1900..=2100).contains(&year) && year < now.year() && months_ago > 2 {
+            return true;
+        }
+        i += 4;
+    }
+    false
 }
 
 /// Splits `span` at sentence ends (`. ` before a capital or digit) into units.
