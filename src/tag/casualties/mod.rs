@@ -138,6 +138,7 @@ pub struct CasualtyTagger {
     follows: Vec<String>,
     background: Vec<String>,
     subset_cues: Vec<String>,
+    suspect_cues: Vec<String>,
     terms: HashMap<String, (&'static str, Vec<String>)>,
     nouns: HashMap<String, Noun>,
     numbers: Numbers,
@@ -223,6 +224,7 @@ impl CasualtyTagger {
         let mut follows = Vec::new();
         let mut background = Vec::new();
         let mut subset_cues = Vec::new();
+        let mut suspect_cues = Vec::new();
         for row in terms_file.tsv(3)? {
             let (term, class) = (row.get(0).to_ascii_lowercase(), row.get(2));
             match class {
@@ -232,6 +234,7 @@ impl CasualtyTagger {
                 "follow" => follows.push(term),
                 "background" => background.push(term),
                 "subset" => subset_cues.push(term),
+                "suspect" => suspect_cues.push(term),
                 _ => {
                     let ty = casualty_type(row.get(1)).ok_or_else(|| {
                         terms_file.error(row.line, format!("unknown type {:?}", row.get(1)))
@@ -338,6 +341,7 @@ impl CasualtyTagger {
             follows,
             background,
             subset_cues,
+            suspect_cues,
             terms,
             nouns,
             numbers,
@@ -447,7 +451,9 @@ impl CasualtyTagger {
                 continue;
             }
             let Some(c) = self.item_capture(rest) else { break };
-            let span = Span::new(pos, pos + m);
+            // the complement (`of his family`) is read but not part of the mention
+            let shown = c.name("tail").map_or(m, |t| t.start());
+            let span = Span::new(pos, pos + shown);
             let beyond = pos >= list.end;
             // Past the list, the subject of a new clause ends it
             // (`arrested 43 people and [11 officers] were injured`).
@@ -507,7 +513,13 @@ impl CasualtyTagger {
             let key = n.split_whitespace().collect::<Vec<_>>().join(" ");
             self.nouns.get(&key)
         });
-        let victim = c.name("vp").map_or("", |v| v.as_str().trim()).to_string();
+        let victim = match (c.name("vp"), c.name("tail")) {
+            (Some(v), Some(t)) => v.as_str().get(..t.start() - v.start()).unwrap_or(""),
+            (Some(v), None) => v.as_str(),
+            _ => "",
+        }
+        .trim()
+        .to_string();
         if let Some(r) = c.name("refl") {
             let class = "attacker".to_string();
             let value = CasualtyValue {
@@ -645,6 +657,16 @@ impl CasualtyTagger {
                 if self.blocked(text, whole, &rule.block) {
                     continue;
                 }
+                // `arrested 43 people and 11 officers were injured`: the first items are the
+                // object of the active term before the list; look again after the `and`.
+                let word_before = text[..list.start()].trim_end().rsplit(' ').next().unwrap_or("");
+                let and = list.as_str().find(" and ");
+                if let Some(and) =
+                    and.filter(|_| list.end() <= verb.start() && self.is_active(word_before))
+                {
+                    at = list.start() + and + 5;
+                    continue;
+                }
                 // `gunmen killed two` is active, not `gunmen [were] killed`.
                 let between = text.get(list.end()..verb.start());
                 if between
@@ -656,11 +678,12 @@ impl CasualtyTagger {
                 }
                 let mut items = Vec::new();
                 if let Some(n) = rule.count {
-                    // a fixed count is for one person (`he`, `Nabi`), not `the victims`
+                    // a fixed count is for one person (`he`, `Nabi`), not `the victims` (the first noun)
                     let plural = list
                         .as_str()
                         .split(' ')
-                        .any(|w| self.nouns.get(&w.to_ascii_lowercase()).is_some_and(|x| x.plural));
+                        .find_map(|w| self.nouns.get(&w.to_ascii_lowercase()))
+                        .is_some_and(|x| x.plural && x.role != "none");
                     if plural {
                         continue;
                     }
@@ -694,8 +717,16 @@ impl CasualtyTagger {
                         continue;
                     }
                 }
+                // People arrested over the attack are its suspected perpetrators.
+                let suspects = ty == "arrested" && {
+                    let lower = text.to_ascii_lowercase();
+                    self.suspect_cues.iter().any(|c| lower.contains(c.as_str()))
+                };
                 for (span, mut value, class, generic) in items {
                     value.subset |= rule.subset;
+                    if suspects {
+                        value.role = "perpetrator";
+                    }
                     let span = Span::new(base + span.start, base + span.end);
                     if found.iter().any(|f| f.span.overlaps(span)) {
                         continue;
@@ -840,45 +871,54 @@ fn units_of(text: &str, span: Span) -> Vec<Span> {
     out
 }
 
-/// Article totals: per type, counts in one unit add up; across units each victim group keeps
-/// its largest count, and a generic restatement never adds to the groups.
+/// Article totals: per type, victims and perpetrators each counted once and then added (a
+/// toll of `people` rarely includes the bomber). Within a role, counts in one unit add up;
+/// across units each victim group keeps its largest count, and a generic restatement
+/// (`people`, a toll) never adds to the groups.
 fn totals(found: &[Found], units: &[Span], zeros: &[&'static str]) -> Totals {
     let mut t = Totals::default();
     for ty in TYPES {
-        let mine: Vec<&Found> =
-            found.iter().filter(|f| f.value.casualty_type == ty && !f.value.subset).collect();
-        let mut per_group: HashMap<&str, u32> = HashMap::new();
-        let mut best_unit = 0u32;
-        let mut any = false;
-        for unit in units {
-            let in_unit: Vec<&&Found> = mine.iter().filter(|f| unit.contains(f.span)).collect();
-            if in_unit.is_empty() {
-                continue;
+        let mut total = None;
+        for role in ["victim", "perpetrator"] {
+            let mine: Vec<&Found> = found
+                .iter()
+                .filter(|f| f.value.casualty_type == ty && f.value.role == role && !f.value.subset)
+                .collect();
+            if let Some(n) = role_total(&mine, units) {
+                total = Some(total.unwrap_or(0u32).saturating_add(n));
             }
-            any = true;
-            let mut sums: HashMap<&str, u32> = HashMap::new();
-            let mut unit_total = 0u32;
-            for f in &in_unit {
-                unit_total = unit_total.saturating_add(f.value.count);
-                if !f.generic {
-                    let e = sums.entry(f.class.as_str()).or_default();
-                    *e = e.saturating_add(f.value.count);
-                }
-            }
-            for (g, n) in sums {
-                let e = per_group.entry(g).or_default();
-                *e = (*e).max(n);
-            }
-            best_unit = best_unit.max(unit_total);
         }
         if let Some(slot) = t.slot(ty) {
-            if any {
-                let groups = per_group.values().fold(0u32, |a, b| a.saturating_add(*b));
-                *slot = Some(groups.max(best_unit));
-            } else if zeros.contains(&ty) {
-                *slot = Some(0);
-            }
+            *slot = total.or_else(|| zeros.contains(&ty).then_some(0));
         }
     }
     t
+}
+
+/// The count of one role's mentions of one type, each victim once (see [`totals`]).
+fn role_total(mine: &[&Found], units: &[Span]) -> Option<u32> {
+    let mut per_group: HashMap<&str, u32> = HashMap::new();
+    let mut best_unit = None;
+    for unit in units {
+        let in_unit: Vec<&&Found> = mine.iter().filter(|f| unit.contains(f.span)).collect();
+        if in_unit.is_empty() {
+            continue;
+        }
+        let mut sums: HashMap<&str, u32> = HashMap::new();
+        let mut unit_total = 0u32;
+        for f in &in_unit {
+            unit_total = unit_total.saturating_add(f.value.count);
+            if !f.generic {
+                let e = sums.entry(f.class.as_str()).or_default();
+                *e = e.saturating_add(f.value.count);
+            }
+        }
+        for (g, n) in sums {
+            let e = per_group.entry(g).or_default();
+            *e = (*e).max(n);
+        }
+        best_unit = Some(best_unit.unwrap_or(0).max(unit_total));
+    }
+    let groups = per_group.values().fold(0u32, |a, b| a.saturating_add(*b));
+    best_unit.map(|b| groups.max(b))
 }
