@@ -340,7 +340,7 @@ impl<'a> Resolver<'a> {
         let from = raw.para_start.min(pos);
         let outside = |t: &attrib::Tok| {
             let i = self.raws.partition_point(|r| r.close <= t.start);
-            !self.raws.get(i).is_some_and(|r| r.open <= t.start)
+            self.raws.get(i).is_none_or(|r| r.open > t.start)
         };
         let toks: Vec<attrib::Tok> =
             attrib::tokens(self.text, from, pos, self.lex).into_iter().filter(outside).collect();
