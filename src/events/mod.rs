@@ -35,6 +35,7 @@ use crate::data::Gazetteers;
 use crate::doc::{Document, Kind, Mention, Span, Value};
 use crate::error::Result;
 use crate::pipeline::{Layer, Stage};
+use crate::tag::places::PlaceValue;
 use data::{Cue, EventData, Strength, TypeRow};
 
 /// An event record assembled from the tagged article. Serialized as the event fields of an
@@ -303,14 +304,16 @@ impl EventBuilder {
     fn own_place<'d>(&self, doc: &'d Document, sentence: usize) -> Option<&'d str> {
         doc.mentions_of(Kind::Place).filter(|m| m.sentence == sentence).find_map(|m| {
             match &m.value {
-                Value::Place(p) if !self.is_country(&p.name) => Some(p.name.as_str()),
+                Value::Place(p) if !self.is_country(p) => Some(p.name.as_str()),
                 _ => None,
             }
         })
     }
 
-    fn is_country(&self, name: &str) -> bool {
-        self.data.country_names.contains_key(&name.to_lowercase())
+    /// True for a place no more specific than a country (a country, or a region across
+    /// countries such as the Sahel).
+    fn is_country(&self, place: &PlaceValue) -> bool {
+        matches!(place.feature, "country" | "region")
     }
 
     /// True when `cand` cannot be the same incident as `draft`: another date or place.
@@ -453,8 +456,7 @@ impl EventBuilder {
     /// else the lead's.
     fn location(&self, doc: &Document, sentences: &[usize]) -> (Option<Location>, String) {
         let places: Vec<&Mention> = doc.mentions_of(Kind::Place).collect();
-        let specific =
-            |m: &&&Mention| matches!(&m.value, Value::Place(p) if !self.is_country(&p.name));
+        let specific = |m: &&&Mention| matches!(&m.value, Value::Place(p) if !self.is_country(p));
         let in_event = |m: &&&Mention| sentences.contains(&m.sentence);
         let dateline = doc.layout.dateline.as_ref().map(|d| d.span);
         let in_dateline = |m: &&&Mention| dateline.is_some_and(|d| d.contains(m.span));
@@ -618,7 +620,11 @@ impl EventBuilder {
             } else {
                 continue;
             };
-            let country = self.data.demonym_country(doc.slice(m.span));
+            let country = match &m.value {
+                Value::Org(o) => o.country.clone(),
+                _ => None,
+            }
+            .or_else(|| self.data.demonym_country(doc.slice(m.span)));
             let actor = Actor {
                 role: "perpetrator",
                 name,
@@ -803,6 +809,10 @@ impl EventBuilder {
         let mut details: Vec<CasualtyDetail> = Vec::new();
         for m in doc.mentions_of(Kind::Casualty) {
             let Value::Casualty(c) = &m.value else { continue };
+            // `including two children` is already inside the total beside it.
+            if c.subset {
+                continue;
+            }
             if !only_violent && !sentences.contains(&m.sentence) {
                 continue;
             }
@@ -930,7 +940,13 @@ impl EventBuilder {
         let refined = match (group(&ty.event_type), ty.subtype.as_str()) {
             ("violent", "killing" | "armed_assault") => actors
                 .iter()
-                .any(|a| a.role == "target" && has_cue(Cue::Armed, a.start, a.end))
+                .any(|a| {
+                    let armed_org = doc.mentions.iter().any(|m| {
+                        Span::new(a.start, a.end).contains(m.span)
+                            && matches!(&m.value, Value::Org(o) if matches!(o.org_type.as_str(), "military" | "police" | "armed_group"))
+                    });
+                    a.role == "target" && (armed_org || has_cue(Cue::Armed, a.start, a.end))
+                })
                 .then_some("attack_on_forces"),
             ("violent", "armed_clash") => draft
                 .cands
