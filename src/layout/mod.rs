@@ -188,7 +188,8 @@ impl Layouter {
             }
             // A sign-off run into the last paragraph: `... said.  Reuter`.
             if round == 0 {
-                if let Some(word_start) = line.rfind(char::is_whitespace).map(|i| i + 1) {
+                let space = line.char_indices().rev().find(|(_, c)| c.is_whitespace());
+                if let Some(word_start) = space.map(|(i, c)| i + c.len_utf8()) {
                     let word = &line[word_start..];
                     let before = line[..word_start].trim_end();
                     if self.signoffs.iter().any(|s| s == word)
