@@ -154,7 +154,7 @@ impl Layouter {
             && blank_after
             && (marked
                 || found.layout.timestamp.is_some()
-                || self.dateline(line).map_or(true, |d| d.span.end < line.len()));
+                || self.dateline(line).is_none_or(|d| d.span.end < line.len()));
         if is_title {
             found.layout.title = Some(Span::new(words_from, words_end));
             after_title
@@ -271,7 +271,7 @@ impl Layouter {
         if dash_len > 0 {
             let end = d + dash_len;
             let follows = body[end..].chars().next();
-            let ok = follows.map_or(true, char::is_whitespace)
+            let ok = follows.is_none_or(char::is_whitespace)
                 && (first_caps || region || agency || dated)
                 && (d > i || agency);
             return ok
