@@ -25,16 +25,19 @@ pub(super) struct Tok<'a> {
 }
 
 impl Tok<'_> {
-    fn is(&self, p: &str) -> bool {
+    /// Is exactly `p`.
+    pub fn is(&self, p: &str) -> bool {
         self.s == p
     }
+    /// Starts with a capital letter.
     pub fn cap(&self) -> bool {
         self.word && self.s.chars().next().is_some_and(char::is_uppercase)
     }
     fn dash(&self) -> bool {
         matches!(self.s, "—" | "―" | "–" | "--" | "-")
     }
-    fn sentence_end(&self) -> bool {
+    /// Ends a sentence (`.`, `!`, `?`, `;`).
+    pub fn sentence_end(&self) -> bool {
         matches!(self.s, "." | "!" | "?" | ";")
     }
 }
@@ -52,7 +55,7 @@ pub(super) fn tokens<'a>(text: &'a str, from: usize, to: usize, lex: &Lexicon) -
         let mut end = i + c.len_utf8();
         if c.is_alphanumeric() {
             while let Some(&(j, d)) = it.peek() {
-                let joins = matches!(d, '\'' | '’' | '-' | '.' | '&')
+                let joins = matches!(d, '\'' | '’' | '-' | '.' | '&' | '/')
                     && seg[j + d.len_utf8()..].chars().next().is_some_and(char::is_alphanumeric);
                 if d.is_alphanumeric() || joins {
                     end = j + d.len_utf8();
@@ -136,7 +139,7 @@ fn np_word(t: &Tok, lex: &Lexicon) -> bool {
         return false;
     }
     // a lower-case speech verb ends the phrase
-    !(lex.is_verb(t.s) && !t.cap())
+    !lex.is_verb(t.s) || t.cap()
 }
 
 /// A phrase can end (have its head) at `t`: a name, a role noun or a possessive name.
@@ -195,10 +198,14 @@ fn np_backward(toks: &[Tok], end: usize, lex: &Lexicon) -> Option<Np> {
     if !np_head(t, lex) {
         // `the announcer said`: a short phrase opened by a determiner
         let det = (end.saturating_sub(5)..end).rev().find(|&j| lex.is(toks[j].s, class::DET))?;
+        // `marching through the streets chanted`: the object of a preposition is no speaker
+        if det > 0 && lex.is(toks[det - 1].s, class::PREP) {
+            return None;
+        }
         let words = toks[det..end]
             .iter()
             .all(|t| np_word(t, lex) && !lead_word(t, lex) || lex.is(t.s, class::DET));
-        return words.then(|| Np { a: det, b: end, kind: SpeakerKind::Role });
+        return words.then_some(Np { a: det, b: end, kind: SpeakerKind::Role });
     }
     let mut a = end;
     while a > 0 && end - a < MAX_NP && np_word(&toks[a - 1], lex) {
@@ -249,7 +256,13 @@ fn appositive(toks: &[Tok], a: usize, b: usize, lex: &Lexicon) -> (Option<Span>,
         i += 1;
     }
     let b = (i..b).find(|&k| !toks[k].word).unwrap_or(b);
-    let prep = (i..b).find(|&k| lex.is(toks[k].s, class::PREP) && !toks[k].cap()).unwrap_or(b);
+    let prep = (i..b)
+        .find(|&k| lex.is(toks[k].s, class::PREP | class::BREAK) && !toks[k].cap())
+        .unwrap_or(b);
+    if prep < b && lex.is(toks[prep].s, class::BREAK) {
+        // `a trader who lives nearby`: the role ends at the clause
+        return ((i < prep).then(|| span(toks, i, prep)), None);
+    }
     let role = (i < prep).then(|| Span::new(toks[i].start, toks[prep - 1].end));
     let mut j = prep + 1;
     while j < b && lex.is(toks[j].s, class::DET) {
@@ -257,7 +270,7 @@ fn appositive(toks: &[Tok], a: usize, b: usize, lex: &Lexicon) -> (Option<Span>,
     }
     let aff = (j < b && toks[j].cap()).then(|| {
         let mut k = j;
-        while k < b && toks[k].word && !(lex.is(toks[k].s, class::BREAK) && !toks[k].cap()) {
+        while k < b && toks[k].word && (toks[k].cap() || !lex.is(toks[k].s, class::BREAK)) {
             k += 1;
         }
         Span::new(toks[j].start, toks[k - 1].end)
@@ -265,20 +278,52 @@ fn appositive(toks: &[Tok], a: usize, b: usize, lex: &Lexicon) -> (Option<Span>,
     (role, aff)
 }
 
-fn attr(toks: &[Tok], np: &Np, verb: Option<usize>, rule: &'static str) -> Attr {
+fn span(toks: &[Tok], a: usize, b: usize) -> Span {
+    Span::new(toks[a].start, toks[b - 1].end)
+}
+
+/// The attribution of phrase `np`. A name phrase keeps only the name as the speaker words:
+/// `ministry spokesman Abdul Wali Haqmal` gives the role `ministry spokesman`, and `Ahmed Jabbar
+/// of the Kirkuk Operations Command` the affiliation `Kirkuk Operations Command`.
+fn attr(toks: &[Tok], np: &Np, verb: Option<usize>, rule: &'static str, lex: &Lexicon) -> Attr {
+    let (mut a, mut b) = (np.a, np.b);
+    let (mut role, mut affiliation) = (None, None);
+    let det = |t: &Tok| lex.is(t.s, class::DET);
+    if np.kind == SpeakerKind::Name {
+        let prep = (a + 1..b)
+            .find(|&k| lex.is(toks[k].s, class::PREP) && !toks[k].cap() && toks[k - 1].cap());
+        if let Some(p) = prep {
+            let j = (p + 1..b).find(|&j| !det(&toks[j])).unwrap_or(b);
+            affiliation = (j < b && toks[j].cap()).then(|| span(toks, j, b));
+            b = p;
+        }
+        if let Some(l) = (a..b).rev().find(|&k| !toks[k].cap() && !det(&toks[k])) {
+            if l + 1 < b {
+                let r = (a..l).find(|&r| !det(&toks[r])).unwrap_or(l);
+                role = Some(span(toks, r, l + 1));
+                a = l + 1;
+            }
+        }
+        // the name itself: `the Fed` names `Fed`, `Col. Ahmed Jabbar` names `Ahmed Jabbar`
+        while a + 1 < b && lex.is(toks[a].s, class::DET | class::ANY_TITLE) {
+            a += 1;
+        }
+    }
     Attr {
-        speaker: Span::new(toks[np.a].start, toks[np.b - 1].end),
+        speaker: span(toks, a, b),
         kind: np.kind,
         verb: verb.map(|v| Span::new(toks[v].start, toks[v].end)),
-        role: None,
-        affiliation: None,
+        role,
+        affiliation,
         rule,
     }
 }
 
 /// Adds the role and affiliation of an appositive `[a, b)` after the speaker phrase.
 fn with_appositive(mut at: Attr, toks: &[Tok], a: usize, b: usize, lex: &Lexicon) -> Attr {
-    (at.role, at.affiliation) = appositive(toks, a, b, lex);
+    let (role, affiliation) = appositive(toks, a, b, lex);
+    at.role = role.or(at.role);
+    at.affiliation = affiliation.or(at.affiliation);
     at
 }
 
@@ -320,12 +365,13 @@ pub(super) fn after(toks: &[Tok], lex: &Lexicon) -> Option<Attr> {
         // `" — Krystal Correa` closing a paragraph
         let np = np_forward(toks, i + 1, lex)?;
         let rest_ok = toks.get(np.b).is_none_or(|t| t.is(",") || t.sentence_end());
-        return (np.kind == SpeakerKind::Name && rest_ok).then(|| attr(toks, &np, None, "dash"));
+        return (np.kind == SpeakerKind::Name && rest_ok)
+            .then(|| attr(toks, &np, None, "dash", lex));
     }
     if lex.is(t.s, class::ACCORDING) && toks.get(i + 1).is_some_and(|t| t.is("to")) {
         let np = np_forward(toks, i + 2, lex)?;
         let end = (np.b + 1..toks.len()).find(|&k| !toks[k].word).unwrap_or(toks.len());
-        let at = attr(toks, &np, None, "according_to");
+        let at = attr(toks, &np, None, "according_to", lex);
         return Some(if toks.get(np.b).is_some_and(|t| t.is(",")) {
             with_appositive(at, toks, np.b + 1, end, lex)
         } else {
@@ -344,7 +390,7 @@ pub(super) fn after(toks: &[Tok], lex: &Lexicon) -> Option<Attr> {
             return None;
         }
         let k = skip_paren(toks, np.b);
-        let at = attr(toks, &np, Some(i), "verb_speaker");
+        let at = attr(toks, &np, Some(i), "verb_speaker", lex);
         if toks.get(k).is_some_and(|t| t.is(",")) {
             let end = (k + 1..toks.len())
                 .find(|&m| !toks[m].word || toks[m].sentence_end())
@@ -355,17 +401,30 @@ pub(super) fn after(toks: &[Tok], lex: &Lexicon) -> Option<Attr> {
     }
     let np = np_forward(toks, i, lex)?;
     let (v, (a, b)) = verb_after_np(toks, np.b, lex)?;
-    Some(with_appositive(attr(toks, &np, Some(v), "speaker_verb"), toks, a, b, lex))
+    Some(with_appositive(attr(toks, &np, Some(v), "speaker_verb", lex), toks, a, b, lex))
 }
 
 /// The subject of the sentence `toks[..upto]`: the first name or pronoun phrase, at the start
 /// or after a comma, that a lower-case word (its verb) follows.
+/// The words naming the subject of a sentence when it is a name (`Gul Bibi, 45, sat ...`).
+pub(super) fn subject_span(toks: &[Tok], lex: &Lexicon) -> Option<Span> {
+    let np = subject(toks, toks.len(), lex)?;
+    (np.kind == SpeakerKind::Name).then(|| attr(toks, &np, None, "subject", lex).speaker)
+}
+
 fn subject(toks: &[Tok], upto: usize, lex: &Lexicon) -> Option<Np> {
     let starts = std::iter::once(0).chain((0..upto).filter(|&c| toks[c].is(",")).map(|c| c + 1));
     for mut c in starts {
-        // `As Steven Rosenthal, ...`, `But Trump ...`: a leading conjunction is not the subject
-        while toks.get(c).is_some_and(|t| lead_word(t, lex) && !t.s.eq_ignore_ascii_case("in")) {
+        // `As Steven Rosenthal, ...`, `But Trump ...`: a leading conjunction is not the subject;
+        // after a preposition (`During a speech, ...`) comes its object, not the subject
+        while toks.get(c).is_some_and(|t| lead_word(t, lex)) {
+            if lex.is(toks[c].s, class::PREP) {
+                break;
+            }
             c += 1;
+        }
+        if toks.get(c).is_some_and(|t| lead_word(t, lex)) {
+            continue;
         }
         let Some(np) = np_forward(toks, c, lex) else { continue };
         let role_without_det = np.kind == SpeakerKind::Role && !lex.is(toks[np.a].s, class::DET);
@@ -407,7 +466,7 @@ pub(super) fn before(toks: &[Tok], lex: &Lexicon) -> Option<Attr> {
         lex.is(toks[j].s, class::ACCORDING) && toks.get(j + 1).is_some_and(|t| t.is("to"))
     }) {
         let np = np_forward(toks, acc + 2, lex)?;
-        return Some(attr(toks, &np, None, "according_to"));
+        return Some(attr(toks, &np, None, "according_to", lex));
     }
     let v = (k.saturating_sub(MAX_COMPLEMENT + 1)..k).rev().find(|&j| {
         let t = &toks[j];
@@ -423,7 +482,7 @@ pub(super) fn before(toks: &[Tok], lex: &Lexicon) -> Option<Attr> {
     if v + 1 < k && (v == 0 || !toks[v - 1].word) {
         if let Some(np) = np_forward(toks, v + 1, lex) {
             if np.b == k && np.kind != SpeakerKind::Role {
-                return Some(attr(toks, &np, Some(v), "verb_speaker"));
+                return Some(attr(toks, &np, Some(v), "verb_speaker", lex));
             }
         }
     }
@@ -449,13 +508,11 @@ pub(super) fn before(toks: &[Tok], lex: &Lexicon) -> Option<Attr> {
         // urges him and says`: the speaker is the sentence's subject
         None => subject(toks, end, lex)?,
     };
-    let mut at = attr(toks, &np, Some(v), "speaker_verb");
-    if after_comma && !participle {
-        let a = skip_paren(toks, np.b);
-        if toks.get(a).is_some_and(appos_mark) {
-            let b = (a + 1..end - 1).find(|&m| appos_mark(&toks[m])).unwrap_or(end - 1);
-            at = with_appositive(at, toks, a + 1, b, lex);
-        }
+    let mut at = attr(toks, &np, Some(v), "speaker_verb", lex);
+    let a = skip_paren(toks, np.b);
+    if after_comma && !participle && a < end - 1 && appos_mark(&toks[a]) {
+        let b = (a + 1..end - 1).find(|&m| appos_mark(&toks[m])).unwrap_or(end - 1);
+        at = with_appositive(at, toks, a + 1, b, lex);
     }
     Some(at)
 }

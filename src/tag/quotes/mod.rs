@@ -17,6 +17,8 @@ mod marks;
 mod tests;
 mod words;
 
+use std::cell::OnceCell;
+
 use serde::Serialize;
 
 use self::attrib::{Attr, SpeakerKind};
@@ -100,6 +102,7 @@ fn ceil(text: &str, mut i: usize) -> usize {
 }
 
 /// A person known in the document: where it is named and its full name.
+#[derive(Clone)]
 struct Known {
     pos: usize,
     name: String,
@@ -123,7 +126,14 @@ impl QuoteTagger {
             // unattributed marks are terms, titles or partial quotes; a short quote is speech
             // only with its own attribution (else: scare quote, title); a dropped quote passes
             // no attribution on
-            let keep = (!short || own[i].is_some())
+            // `"A," Graham asked. "Neither do I."`: a short quote right after the attribution
+            // of the quote before it is speech too
+            let adjacent = i > 0
+                && raws[i - 1].para == raw.para
+                && own[i - 1].is_some_and(|a| {
+                    raws[i - 1].close <= a.speaker.start && a.speaker.end <= raw.open
+                });
+            let keep = (!short || own[i].is_some() || adjacent)
                 && !self.term_context(text, raw)
                 && !headline(&text[raw.para_start..raw.para_end]);
             assigned.push(got.filter(|_| keep));
@@ -134,7 +144,7 @@ impl QuoteTagger {
             let Some((a, rule)) = got else { continue };
             out.push(Quote {
                 span: Span::new(raw.start, raw.end),
-                speaker: resolver.speaker(&a),
+                speaker: resolver.speaker(&a, raw),
                 speaker_start: Some(a.speaker.start),
                 speaker_end: Some(a.speaker.end),
                 verb: a.verb.map(|v| text[v.start..v.end].to_string()),
@@ -221,61 +231,129 @@ impl QuoteTagger {
 struct Resolver<'a> {
     text: &'a str,
     lex: &'a Lexicon,
-    persons: Vec<(Span, String)>,
+    raws: &'a [RawQuote],
+    /// Person and organization mentions with their canonical names.
+    entities: Vec<(Span, String)>,
+    /// Person mentions with a full name.
+    persons: Vec<Known>,
     /// Full names known in the document, in text order (person mentions and own name runs).
-    known: Vec<Known>,
+    known: OnceCell<Vec<Known>>,
     /// Named speakers so far: (position, name, gender, role).
     speakers: Vec<(usize, String, u16, Option<String>)>,
 }
 
 impl<'a> Resolver<'a> {
-    fn new(doc: &'a Document, raws: &[RawQuote], lex: &'a Lexicon) -> Resolver<'a> {
-        let text = doc.text.as_str();
-        let persons: Vec<(Span, String)> = doc
-            .mentions_of(Kind::Person)
+    fn new(doc: &'a Document, raws: &'a [RawQuote], lex: &'a Lexicon) -> Resolver<'a> {
+        let entities: Vec<(Span, String)> = doc
+            .mentions
+            .iter()
             .filter_map(|m| match &m.value {
                 Value::Person(p) => Some((m.span, p.name.clone())),
+                Value::Org(o) => Some((m.span, o.name.clone())),
                 _ => None,
             })
             .collect();
-        let mut known: Vec<Known> = persons
-            .iter()
-            .filter(|(_, n)| n.split_whitespace().count() >= 2)
-            .map(|(s, n)| Known { pos: s.start, name: n.clone(), gender: 0 })
+        let persons = doc
+            .mentions_of(Kind::Person)
+            .filter_map(|m| match &m.value {
+                Value::Person(p) if p.name.contains(' ') => {
+                    Some(Known { pos: m.span.start, name: p.name.clone(), gender: 0 })
+                }
+                _ => None,
+            })
             .collect();
-        // own name runs outside quotes: a first name and one to three capitalised words
-        let toks = attrib::tokens(text, 0, text.len(), lex);
-        let in_quote = |p: usize| raws.iter().any(|r| r.start <= p && p < r.end);
-        let mut i = 0;
-        while i < toks.len() {
-            let t = &toks[i];
-            let title = if i > 0 { lex.classes(toks[i - 1].s) } else { 0 };
-            if lex.is_first_name(t.s) && !in_quote(t.start) {
-                let mut j = i + 1;
+        Resolver {
+            text: doc.text.as_str(),
+            lex,
+            raws,
+            entities,
+            persons,
+            known: OnceCell::new(),
+            speakers: Vec::new(),
+        }
+    }
+
+    /// The document's full names, found on first need (most quotes name their speaker in
+    /// full): person mentions plus own name runs outside quotes.
+    fn known(&self) -> &[Known] {
+        self.known.get_or_init(|| {
+            let (text, lex, raws) = (self.text, self.lex, self.raws);
+            let mut known = self.persons.clone();
+            // own name runs outside quotes: two to four capitalised words opened by a first name
+            // or after a title (`Lt. Mark Hensley`), or followed by a speech verb or an appositive
+            // (`Hélène Marchand said`, `Gul Bibi, 45,`)
+            let toks = attrib::tokens(text, 0, text.len(), lex);
+            let in_quote = |p: usize| {
+                let i = raws.partition_point(|r| r.end <= p);
+                raws.get(i).is_some_and(|r| r.start <= p)
+            };
+            let lower = |t: &attrib::Tok| t.word && !t.cap();
+            let mut i = 0;
+            while i < toks.len() {
+                let t = &toks[i];
+                if !t.cap() {
+                    i += 1;
+                    continue;
+                }
+                let title = i.checked_sub(1).map_or(0, |p| lex.classes(toks[p].s));
+                let mut j = i;
                 while j < toks.len()
-                    && j - i <= 3
+                    && j - i < 4
                     && toks[j].cap()
-                    && !lex.is(toks[j].s, class::DET)
+                    && !lex.is(toks[j].s, class::DET | class::ANY_TITLE)
                 {
                     j += 1;
                 }
-                if j - i >= 2 {
-                    let name = toks[i..j].iter().map(|t| t.s).collect::<Vec<_>>().join(" ");
-                    let name = name.trim_end_matches(['\'', '’', 's']).to_string();
+                let next = toks.get(j);
+                let cue = next.is_some_and(|n| lower(n) && lex.is_verb(n.s))
+                    || next.is_some_and(|n| n.is(","))
+                        && toks.get(j + 1).is_some_and(|m| {
+                            m.s.starts_with(|c: char| c.is_ascii_digit())
+                                || lower(m) && lex.is(m.s, class::DET)
+                        });
+                let opens = lex.is_first_name(t.s) || title & class::ANY_TITLE != 0 || cue;
+                if j - i >= 2 && opens && !in_quote(t.start) {
+                    let last = toks[j - 1].s;
+                    let last = last.strip_suffix("'s").or(last.strip_suffix("’s")).unwrap_or(last);
+                    let mut name = toks[i..j - 1].iter().map(|t| t.s).collect::<Vec<_>>();
+                    name.push(last);
                     let gender = title & (class::TITLE_M | class::TITLE_F);
-                    known.push(Known { pos: t.start, name, gender });
+                    known.push(Known { pos: t.start, name: name.join(" "), gender });
                     i = j;
                     continue;
                 }
+                i += 1;
             }
-            i += 1;
-        }
-        known.sort_by_key(|k| k.pos);
-        Resolver { text, lex, persons, known, speakers: Vec::new() }
+            known.sort_by_key(|k| k.pos);
+            known
+        })
     }
 
-    /// The canonical speaker of attribution `a`, remembering named speakers for later pronouns.
-    fn speaker(&mut self, a: &Attr) -> Option<String> {
+    /// The name subject of the latest sentence before `pos` in the paragraph of `raw`, outside
+    /// quotes, compatible with gender `ok`.
+    fn paragraph_subject(
+        &self,
+        raw: &RawQuote,
+        pos: usize,
+        ok: impl Fn(u16) -> bool,
+    ) -> Option<String> {
+        let from = raw.para_start.min(pos);
+        let outside = |t: &attrib::Tok| {
+            let i = self.raws.partition_point(|r| r.close <= t.start);
+            self.raws.get(i).is_none_or(|r| r.open > t.start)
+        };
+        let toks: Vec<attrib::Tok> =
+            attrib::tokens(self.text, from, pos, self.lex).into_iter().filter(outside).collect();
+        toks.split(|t| t.sentence_end()).rev().find_map(|sentence| {
+            let span = attrib::subject_span(sentence, self.lex)?;
+            let (name, gender) = self.canonical(span);
+            ok(gender).then_some(name)
+        })
+    }
+
+    /// The canonical speaker of attribution `a` (of quote `raw`), remembering named speakers
+    /// for later pronouns.
+    fn speaker(&mut self, a: &Attr, raw: &RawQuote) -> Option<String> {
         let pos = a.speaker.start;
         match a.kind {
             SpeakerKind::Pronoun(bits) => {
@@ -287,19 +365,20 @@ impl<'a> Resolver<'a> {
                     return None;
                 };
                 let ok = |g: u16| g == 0 || g == want;
-                let found = self
-                    .speakers
-                    .iter()
-                    .rev()
-                    .find(|s| s.0 < pos && ok(s.2) && s.1.contains(' '))
-                    .map(|s| s.1.clone())
-                    .or_else(|| {
-                        self.known
-                            .iter()
-                            .rev()
-                            .find(|k| k.pos < pos && ok(k.gender))
-                            .map(|k| k.name.clone())
-                    });
+                let found = self.paragraph_subject(raw, pos, ok).or_else(|| {
+                    self.speakers
+                        .iter()
+                        .rev()
+                        .find(|s| s.0 < pos && ok(s.2) && s.1.contains(' '))
+                        .map(|s| s.1.clone())
+                        .or_else(|| {
+                            self.known()
+                                .iter()
+                                .rev()
+                                .find(|k| k.pos < pos && ok(k.gender))
+                                .map(|k| k.name.clone())
+                        })
+                });
                 if let Some(name) = &found {
                     self.speakers.push((pos, name.clone(), want, None));
                 }
@@ -338,12 +417,15 @@ impl<'a> Resolver<'a> {
             .split_whitespace()
             .map(|w| self.lex.classes(w) & (class::TITLE_M | class::TITLE_F))
             .fold(0, |a, b| a | b);
-        if let Some((_, name)) = self.persons.iter().find(|(s, _)| s.overlaps(span)) {
+        if let Some((_, name)) = self.entities.iter().find(|(s, _)| s.overlaps(span)) {
             return (name.clone(), gender);
         }
         let words = self.strip(span);
         if words.len() != 1 {
-            return (words.join(" "), gender);
+            // `Senate Majority Leader Mitch McConnell`: the name starts at its first name
+            let first = words.iter().position(|w| self.lex.is_first_name(w)).unwrap_or(0);
+            let first = if words.len() - first >= 2 { first } else { 0 };
+            return (words[first..].join(" "), gender);
         }
         let surname = words[0].trim_end_matches(['\'', '’', 's']);
         let matches = |name: &str| {
@@ -352,10 +434,10 @@ impl<'a> Resolver<'a> {
                 .is_some_and(|last| close_spelling(last, words[0]) || close_spelling(last, surname))
         };
         let earlier = self.speakers.iter().rev().map(|s| (s.0, &s.1, s.2));
-        let known = self.known.iter().rev().map(|k| (k.pos, &k.name, k.gender));
+        let known = self.known().iter().rev().map(|k| (k.pos, &k.name, k.gender));
         let mut candidates = earlier.chain(known).filter(|k| k.1.contains(' '));
         let found = candidates.find(|k| k.0 < span.start && matches(k.1)).or_else(|| {
-            self.known.iter().map(|k| (k.pos, &k.name, k.gender)).find(|k| matches(k.1))
+            self.known().iter().map(|k| (k.pos, &k.name, k.gender)).find(|k| matches(k.1))
         });
         match found {
             Some((_, name, g)) => (name.clone(), gender | g),
