@@ -80,6 +80,20 @@ fn sqlite_loads_idempotently_with_view() {
 }
 
 #[test]
+fn sqlite_article_given_twice_in_one_run_is_stored_once() {
+    let dir = Dir::new("sqlite-twice");
+    let input = input(&dir.path, "t-");
+    let text = std::fs::read_to_string(&input).expect("read input");
+    let twice = dir.path.join("twice.jsonl");
+    std::fs::write(&twice, format!("{text}{text}")).expect("write input");
+    let db = dir.path.join("news.sqlite");
+    load(&twice, db.to_str().expect("utf-8 path"));
+    let conn = rusqlite::Connection::open(&db).expect("open");
+    let n: i64 = conn.query_row("SELECT COUNT(*) FROM events", [], |r| r.get(0)).expect("count");
+    assert_eq!(n, 2);
+}
+
+#[test]
 fn sqlite_open_failure_is_reported_before_reading() {
     let dir = Dir::new("sqlite-bad");
     let input = input(&dir.path, "t-");

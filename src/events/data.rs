@@ -137,8 +137,8 @@ pub(crate) struct EventData {
     pub cues: WordMatcher<Vec<Cue>>,
     /// Demonyms (`Syrian`) to ISO codes, case-sensitive.
     pub demonyms: WordMatcher<String>,
-    /// Lower-cased country names and aliases, to tell a country from a more specific place.
-    pub country_names: HashMap<String, String>,
+    /// ISO code to (name, centroid lat, lon).
+    pub countries: HashMap<String, (String, f64, f64)>,
 }
 
 impl EventData {
@@ -193,19 +193,19 @@ impl EventData {
 
         let file = gazetteers.file("countries.tsv")?;
         let (mut patterns, mut values) = (Vec::new(), Vec::new());
-        let mut country_names = HashMap::new();
+        let mut countries = HashMap::new();
         for row in file.tsv(4)? {
             let iso = row.get(0).to_string();
+            if let (Ok(lat), Ok(lon)) = (row.get(4).parse(), row.get(5).parse()) {
+                countries.insert(iso.clone(), (row.get(1).to_string(), lat, lon));
+            }
             for demonym in row.list(3) {
                 patterns.push(demonym.to_string());
                 values.push(iso.clone());
             }
-            for name in std::iter::once(row.get(1)).chain(row.list(2)) {
-                country_names.insert(name.to_lowercase(), iso.clone());
-            }
         }
         let demonyms = WordMatcher::build(&file.origin, patterns, values, false)?;
-        Ok(EventData { types, triggers, cues, demonyms, country_names })
+        Ok(EventData { types, triggers, cues, demonyms, countries })
     }
 
     /// The provenance rule of trigger `index`.

@@ -35,6 +35,7 @@ use crate::data::Gazetteers;
 use crate::doc::{Document, Kind, Mention, Span, Value};
 use crate::error::Result;
 use crate::pipeline::{Layer, Stage};
+use crate::tag::places::PlaceValue;
 use data::{Cue, EventData, Strength, TypeRow};
 
 /// An event record assembled from the tagged article. Serialized as the event fields of an
@@ -303,14 +304,16 @@ impl EventBuilder {
     fn own_place<'d>(&self, doc: &'d Document, sentence: usize) -> Option<&'d str> {
         doc.mentions_of(Kind::Place).filter(|m| m.sentence == sentence).find_map(|m| {
             match &m.value {
-                Value::Place(p) if !self.is_country(&p.name) => Some(p.name.as_str()),
+                Value::Place(p) if !self.is_country(p) => Some(p.name.as_str()),
                 _ => None,
             }
         })
     }
 
-    fn is_country(&self, name: &str) -> bool {
-        self.data.country_names.contains_key(&name.to_lowercase())
+    /// True for a place no more specific than a country (a country, or a region across
+    /// countries such as the Sahel).
+    fn is_country(&self, place: &PlaceValue) -> bool {
+        matches!(place.feature, "country" | "region")
     }
 
     /// True when `cand` cannot be the same incident as `draft`: another date or place.
@@ -453,23 +456,49 @@ impl EventBuilder {
     /// else the lead's.
     fn location(&self, doc: &Document, sentences: &[usize]) -> (Option<Location>, String) {
         let places: Vec<&Mention> = doc.mentions_of(Kind::Place).collect();
-        let specific =
-            |m: &&&Mention| matches!(&m.value, Value::Place(p) if !self.is_country(&p.name));
+        let specific = |m: &&&Mention| matches!(&m.value, Value::Place(p) if !self.is_country(p));
         let in_event = |m: &&&Mention| sentences.contains(&m.sentence);
         let dateline = doc.layout.dateline.as_ref().map(|d| d.span);
         let in_dateline = |m: &&&Mention| dateline.is_some_and(|d| d.contains(m.span));
         let lead = sentences.first().and_then(|&s| doc.sentences.get(s)).map(|s| s.paragraph);
         let in_lead = |m: &&&Mention| doc.sentences.get(m.sentence).map(|s| s.paragraph) == lead;
+        // `near X`, `in X` in the event's own words first; the dateline only as a fallback.
+        let introduced = |m: &&&Mention| self.preposition_before(doc, m.span.start) < m.span.start;
+        // A country named with the event (`in Kandi Bagh, Nangarhar, Afghanistan`) rules out a
+        // namesake town elsewhere.
+        let named_countries: Vec<&str> = places
+            .iter()
+            .filter(in_event)
+            .filter(|m| !specific(m))
+            .filter_map(|m| match &m.value {
+                Value::Place(p) => Some(p.country.as_str()),
+                _ => None,
+            })
+            .collect();
+        let agrees = |m: &&&Mention| match &m.value {
+            Value::Place(p) => {
+                named_countries.is_empty() || named_countries.contains(&p.country.as_str())
+            }
+            _ => false,
+        };
         let chosen = places
             .iter()
             .filter(in_event)
-            .find(specific)
-            .map(|m| (m, "event_sentence"))
+            .filter(agrees)
+            .filter(|m| !in_dateline(m))
+            .filter(specific)
+            .find(introduced)
+            .map(|m| (m, "event_sentence_preposition"))
+            .or_else(|| {
+                let mut own =
+                    places.iter().filter(in_event).filter(agrees).filter(|m| !in_dateline(m));
+                own.find(specific).map(|m| (m, "event_sentence"))
+            })
             .or_else(|| places.iter().filter(in_dateline).find(specific).map(|m| (m, "dateline")))
             .or_else(|| places.iter().find(in_event).map(|m| (m, "event_sentence_country")))
             .or_else(|| places.iter().find(in_dateline).map(|m| (m, "dateline_country")))
             .or_else(|| places.iter().filter(in_lead).find(specific).map(|m| (m, "lead")));
-        let Some((m, how)) = chosen else { return (None, String::new()) };
+        let Some((m, how)) = chosen else { return self.demonym_location(doc, sentences) };
         let Value::Place(p) = &m.value else { return (None, String::new()) };
         let start = self.preposition_before(doc, m.span.start);
         let location = Location {
@@ -482,6 +511,30 @@ impl EventBuilder {
             end: m.span.end,
         };
         (Some(location), format!("{}/{}; events/{how}", m.provenance.stage, m.provenance.rule))
+    }
+
+    /// With no place named, the country of the first demonym in the event's sentences
+    /// (`Kenyan police`), at the country's centroid.
+    fn demonym_location(&self, doc: &Document, sentences: &[usize]) -> (Option<Location>, String) {
+        for &s in sentences {
+            let span = Self::sentence_span(doc, s);
+            let Some((a, b, iso)) = self.data.demonyms.find(&doc.text, span.start, span.end).next()
+            else {
+                continue;
+            };
+            let Some((name, lat, lon)) = self.data.countries.get(iso) else { continue };
+            let location = Location {
+                name: name.clone(),
+                country: iso.clone(),
+                lat: *lat,
+                lon: *lon,
+                text: doc.text[a..b].to_string(),
+                start: a,
+                end: b,
+            };
+            return (Some(location), "events/demonym_country".to_string());
+        }
+        (None, String::new())
     }
 
     /// The start of a `near `/`in `... directly before `pos`, else `pos`.
@@ -517,6 +570,7 @@ impl EventBuilder {
             .map(|&s| s + 1)
             .filter(|&s| !sentences.contains(&s) && para(s).is_some() && para(s) == para(s - 1))
             .collect();
+        let title = doc.layout.title.and_then(|t| doc.sentence_at(t.start));
         // Named perpetrators: `linked to X`, `by X`, `X claimed responsibility`, `X attacked`.
         for m in doc
             .mentions
@@ -528,8 +582,17 @@ impl EventBuilder {
             let sspan = Self::sentence_span(doc, m.sentence);
             let clause = text::clause_start(text, sspan.start, m.span.start);
             let window = text::words_before(text, clause, m.span.start, 3);
+            // `by X` names the perpetrator only right after a trigger (`killed by X`), not in
+            // `a report by X`.
+            let after_trigger = |a: usize| {
+                draft.cands.iter().any(|c| {
+                    c.sentence == m.sentence
+                        && c.span.end <= a
+                        && text::words(text, c.span.end, a).len() <= 2
+                })
+            };
             let cue_before = self.data.cues.find(text, window, m.span.start).any(|(a, b, c)| {
-                c.contains(&Cue::Perpetrator) && (in_event || &text[a..b] != "by")
+                c.contains(&Cue::Perpetrator) && (&text[a..b] != "by" || after_trigger(a))
             });
             let claim_end = (m.span.end + 80).min(sspan.end);
             let claim_end =
@@ -540,10 +603,11 @@ impl EventBuilder {
                 .find(text, m.span.end, claim_end)
                 .any(|(_, _, c)| c.contains(&Cue::Claim));
             let subject = in_event
+                && Some(m.sentence) != title
                 && draft.cands.iter().any(|c| {
                     c.sentence == m.sentence
                         && c.span.start > m.span.end
-                        && text::clause_start(text, sspan.start, c.span.start) <= m.span.start
+                        && text::words(text, m.span.end, c.span.start).len() <= 2
                         && !c.anaphoric
                         && !self.is_passive(doc, c.span)
                 });
@@ -556,7 +620,11 @@ impl EventBuilder {
             } else {
                 continue;
             };
-            let country = self.data.demonym_country(doc.slice(m.span));
+            let country = match &m.value {
+                Value::Org(o) => o.country.clone(),
+                _ => None,
+            }
+            .or_else(|| self.data.demonym_country(doc.slice(m.span)));
             let actor = Actor {
                 role: "perpetrator",
                 name,
@@ -741,6 +809,10 @@ impl EventBuilder {
         let mut details: Vec<CasualtyDetail> = Vec::new();
         for m in doc.mentions_of(Kind::Casualty) {
             let Value::Casualty(c) = &m.value else { continue };
+            // `including two children` is already inside the total beside it.
+            if c.subset {
+                continue;
+            }
             if !only_violent && !sentences.contains(&m.sentence) {
                 continue;
             }
@@ -868,7 +940,13 @@ impl EventBuilder {
         let refined = match (group(&ty.event_type), ty.subtype.as_str()) {
             ("violent", "killing" | "armed_assault") => actors
                 .iter()
-                .any(|a| a.role == "target" && has_cue(Cue::Armed, a.start, a.end))
+                .any(|a| {
+                    let armed_org = doc.mentions.iter().any(|m| {
+                        Span::new(a.start, a.end).contains(m.span)
+                            && matches!(&m.value, Value::Org(o) if matches!(o.org_type.as_str(), "military" | "police" | "armed_group"))
+                    });
+                    a.role == "target" && (armed_org || has_cue(Cue::Armed, a.start, a.end))
+                })
                 .then_some("attack_on_forces"),
             ("violent", "armed_clash") => draft
                 .cands

@@ -52,16 +52,28 @@ fn doc(text: &str, mentions: &[M]) -> Document {
             M::Place(w, name, cc) => (
                 w,
                 Value::Place(PlaceValue {
+                    admin1: None,
+                    feature: "city",
                     name: name.into(),
                     country: cc.into(),
                     lat: 1.0,
                     lon: 2.0,
                 }),
             ),
-            M::Org(w, name) => (w, Value::Org(OrgValue { name: name.into() })),
+            M::Org(w, name) => (
+                w,
+                Value::Org(OrgValue {
+                    name: name.into(),
+                    org_type: "armed_group".into(),
+                    country: None,
+                }),
+            ),
             M::Killed(w, n, v) => (
                 w,
                 Value::Casualty(CasualtyValue {
+                    lower_bound: false,
+                    estimate: false,
+                    subset: false,
                     casualty_type: "killed",
                     count: n,
                     victim: v.into(),
@@ -71,6 +83,9 @@ fn doc(text: &str, mentions: &[M]) -> Document {
             M::Wounded(w, n, v) => (
                 w,
                 Value::Casualty(CasualtyValue {
+                    lower_bound: false,
+                    estimate: false,
+                    subset: false,
                     casualty_type: "wounded",
                     count: n,
                     victim: v.into(),
@@ -258,6 +273,9 @@ fn arrests_and_attacks_are_separate_events_and_quotes_link() {
         speaker_start: None,
         speaker_end: None,
         verb: None,
+        role: None,
+        affiliation: None,
+        rule: "test".into(),
     });
     let ev = events(d);
     let kinds: Vec<&str> = ev.iter().map(|e| e.event_type.as_str()).collect();

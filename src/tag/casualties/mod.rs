@@ -17,7 +17,7 @@ mod tests;
 use std::collections::HashMap;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
-use chrono::Datelike;
+use chrono::{Datelike, NaiveDate};
 use regex::{Captures, Regex};
 use serde::Serialize;
 
@@ -99,7 +99,8 @@ struct CasualtyRule {
     count: Option<u32>,
     role: Option<&'static str>,
     generic: bool,
-    zero: bool,
+    /// `Some(true)`: an explicit zero toll; `Some(false)`: a negated term, claimed only.
+    zero: Option<bool>,
     subset: bool,
     block: Vec<String>,
     bare_checked: bool,
@@ -114,6 +115,8 @@ struct How<'a> {
     /// An unknown plural head counts (`3 gangsters were killed`); before a verb it cannot
     /// be a time or an object (`killed 2 days ago`), so only there.
     unknown_ok: bool,
+    /// The list ends the rule's match, so its last items may run past it.
+    open_end: bool,
 }
 
 /// A mention found in a sentence, before totals.
@@ -133,6 +136,9 @@ pub struct CasualtyTagger {
     blockers: Vec<String>,
     stops: Vec<String>,
     follows: Vec<String>,
+    background: Vec<String>,
+    subset_cues: Vec<String>,
+    suspect_cues: Vec<String>,
     terms: HashMap<String, (&'static str, Vec<String>)>,
     nouns: HashMap<String, Noun>,
     numbers: Numbers,
@@ -144,13 +150,25 @@ fn casualty_type(name: &str) -> Option<&'static str> {
     TYPES.iter().copied().find(|t| *t == name)
 }
 
-/// An alternation of `words`, longest first, regex-escaped and spaces made flexible.
+/// An alternation of `words`, longest first, regex-escaped, case-insensitive.
 fn alternation<'a>(words: impl Iterator<Item = &'a str>) -> String {
     let mut words: Vec<&str> = words.collect();
     words.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
     words.dedup();
-    let escaped: Vec<String> = words.iter().map(|w| regex::escape(w).replace(' ', " +")).collect();
+    let escaped: Vec<String> = words.iter().map(|w| regex::escape(w)).collect();
     format!("(?i:{})", escaped.join("|"))
+}
+
+/// True when `text` starts with the words `word` followed by a non-letter.
+fn starts_word(text: &str, word: &str) -> bool {
+    text.len() > word.len()
+        && text.as_bytes()[..word.len()].eq_ignore_ascii_case(word.as_bytes())
+        && !text.as_bytes()[word.len()].is_ascii_alphabetic()
+}
+
+/// Lets each space of a pattern match a run of blanks (`killing  one`, a line break).
+fn flexible_spaces(pattern: &str) -> String {
+    pattern.replace(' ', "[ \t\r\n]+")
 }
 
 /// Removes the names of capture groups so that a macro can repeat in one pattern.
@@ -187,6 +205,7 @@ impl CasualtyTagger {
             let role = match row.get(3) {
                 "perpetrator" => "perpetrator",
                 "victim" => "victim",
+                "none" => "none",
                 other => return Err(nouns_file.error(row.line, format!("unknown role {other:?}"))),
             };
             let class = row.get(2).to_string();
@@ -203,6 +222,9 @@ impl CasualtyTagger {
         let mut blockers = Vec::new();
         let mut stops = Vec::new();
         let mut follows = Vec::new();
+        let mut background = Vec::new();
+        let mut subset_cues = Vec::new();
+        let mut suspect_cues = Vec::new();
         for row in terms_file.tsv(3)? {
             let (term, class) = (row.get(0).to_ascii_lowercase(), row.get(2));
             match class {
@@ -210,6 +232,9 @@ impl CasualtyTagger {
                 "block" => blockers.push(term),
                 "stop" => stops.push(term),
                 "follow" => follows.push(term),
+                "background" => background.push(term),
+                "subset" => subset_cues.push(term),
+                "suspect" => suspect_cues.push(term),
                 _ => {
                     let ty = casualty_type(row.get(1)).ok_or_else(|| {
                         terms_file.error(row.line, format!("unknown type {:?}", row.get(1)))
@@ -268,12 +293,12 @@ impl CasualtyTagger {
         let compile = |src: &str, line: usize, name: &str| {
             Regex::new(src).map_err(|e| rf.err(line, name, &e.to_string()))
         };
-        let greedy = item_src.replace("}? ", "} ");
-        let item = compile(&format!("^(?:{greedy})"), 0, "item")?;
+        let greedy = item_src.replace("}? ", "} ").replace(")??", ")?");
+        let item = compile(&flexible_spaces(&format!("^(?:{greedy})")), 0, "item")?;
         let mut rules = Vec::new();
         for rule in &rf.rules {
             let src = rf.expand(rule, "pattern", &extra)?;
-            let re = compile(&src, rule.line, &rule.name)?;
+            let re = compile(&flexible_spaces(&src), rule.line, &rule.name)?;
             let bad = |m: &str| rf.err(rule.line, &rule.name, m);
             let ty = match rule.get("type") {
                 Some(t) => Some(casualty_type(t).ok_or_else(|| bad("unknown `type:`"))?),
@@ -296,7 +321,12 @@ impl CasualtyTagger {
                 count,
                 role,
                 generic: rule.get("generic") == Some("yes"),
-                zero: rule.get("zero") == Some("yes"),
+                zero: match rule.get("zero") {
+                    Some("yes") => Some(true),
+                    Some("claim") => Some(false),
+                    Some(_) => return Err(bad("`zero:` is yes or claim")),
+                    None => None,
+                },
                 bare_checked: rule.get("bare") == Some("checked"),
                 subset: rule.get("subset") == Some("yes"),
                 block: rule
@@ -304,7 +334,20 @@ impl CasualtyTagger {
                     .map_or(Vec::new(), |b| b.split('|').map(|w| w.trim().to_string()).collect()),
             });
         }
-        Ok(CasualtyTagger { gate, blockers, stops, follows, terms, nouns, numbers, item, rules })
+        Ok(CasualtyTagger {
+            gate,
+            blockers,
+            stops,
+            follows,
+            background,
+            subset_cues,
+            suspect_cues,
+            terms,
+            nouns,
+            numbers,
+            item,
+            rules,
+        })
     }
 
     /// The type of a casualty term as written (`were killed` -> killed), if it is one.
@@ -328,9 +371,14 @@ impl CasualtyTagger {
         while let Some(vp) = c.name("vp") {
             let mut cut = None;
             let mut at = vp.start();
-            for word in vp.as_str().split(' ') {
+            // the complement (`of his family`) may hold stop words
+            let head = c.name("tail").map_or(vp.as_str(), |t| &rest[vp.start()..t.start()]);
+            for word in head.split([' ', '\t', '\r', '\n']) {
+                let lower = word.to_ascii_lowercase();
                 if !word.is_empty()
-                    && (self.stops.iter().any(|s| s == word) || self.numbers.is_number(word))
+                    && (self.stops.contains(&lower)
+                        || self.terms.contains_key(&lower)
+                        || self.numbers.is_number(word))
                 {
                     cut = Some(at);
                     break;
@@ -362,43 +410,92 @@ impl CasualtyTagger {
             .rev()
             .filter(|w| !w.is_empty())
             .take(8)
-            .any(|w| self.blockers.iter().chain(extra).any(|b| b == w))
+            .any(|w| {
+                let w = w.to_ascii_lowercase();
+                self.blockers.iter().chain(extra).any(|b| *b == w)
+            })
     }
 
-    /// Reads list items from `list` (at `offset` in the text) into mentions of `ty`.
+    /// Reads the items of `list` (`two soldiers and a civilian, including ...`) into mentions
+    /// (those after a `subset` cue are sub-counts),
+    /// each with its longest phrase, cut at a stop word; a list that ends its pattern
+    /// (`killing [two] soldiers`) may run on. Items of the `sub` part are sub-counts. False when
+    /// the list does not read as items from its start to its end.
     fn read_list(
         &self,
         text: &str,
         list: Span,
-        sub: Option<Span>,
         how: How,
         out: &mut Vec<(Span, CasualtyValue, String, bool)>,
-    ) {
+    ) -> bool {
         let mut pos = list.start;
-        while pos < list.end {
-            // skip separators
-            let rest = &text[pos..list.end];
-            let skip = rest.len() - rest.trim_start_matches([',', ' ']).len();
-            pos += skip;
-            let rest = &text[pos..list.end];
-            let rest = rest.strip_prefix("and ").map_or(rest, |r| {
-                pos += 4;
-                r
-            });
-            let Some(c) = self.item_capture(rest) else { break };
-            let m = c.get(0).map_or(0, |m| m.end());
-            if m == 0 {
-                break;
+        let mut in_sub = false;
+        let mut clean = true;
+        // Before the verb the list is whole; after it (`killing [two] soldiers`) the last item
+        // may run on.
+        let bound = if how.open_end { text.len() } else { list.end };
+        while pos < bound {
+            let rest = &text[pos..bound];
+            let blank = rest.len() - rest.trim_start().len();
+            pos += blank;
+            let rest = &rest[blank..];
+            let m = self.item_capture(rest).and_then(|c| c.get(0)).map_or(0, |m| m.end());
+            if m == 0 && pos >= list.end {
+                // after a separator past the list (`killing two and wounding five`)
+                return clean;
             }
-            let span = Span::new(pos, pos + m);
-            let in_sub = sub.is_some_and(|s| s.contains(span));
+            if m == 0 {
+                // not an item here (`the other attack three people`): try the next word
+                pos += rest.find([' ', '\n']).map_or(rest.len(), |i| i + 1);
+                clean = in_sub;
+                continue;
+            }
+            let Some(c) = self.item_capture(rest) else { break };
+            // the complement (`of his family`) is read but not part of the mention
+            let shown = c.name("tail").map_or(m, |t| t.start());
+            let span = Span::new(pos, pos + shown);
+            let beyond = pos >= list.end;
+            // Past the list, the subject of a new clause ends it
+            // (`arrested 43 people and [11 officers] were injured`).
+            if beyond && self.starts_clause(&text[span.end..]) {
+                return clean;
+            }
+            match self.item_value(text, span, &c, how) {
+                Some((mut value, class, generic)) => {
+                    value.subset = in_sub;
+                    out.push((span, value, class, generic));
+                }
+                None if beyond => return clean,
+                None => clean &= in_sub,
+            }
             pos += m;
-            if let Some(v) = self.item_value(text, span, &c, how) {
-                let mut v = v;
-                v.0.subset = in_sub;
-                out.push((span, v.0, v.1, v.2));
+            // Go on only over a list separator, or into the sub-count part.
+            let after = &text[pos..];
+            let sep = after.len() - after.trim_start_matches([',', ' ', '\n']).len();
+            let next = &after[sep..];
+            let cue = self.subset_cues.iter().find(|w| starts_word(next, w));
+            if let Some(word) =
+                ["and ", "or ", "along with "].iter().find(|w| next.starts_with(**w))
+            {
+                pos += sep + word.len();
+            } else if let Some(cue) = cue.filter(|_| !in_sub) {
+                in_sub = true;
+                pos += sep + cue.len();
+            } else if sep > 0 && after.starts_with(',') && !in_sub {
+                pos += sep;
+            } else {
+                return in_sub || (clean && pos + sep >= list.end);
             }
         }
+        clean
+    }
+
+    /// True when `rest` opens with an auxiliary or a casualty term: the words before it are a
+    /// new clause's subject, not an object.
+    fn starts_clause(&self, rest: &str) -> bool {
+        let word = rest.trim_start().split(|c: char| !c.is_ascii_alphabetic()).next().unwrap_or("");
+        matches!(word, "were" | "was" | "are" | "is" | "have" | "has" | "had")
+            || self.terms.contains_key(&word.to_ascii_lowercase())
     }
 
     /// The value of one list item; `None` when it is no count (a year, an age, a bare number
@@ -410,13 +507,19 @@ impl CasualtyTagger {
         c: &Captures,
         how: How,
     ) -> Option<(CasualtyValue, String, bool)> {
-        let How { ty, rule, bare_ok, unknown_ok } = how;
+        let How { ty, rule, bare_ok, unknown_ok, .. } = how;
         let noun = c.name("noun").map(|n| n.as_str().to_ascii_lowercase());
         let noun = noun.as_deref().and_then(|n| {
             let key = n.split_whitespace().collect::<Vec<_>>().join(" ");
             self.nouns.get(&key)
         });
-        let victim = c.name("vp").map_or("", |v| v.as_str().trim()).to_string();
+        let victim = match (c.name("vp"), c.name("tail")) {
+            (Some(v), Some(t)) => v.as_str().get(..t.start() - v.start()).unwrap_or(""),
+            (Some(v), None) => v.as_str(),
+            _ => "",
+        }
+        .trim()
+        .to_string();
         if let Some(r) = c.name("refl") {
             let class = "attacker".to_string();
             let value = CasualtyValue {
@@ -431,9 +534,16 @@ impl CasualtyTagger {
             return Some((value, class, false));
         }
         let n = c.name("n")?;
-        let unknown = c.name("unk").filter(|u| {
-            noun.is_none()
-                && (unknown_ok || u.as_str().starts_with(|ch: char| ch.is_ascii_uppercase()))
+        if noun.is_some_and(|x| x.role == "none") {
+            return None;
+        }
+        let item_end = span.start + c.get(0).map_or(0, |m| m.end());
+        let det = self.numbers.read(n.as_str()).is_some_and(|r| r.needs_noun);
+        // An unknown head word counts before the verb (`3 gangsters were killed`), or after an
+        // active verb when the phrase ends there (`killing a rider in`), but a determiner with
+        // an unknown word before the verb is left to the singular rule.
+        let unknown = c.name("unk").filter(|_| {
+            noun.is_none() && if unknown_ok { !det } else { self.bare_follow(&text[item_end..]) }
         });
         // An unknown head has no `vp` group: the victim is what follows the number.
         let victim = match unknown {
@@ -509,9 +619,17 @@ impl CasualtyTagger {
     ) {
         let mut claims: Vec<Span> = Vec::new();
         for (ri, rule) in self.rules.iter().enumerate() {
-            for c in rule.re.captures_iter(text) {
+            let mut at = 0;
+            while at < text.len() {
+                let Some(c) = rule.re.captures_at(text, at) else { break };
+                let Some(whole) = c.get(0) else { break };
+                // A list that does not read cleanly may have started too early
+                // (`The blast left [3] dead`): then search again from the next word.
+                let retry =
+                    text[whole.start()..].find(' ').map_or(text.len(), |i| whole.start() + i + 1);
+                at = if whole.end() > whole.start() { whole.end() } else { retry };
                 let Some(verb) = c.name("verb") else { continue };
-                let whole = c.get(0).map_or(verb.start(), |m| m.start());
+                let (whole, whole_end) = (whole.start(), whole.end());
                 let ty = match rule.ty.or_else(|| self.term_type(verb.as_str())) {
                     Some(t) => t,
                     None => continue,
@@ -524,8 +642,10 @@ impl CasualtyTagger {
                 if taken(verb_span) {
                     continue;
                 }
-                if rule.zero {
-                    zeros.push(ty);
+                if let Some(zero) = rule.zero {
+                    if zero {
+                        zeros.push(ty);
+                    }
                     claims.push(verb_span);
                     continue;
                 }
@@ -535,6 +655,16 @@ impl CasualtyTagger {
                 }
                 let Some(list) = c.name("list") else { continue };
                 if self.blocked(text, whole, &rule.block) {
+                    continue;
+                }
+                // `arrested 43 people and 11 officers were injured`: the first items are the
+                // object of the active term before the list; look again after the `and`.
+                let word_before = text[..list.start()].trim_end().rsplit(' ').next().unwrap_or("");
+                let and = list.as_str().find(" and ");
+                if let Some(and) =
+                    and.filter(|_| list.end() <= verb.start() && self.is_active(word_before))
+                {
+                    at = list.start() + and + 5;
                     continue;
                 }
                 // `gunmen killed two` is active, not `gunmen [were] killed`.
@@ -548,6 +678,15 @@ impl CasualtyTagger {
                 }
                 let mut items = Vec::new();
                 if let Some(n) = rule.count {
+                    // a fixed count is for one person (`he`, `Nabi`), not `the victims` (the first noun)
+                    let plural = list
+                        .as_str()
+                        .split(' ')
+                        .find_map(|w| self.nouns.get(&w.to_ascii_lowercase()))
+                        .is_some_and(|x| x.plural && x.role != "none");
+                    if plural {
+                        continue;
+                    }
                     let value = CasualtyValue {
                         casualty_type: ty,
                         count: n,
@@ -564,20 +703,32 @@ impl CasualtyTagger {
                         false,
                     ));
                 } else {
-                    let sub = c.name("sub").map(|s| Span::new(s.start(), s.end()));
                     let bare_ok = !rule.bare_checked || self.bare_follow(&text[list.end()..]);
-                    self.read_list(
-                        text,
-                        Span::new(list.start(), list.end()),
-                        sub,
-                        How { ty, rule, bare_ok, unknown_ok: list.end() <= verb.start() },
-                        &mut items,
-                    );
+                    let how = How {
+                        ty,
+                        rule,
+                        bare_ok,
+                        unknown_ok: list.end() <= verb.start(),
+                        open_end: list.end() == whole_end,
+                    };
+                    let list_span = Span::new(list.start(), list.end());
+                    if !self.read_list(text, list_span, how, &mut items) {
+                        at = retry;
+                        continue;
+                    }
                 }
+                // People arrested over the attack are its suspected perpetrators.
+                let suspects = ty == "arrested" && {
+                    let lower = text.to_ascii_lowercase();
+                    self.suspect_cues.iter().any(|c| lower.contains(c.as_str()))
+                };
                 for (span, mut value, class, generic) in items {
                     value.subset |= rule.subset;
+                    if suspects {
+                        value.role = "perpetrator";
+                    }
                     let span = Span::new(base + span.start, base + span.end);
-                    if found.iter().any(|f| f.span.overlaps(span) && f.value.casualty_type == ty) {
+                    if found.iter().any(|f| f.span.overlaps(span)) {
                         continue;
                     }
                     found.push(Found {
@@ -620,13 +771,14 @@ impl Stage for CasualtyTagger {
         let mut found = Vec::new();
         let mut zeros = Vec::new();
         let mut units = Vec::new();
-        let published_year = doc.published.map(|d| d.year());
         for s in &doc.sentences {
             // Sentence-sized units, also when the segmenter gives whole paragraphs.
             for unit in units_of(&doc.text, s.span) {
                 units.push(unit);
                 let text = &doc.text[unit.start..unit.end];
-                if !self.gate.is_match(text) || background(text, published_year) {
+                if !self.gate.is_match(text)
+                    || background(&text.to_ascii_lowercase(), &self.background, doc.published)
+                {
                     continue;
                 }
                 let before = found.len();
@@ -649,29 +801,51 @@ impl Stage for CasualtyTagger {
     }
 }
 
-/// True for a statistic or a count of past events rather than this event's toll: a cue such
-/// as `since 2011` or `so far this year`, or `in YEAR` well before the publication year.
-fn background(text: &str, published_year: Option<i32>) -> bool {
-    let lower = text.to_ascii_lowercase();
-    let cue = [
-        "so far this year",
-        "since 19",
-        "since 20",
-        "in total",
-        "over the past",
-        "on average",
-        "per year",
-        "a year",
-    ]
-    .iter()
-    .any(|p| lower.contains(p));
-    cue || published_year.is_some_and(|now| {
-        lower.match_indices("in ").any(|(i, _)| {
-            let year = lower.get(i + 3..i + 7).and_then(|y| y.parse::<i32>().ok());
-            let ends = !lower.as_bytes().get(i + 7).is_some_and(u8::is_ascii_digit);
-            year.is_some_and(|y| (1900..now - 1).contains(&y)) && ends
-        })
-    })
+const MONTHS: [&str; 12] = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
+/// True for a statistic or a count of past events rather than this event's toll: a
+/// `background` cue of casualty_terms.tsv (`since 2011`, `so far this year`), or a year after
+/// `in`/`since`/`of` or a month that is before the publication date (by more than two months).
+fn background(lower: &str, cues: &[String], published: Option<NaiveDate>) -> bool {
+    if cues.iter().any(|c| lower.contains(c.as_str())) {
+        return true;
+    }
+    let Some(now) = published else { return false };
+    let bytes = lower.as_bytes();
+    let mut i = 0;
+    while i + 4 <= bytes.len() {
+        let is_year = bytes[i..i + 4].iter().all(u8::is_ascii_digit)
+            && (i == 0 || !bytes[i - 1].is_ascii_alphanumeric())
+            && !bytes.get(i + 4).is_some_and(u8::is_ascii_alphanumeric);
+        if !is_year {
+            i += 1;
+            continue;
+        }
+        let year: i32 = lower[i..i + 4].parse().unwrap_or(0);
+        let before = lower[..i].trim_end();
+        let word = before.rsplit(' ').next().unwrap_or("");
+        let month = MONTHS.iter().position(|m| *m == word).map(|m| m as i32 + 1);
+        let cued = month.is_some() || matches!(word, "in" | "since" | "of");
+        let months_ago = (now.year() - year) * 12 + now.month() as i32 - month.unwrap_or(12);
+        if cued && (1900..=2100).contains(&year) && year < now.year() && months_ago > 2 {
+            return true;
+        }
+        i += 4;
+    }
+    false
 }
 
 /// Splits `span` at sentence ends (`. ` before a capital or digit) into units.
@@ -697,45 +871,54 @@ fn units_of(text: &str, span: Span) -> Vec<Span> {
     out
 }
 
-/// Article totals: per type, counts in one unit add up; across units each victim group keeps
-/// its largest count, and a generic restatement never adds to the groups.
+/// Article totals: per type, victims and perpetrators each counted once and then added (a
+/// toll of `people` rarely includes the bomber). Within a role, counts in one unit add up;
+/// across units each victim group keeps its largest count, and a generic restatement
+/// (`people`, a toll) never adds to the groups.
 fn totals(found: &[Found], units: &[Span], zeros: &[&'static str]) -> Totals {
     let mut t = Totals::default();
     for ty in TYPES {
-        let mine: Vec<&Found> =
-            found.iter().filter(|f| f.value.casualty_type == ty && !f.value.subset).collect();
-        let mut per_group: HashMap<&str, u32> = HashMap::new();
-        let mut best_unit = 0u32;
-        let mut any = false;
-        for unit in units {
-            let in_unit: Vec<&&Found> = mine.iter().filter(|f| unit.contains(f.span)).collect();
-            if in_unit.is_empty() {
-                continue;
+        let mut total = None;
+        for role in ["victim", "perpetrator"] {
+            let mine: Vec<&Found> = found
+                .iter()
+                .filter(|f| f.value.casualty_type == ty && f.value.role == role && !f.value.subset)
+                .collect();
+            if let Some(n) = role_total(&mine, units) {
+                total = Some(total.unwrap_or(0u32).saturating_add(n));
             }
-            any = true;
-            let mut sums: HashMap<&str, u32> = HashMap::new();
-            let mut unit_total = 0u32;
-            for f in &in_unit {
-                unit_total = unit_total.saturating_add(f.value.count);
-                if !f.generic {
-                    let e = sums.entry(f.class.as_str()).or_default();
-                    *e = e.saturating_add(f.value.count);
-                }
-            }
-            for (g, n) in sums {
-                let e = per_group.entry(g).or_default();
-                *e = (*e).max(n);
-            }
-            best_unit = best_unit.max(unit_total);
         }
         if let Some(slot) = t.slot(ty) {
-            if any {
-                let groups = per_group.values().fold(0u32, |a, b| a.saturating_add(*b));
-                *slot = Some(groups.max(best_unit));
-            } else if zeros.contains(&ty) {
-                *slot = Some(0);
-            }
+            *slot = total.or_else(|| zeros.contains(&ty).then_some(0));
         }
     }
     t
+}
+
+/// The count of one role's mentions of one type, each victim once (see [`totals`]).
+fn role_total(mine: &[&Found], units: &[Span]) -> Option<u32> {
+    let mut per_group: HashMap<&str, u32> = HashMap::new();
+    let mut best_unit = None;
+    for unit in units {
+        let in_unit: Vec<&&Found> = mine.iter().filter(|f| unit.contains(f.span)).collect();
+        if in_unit.is_empty() {
+            continue;
+        }
+        let mut sums: HashMap<&str, u32> = HashMap::new();
+        let mut unit_total = 0u32;
+        for f in &in_unit {
+            unit_total = unit_total.saturating_add(f.value.count);
+            if !f.generic {
+                let e = sums.entry(f.class.as_str()).or_default();
+                *e = e.saturating_add(f.value.count);
+            }
+        }
+        for (g, n) in sums {
+            let e = per_group.entry(g).or_default();
+            *e = (*e).max(n);
+        }
+        best_unit = Some(best_unit.unwrap_or(0).max(unit_total));
+    }
+    let groups = per_group.values().fold(0u32, |a, b| a.saturating_add(*b));
+    best_unit.map(|b| groups.max(b))
 }

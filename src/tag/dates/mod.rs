@@ -106,11 +106,17 @@ impl DateTagger {
 /// a winning negative rule yields nothing but still blocks what it overlaps.
 fn select(mut found: Vec<Candidate>, rules: &RuleSet) -> Vec<Candidate> {
     found.sort_by_key(|c| (std::cmp::Reverse(c.span.len()), c.rule, c.span.start));
+    // Kept spans by start; they never overlap, so only the neighbours of a new span can
+    // collide with it (keeps a pathological sentence with many matches O(n log n)).
+    let mut taken: std::collections::BTreeMap<usize, usize> = std::collections::BTreeMap::new();
     let mut kept: Vec<Candidate> = Vec::new();
     for c in found {
-        if kept.iter().all(|k| !k.span.overlaps(c.span)) {
-            kept.push(c);
+        let before = taken.range(..c.span.end).next_back();
+        if before.is_some_and(|(_, &end)| end > c.span.start) {
+            continue;
         }
+        taken.insert(c.span.start, c.span.end);
+        kept.push(c);
     }
     kept.retain(|c| !rules.rules[c.rule].remove);
     kept
@@ -128,6 +134,10 @@ impl Stage for DateTagger {
     }
     fn annotate(&self, doc: &mut Document) {
         let mut found = self.candidates(doc);
+        // A leading timestamp is metadata (it gave `published`), not a date of the story.
+        if let Some(ts) = doc.layout.timestamp {
+            found.retain(|c| !c.span.overlaps(ts));
+        }
         found.sort_by_key(|c| c.span.start);
         let mut resolver = Resolver::new(doc.published);
         for c in found {

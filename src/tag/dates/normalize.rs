@@ -491,7 +491,7 @@ pub(crate) fn tense(sentence: &str, at: usize) -> Tense {
         };
         if let Some(t) = cue {
             let dist = if start >= at { start - at } else { at - i.min(at) };
-            if best.map_or(true, |(d, _)| dist < d) {
+            if best.is_none_or(|(d, _)| dist < d) {
                 best = Some((dist, t));
             }
         }

@@ -193,4 +193,25 @@ fn odd_input_does_not_panic() {
         run(&tagger, text, dct());
         run(&tagger, text, None);
     }
+    // One huge sentence full of matches: every one found, in reasonable time.
+    let many = "in 2024, ".repeat(20_000);
+    assert_eq!(run(&tagger, &many, dct()).len(), 20_000);
+}
+
+/// Per-rule cost over real news text: `cargo test --release -- --ignored rule_costs --nocapture`
+/// with `NEWSX_BENCH_JSONL` naming a JSON Lines file of articles.
+#[test]
+#[ignore]
+fn rule_costs() {
+    let Ok(path) = std::env::var("NEWSX_BENCH_JSONL") else { return };
+    let data = std::fs::read_to_string(path).expect("bench file");
+    let texts: Vec<String> = data
+        .lines()
+        .take(3000)
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter_map(|v| v.get("text").and_then(|t| t.as_str()).map(str::to_string))
+        .collect();
+    for (time, rule) in tagger().rules.rule_costs(&texts).iter().take(15) {
+        println!("{time:>12.3?}  {rule}");
+    }
 }

@@ -198,6 +198,10 @@ fn np_backward(toks: &[Tok], end: usize, lex: &Lexicon) -> Option<Np> {
     if !np_head(t, lex) {
         // `the announcer said`: a short phrase opened by a determiner
         let det = (end.saturating_sub(5)..end).rev().find(|&j| lex.is(toks[j].s, class::DET))?;
+        // `marching through the streets chanted`: the object of a preposition is no speaker
+        if det > 0 && lex.is(toks[det - 1].s, class::PREP) {
+            return None;
+        }
         let words = toks[det..end]
             .iter()
             .all(|t| np_word(t, lex) && !lead_word(t, lex) || lex.is(t.s, class::DET));
@@ -411,9 +415,16 @@ pub(super) fn subject_span(toks: &[Tok], lex: &Lexicon) -> Option<Span> {
 fn subject(toks: &[Tok], upto: usize, lex: &Lexicon) -> Option<Np> {
     let starts = std::iter::once(0).chain((0..upto).filter(|&c| toks[c].is(",")).map(|c| c + 1));
     for mut c in starts {
-        // `As Steven Rosenthal, ...`, `But Trump ...`: a leading conjunction is not the subject
-        while toks.get(c).is_some_and(|t| lead_word(t, lex) && !t.s.eq_ignore_ascii_case("in")) {
+        // `As Steven Rosenthal, ...`, `But Trump ...`: a leading conjunction is not the subject;
+        // after a preposition (`During a speech, ...`) comes its object, not the subject
+        while toks.get(c).is_some_and(|t| lead_word(t, lex)) {
+            if lex.is(toks[c].s, class::PREP) {
+                break;
+            }
             c += 1;
+        }
+        if toks.get(c).is_some_and(|t| lead_word(t, lex)) {
+            continue;
         }
         let Some(np) = np_forward(toks, c, lex) else { continue };
         let role_without_det = np.kind == SpeakerKind::Role && !lex.is(toks[np.a].s, class::DET);

@@ -17,6 +17,8 @@ mod marks;
 mod tests;
 mod words;
 
+use std::cell::OnceCell;
+
 use serde::Serialize;
 
 use self::attrib::{Attr, SpeakerKind};
@@ -100,6 +102,7 @@ fn ceil(text: &str, mut i: usize) -> usize {
 }
 
 /// A person known in the document: where it is named and its full name.
+#[derive(Clone)]
 struct Known {
     pos: usize,
     name: String,
@@ -231,15 +234,16 @@ struct Resolver<'a> {
     raws: &'a [RawQuote],
     /// Person and organization mentions with their canonical names.
     entities: Vec<(Span, String)>,
+    /// Person mentions with a full name.
+    persons: Vec<Known>,
     /// Full names known in the document, in text order (person mentions and own name runs).
-    known: Vec<Known>,
+    known: OnceCell<Vec<Known>>,
     /// Named speakers so far: (position, name, gender, role).
     speakers: Vec<(usize, String, u16, Option<String>)>,
 }
 
 impl<'a> Resolver<'a> {
     fn new(doc: &'a Document, raws: &'a [RawQuote], lex: &'a Lexicon) -> Resolver<'a> {
-        let text = doc.text.as_str();
         let entities: Vec<(Span, String)> = doc
             .mentions
             .iter()
@@ -249,7 +253,7 @@ impl<'a> Resolver<'a> {
                 _ => None,
             })
             .collect();
-        let mut known: Vec<Known> = doc
+        let persons = doc
             .mentions_of(Kind::Person)
             .filter_map(|m| match &m.value {
                 Value::Person(p) if p.name.contains(' ') => {
@@ -258,46 +262,71 @@ impl<'a> Resolver<'a> {
                 _ => None,
             })
             .collect();
-        // own name runs outside quotes: two to four capitalised words opened by a first name
-        // or after a title (`Lt. Mark Hensley`), or followed by a speech verb or an appositive
-        // (`Hélène Marchand said`, `Gul Bibi, 45,`)
-        let toks = attrib::tokens(text, 0, text.len(), lex);
-        let in_quote = |p: usize| raws.iter().any(|r| r.start <= p && p < r.end);
-        let lower = |t: &attrib::Tok| t.word && !t.cap();
-        let mut i = 0;
-        while i < toks.len() {
-            let t = &toks[i];
-            let title = i.checked_sub(1).map_or(0, |p| lex.classes(toks[p].s));
-            let mut j = i;
-            while j < toks.len()
-                && j - i < 4
-                && toks[j].cap()
-                && !lex.is(toks[j].s, class::DET | class::ANY_TITLE)
-            {
-                j += 1;
-            }
-            let next = toks.get(j);
-            let cue = next.is_some_and(|n| lower(n) && lex.is_verb(n.s))
-                || next.is_some_and(|n| n.is(","))
-                    && toks.get(j + 1).is_some_and(|m| {
-                        m.s.starts_with(|c: char| c.is_ascii_digit())
-                            || lower(m) && lex.is(m.s, class::DET)
-                    });
-            let opens = lex.is_first_name(t.s) || title & class::ANY_TITLE != 0 || cue;
-            if j - i >= 2 && opens && !in_quote(t.start) {
-                let last = toks[j - 1].s;
-                let last = last.strip_suffix("'s").or(last.strip_suffix("’s")).unwrap_or(last);
-                let mut name = toks[i..j - 1].iter().map(|t| t.s).collect::<Vec<_>>();
-                name.push(last);
-                let gender = title & (class::TITLE_M | class::TITLE_F);
-                known.push(Known { pos: t.start, name: name.join(" "), gender });
-                i = j;
-                continue;
-            }
-            i += 1;
+        Resolver {
+            text: doc.text.as_str(),
+            lex,
+            raws,
+            entities,
+            persons,
+            known: OnceCell::new(),
+            speakers: Vec::new(),
         }
-        known.sort_by_key(|k| k.pos);
-        Resolver { text, lex, raws, entities, known, speakers: Vec::new() }
+    }
+
+    /// The document's full names, found on first need (most quotes name their speaker in
+    /// full): person mentions plus own name runs outside quotes.
+    fn known(&self) -> &[Known] {
+        self.known.get_or_init(|| {
+            let (text, lex, raws) = (self.text, self.lex, self.raws);
+            let mut known = self.persons.clone();
+            // own name runs outside quotes: two to four capitalised words opened by a first name
+            // or after a title (`Lt. Mark Hensley`), or followed by a speech verb or an appositive
+            // (`Hélène Marchand said`, `Gul Bibi, 45,`)
+            let toks = attrib::tokens(text, 0, text.len(), lex);
+            let in_quote = |p: usize| {
+                let i = raws.partition_point(|r| r.end <= p);
+                raws.get(i).is_some_and(|r| r.start <= p)
+            };
+            let lower = |t: &attrib::Tok| t.word && !t.cap();
+            let mut i = 0;
+            while i < toks.len() {
+                let t = &toks[i];
+                if !t.cap() {
+                    i += 1;
+                    continue;
+                }
+                let title = i.checked_sub(1).map_or(0, |p| lex.classes(toks[p].s));
+                let mut j = i;
+                while j < toks.len()
+                    && j - i < 4
+                    && toks[j].cap()
+                    && !lex.is(toks[j].s, class::DET | class::ANY_TITLE)
+                {
+                    j += 1;
+                }
+                let next = toks.get(j);
+                let cue = next.is_some_and(|n| lower(n) && lex.is_verb(n.s))
+                    || next.is_some_and(|n| n.is(","))
+                        && toks.get(j + 1).is_some_and(|m| {
+                            m.s.starts_with(|c: char| c.is_ascii_digit())
+                                || lower(m) && lex.is(m.s, class::DET)
+                        });
+                let opens = lex.is_first_name(t.s) || title & class::ANY_TITLE != 0 || cue;
+                if j - i >= 2 && opens && !in_quote(t.start) {
+                    let last = toks[j - 1].s;
+                    let last = last.strip_suffix("'s").or(last.strip_suffix("’s")).unwrap_or(last);
+                    let mut name = toks[i..j - 1].iter().map(|t| t.s).collect::<Vec<_>>();
+                    name.push(last);
+                    let gender = title & (class::TITLE_M | class::TITLE_F);
+                    known.push(Known { pos: t.start, name: name.join(" "), gender });
+                    i = j;
+                    continue;
+                }
+                i += 1;
+            }
+            known.sort_by_key(|k| k.pos);
+            known
+        })
     }
 
     /// The name subject of the latest sentence before `pos` in the paragraph of `raw`, outside
@@ -309,8 +338,10 @@ impl<'a> Resolver<'a> {
         ok: impl Fn(u16) -> bool,
     ) -> Option<String> {
         let from = raw.para_start.min(pos);
-        let outside =
-            |t: &attrib::Tok| !self.raws.iter().any(|r| r.open <= t.start && t.start < r.close);
+        let outside = |t: &attrib::Tok| {
+            let i = self.raws.partition_point(|r| r.close <= t.start);
+            self.raws.get(i).is_none_or(|r| r.open > t.start)
+        };
         let toks: Vec<attrib::Tok> =
             attrib::tokens(self.text, from, pos, self.lex).into_iter().filter(outside).collect();
         toks.split(|t| t.sentence_end()).rev().find_map(|sentence| {
@@ -341,7 +372,7 @@ impl<'a> Resolver<'a> {
                         .find(|s| s.0 < pos && ok(s.2) && s.1.contains(' '))
                         .map(|s| s.1.clone())
                         .or_else(|| {
-                            self.known
+                            self.known()
                                 .iter()
                                 .rev()
                                 .find(|k| k.pos < pos && ok(k.gender))
@@ -403,10 +434,10 @@ impl<'a> Resolver<'a> {
                 .is_some_and(|last| close_spelling(last, words[0]) || close_spelling(last, surname))
         };
         let earlier = self.speakers.iter().rev().map(|s| (s.0, &s.1, s.2));
-        let known = self.known.iter().rev().map(|k| (k.pos, &k.name, k.gender));
+        let known = self.known().iter().rev().map(|k| (k.pos, &k.name, k.gender));
         let mut candidates = earlier.chain(known).filter(|k| k.1.contains(' '));
         let found = candidates.find(|k| k.0 < span.start && matches(k.1)).or_else(|| {
-            self.known.iter().map(|k| (k.pos, &k.name, k.gender)).find(|k| matches(k.1))
+            self.known().iter().map(|k| (k.pos, &k.name, k.gender)).find(|k| matches(k.1))
         });
         match found {
             Some((_, name, g)) => (name.clone(), gender | g),

@@ -79,13 +79,13 @@ impl Lexicon {
         let rest_lower = word.chars().skip(1).all(|c| !c.is_uppercase());
         rest_lower
             && (self.verbs.contains(word)
-                || first_upper && self.verbs.contains(&word.to_lowercase()))
+                || first_upper && with_lowercase(word, |w| self.verbs.contains(w)))
     }
 
     /// The class bits of `word`. Titles count only when capitalised (`President`, not
     /// `president`).
     pub fn classes(&self, word: &str) -> u16 {
-        let bits = self.classes.get(&word.to_lowercase()).copied().unwrap_or(0);
+        let bits = with_lowercase(word, |w| self.classes.get(w).copied()).unwrap_or(0);
         if word.chars().next().is_some_and(char::is_uppercase) {
             bits
         } else {
@@ -102,4 +102,23 @@ impl Lexicon {
     pub fn is_first_name(&self, word: &str) -> bool {
         self.first_names.contains(word)
     }
+}
+
+/// Calls `f` with `word` lower-cased, without allocating for short ASCII words (the common case:
+/// this runs for every capitalised token).
+fn with_lowercase<T>(word: &str, f: impl FnOnce(&str) -> T) -> T {
+    if word.is_ascii() && !word.bytes().any(|b| b.is_ascii_uppercase()) {
+        return f(word);
+    }
+    let mut buf = [0u8; 32];
+    if word.is_ascii() && word.len() <= buf.len() {
+        let buf = &mut buf[..word.len()];
+        buf.copy_from_slice(word.as_bytes());
+        buf.make_ascii_lowercase();
+        // ASCII in, ASCII out: always valid UTF-8
+        if let Ok(lower) = std::str::from_utf8(buf) {
+            return f(lower);
+        }
+    }
+    f(&word.to_lowercase())
 }
