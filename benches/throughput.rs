@@ -1,1 +1,69 @@
-fn main() {}
+//! Throughput benchmark: `cargo bench` (or `cargo bench -- PATH.jsonl`).
+//!
+//! Runs the whole pipeline (every stage on, as `newsx extract`) over the benchmark corpus
+//! `../shared/data/news/articles.jsonl` at 1 and 2 threads, and reports MB/s and articles/s,
+//! each stage's share of the time, the time to build the pipeline, and peak memory (VmHWM).
+//! Output goes to an in-memory sink that discards it, so the figures are the pipeline's.
+use std::path::PathBuf;
+use std::time::Instant;
+
+use newsx::sink::jsonl::{JsonlSink, Records};
+use newsx::{BatchLimits, Gazetteers, Pipeline, Reader, ReaderOptions};
+
+fn corpus() -> Option<PathBuf> {
+    let given = std::env::args().skip(1).find(|a| !a.starts_with('-')).map(PathBuf::from);
+    let default = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data/news/articles.jsonl");
+    given.or(Some(default)).filter(|p| p.is_file())
+}
+
+fn peak_rss_mib() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib / 1024.0)
+}
+
+fn main() {
+    let Some(path) = corpus() else {
+        eprintln!("SKIPPED: no benchmark corpus (give a .jsonl path, or put ../shared/data/news/articles.jsonl beside the project)");
+        return;
+    };
+    let start = Instant::now();
+    let pipeline = Pipeline::new(&Gazetteers::embedded()).expect("pipeline");
+    println!("pipeline build: {:.0} ms", start.elapsed().as_secs_f64() * 1e3);
+    for threads in [1, 2] {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+        let before: Vec<_> = pipeline.timings();
+        let mut sink = JsonlSink::new(std::io::sink(), Records::Events, "null");
+        let reader = Reader::new(std::slice::from_ref(&path), ReaderOptions::default());
+        let summary = pool
+            .install(|| newsx::run(reader, &pipeline, &mut sink, &newsx::run::Silent, BatchLimits::default()))
+            .expect("run");
+        let secs = summary.elapsed.as_secs_f64();
+        println!(
+            "extract, {threads} thread(s): {} articles, {:.1} MB, {:.2} s, {:.1} MB/s, {:.0} articles/s, {} events, {} errors",
+            summary.articles,
+            summary.bytes as f64 / 1e6,
+            secs,
+            summary.mb_per_s(),
+            summary.articles as f64 / secs,
+            summary.events,
+            summary.failed
+        );
+        if threads == 1 {
+            let total: f64 = pipeline.timings().iter().zip(&before).map(|((_, t), (_, b))| (*t - *b).as_secs_f64()).sum();
+            for ((name, t), (_, b)) in pipeline.timings().iter().zip(&before) {
+                let stage = (*t - *b).as_secs_f64();
+                println!(
+                    "  stage {name:<11} {:>6.2} s {:>5.1}% of pipeline, {:>8.1} MB/s alone",
+                    stage,
+                    100.0 * stage / total,
+                    summary.bytes as f64 / 1e6 / stage
+                );
+            }
+        }
+    }
+    if let Some(mib) = peak_rss_mib() {
+        println!("peak memory (VmHWM): {mib:.0} MiB");
+    }
+}

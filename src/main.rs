@@ -8,12 +8,25 @@ use std::process::ExitCode;
 use clap::Parser;
 use cli::args::{Cli, Command, Format, RunArgs};
 use cli::progress::Progress;
+use newsx::sink::csv::CsvSink;
 use newsx::sink::jsonl::{JsonlSink, Records};
+use newsx::sink::sqlite::SqliteSink;
 use newsx::sink::Sink;
 use newsx::{BatchLimits, Error, Gazetteers, Pipeline, Reader, ReaderOptions};
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) if !e.use_stderr() => {
+            // --help and --version.
+            let _ = e.print();
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(1);
+        }
+    };
     let result = match cli.command {
         Command::Extract(args) => run(args, Records::Events),
         Command::Analyze(args) => run(args, Records::Analysis),
@@ -44,6 +57,16 @@ fn gazetteers(dir: Option<&std::path::Path>) -> anyhow::Result<Gazetteers> {
     })
 }
 
+#[cfg(feature = "postgres")]
+fn postgres_sink(url: &str) -> anyhow::Result<Box<dyn Sink + Send>> {
+    Ok(Box::new(newsx::sink::postgres::PostgresSink::connect(url)?))
+}
+
+#[cfg(not(feature = "postgres"))]
+fn postgres_sink(_url: &str) -> anyhow::Result<Box<dyn Sink + Send>> {
+    anyhow::bail!("this newsx was built without the `postgres` feature")
+}
+
 fn run(args: RunArgs, records: Records) -> anyhow::Result<ExitCode> {
     let mut options =
         ReaderOptions { max_article_bytes: args.max_article_bytes, ..Default::default() };
@@ -58,8 +81,13 @@ fn run(args: RunArgs, records: Records) -> anyhow::Result<ExitCode> {
         None => Box::new(io::stdout()),
     };
     let name = args.output.as_ref().map_or("<stdout>".to_string(), |p| p.display().to_string());
-    let mut sink: Box<dyn Sink + Send> = match args.format {
-        Format::Jsonl => Box::new(JsonlSink::new(out, records, &name)),
+    let mut sink: Box<dyn Sink + Send> = match (&args.db, args.format) {
+        (Some(url), _) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
+            postgres_sink(url)?
+        }
+        (Some(path), _) => Box::new(SqliteSink::open(std::path::Path::new(path))?),
+        (None, Format::Jsonl) => Box::new(JsonlSink::new(out, records, &name)),
+        (None, Format::Csv) => Box::new(CsvSink::new(out, &name)),
     };
     let pool = rayon::ThreadPoolBuilder::new().num_threads(args.threads.unwrap_or(0)).build()?;
     let progress = Progress::new(!args.no_progress, Reader::total_bytes(&args.inputs));

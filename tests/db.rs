@@ -1,1 +1,155 @@
-//! (being written)
+//! Database sinks, through the real binary: SQLite always, PostgreSQL when the environment
+//! variable `NEWSX_TEST_POSTGRES` holds a connection URL (`.ci/postgres.sh` prints one).
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::util::Dir;
+
+/// Two articles with one incident each, ids prefixed with `prefix`.
+fn input(dir: &Path, prefix: &str) -> PathBuf {
+    let path = dir.join("in.jsonl");
+    let articles = [
+        serde_json::json!({"id": format!("{prefix}a"), "published": "2025-05-04",
+            "text": "Gunmen opened fire on a crowded market, killing four people."}),
+        serde_json::json!({"id": format!("{prefix}b"), "published": "2025-05-05",
+            "text": "Hundreds of teachers protested outside the ministry.\n\nPolice used tear gas."}),
+    ];
+    let lines: Vec<String> = articles.iter().map(|a| a.to_string()).collect();
+    std::fs::write(&path, lines.join("\n") + "\n").expect("write input");
+    path
+}
+
+/// Runs `newsx extract INPUT --db URL` and checks it succeeded.
+fn load(input: &Path, db: &str) {
+    let out = Command::new(env!("CARGO_BIN_EXE_newsx"))
+        .args(["extract", "--no-progress", "--db", db])
+        .arg(input)
+        .output()
+        .expect("run newsx");
+    assert!(out.status.success(), "newsx failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(out.stdout.is_empty(), "--db writes nothing to stdout");
+}
+
+#[test]
+fn sqlite_loads_idempotently_with_view() {
+    let dir = Dir::new("sqlite");
+    let input = input(&dir.path, "t-");
+    let db = dir.path.join("news.sqlite");
+    let db_str = db.to_str().expect("utf-8 path");
+    load(&input, db_str);
+    let conn = rusqlite::Connection::open(&db).expect("open");
+    let count = |table: &str| -> i64 {
+        conn.query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0)).expect("count")
+    };
+    let first: Vec<i64> =
+        ["articles", "events", "event_actors", "casualties", "mentions", "quotes"]
+            .iter()
+            .map(|t| count(t))
+            .collect();
+    assert_eq!(first[0], 2);
+    assert_eq!(first[1], 2, "one event per article");
+    load(&input, db_str);
+    let second: Vec<i64> =
+        ["articles", "events", "event_actors", "casualties", "mentions", "quotes"]
+            .iter()
+            .map(|t| count(t))
+            .collect();
+    assert_eq!(first, second, "a re-run replaces rows, never duplicates them");
+    let version: i64 =
+        conn.query_row("SELECT version FROM schema_version", [], |r| r.get(0)).expect("version");
+    assert_eq!(version, 1);
+    let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).expect("mode");
+    assert_eq!(mode, "wal");
+    let mut stmt = conn
+        .prepare("SELECT event_id, type, date, place, killed FROM event_summary ORDER BY event_id")
+        .expect("view");
+    let rows: Vec<(String, String, Option<String>)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .expect("query")
+        .collect::<Result<_, _>>()
+        .expect("rows");
+    let ids: Vec<&str> = rows.iter().map(|r| r.0.as_str()).collect();
+    assert_eq!(ids, ["t-a#1", "t-b#1"]);
+    assert_eq!(rows[1].1, "protest");
+    // No date in either text: the publication date stands in, marked as a fallback.
+    assert_eq!(rows[0].2.as_deref(), Some("2025-05-04"));
+    let fallback: i64 = conn
+        .query_row("SELECT date_fallback FROM events WHERE event_id = 't-a#1'", [], |r| r.get(0))
+        .expect("fallback");
+    assert_eq!(fallback, 1);
+}
+
+#[test]
+fn sqlite_article_given_twice_in_one_run_is_stored_once() {
+    let dir = Dir::new("sqlite-twice");
+    let input = input(&dir.path, "t-");
+    let text = std::fs::read_to_string(&input).expect("read input");
+    let twice = dir.path.join("twice.jsonl");
+    std::fs::write(&twice, format!("{text}{text}")).expect("write input");
+    let db = dir.path.join("news.sqlite");
+    load(&twice, db.to_str().expect("utf-8 path"));
+    let conn = rusqlite::Connection::open(&db).expect("open");
+    let n: i64 = conn.query_row("SELECT COUNT(*) FROM events", [], |r| r.get(0)).expect("count");
+    assert_eq!(n, 2);
+}
+
+#[test]
+fn sqlite_open_failure_is_reported_before_reading() {
+    let dir = Dir::new("sqlite-bad");
+    let input = input(&dir.path, "t-");
+    let db = dir.path.join("no-such-dir").join("x.sqlite");
+    let out = Command::new(env!("CARGO_BIN_EXE_newsx"))
+        .args(["extract", "--no-progress", "--db"])
+        .arg(&db)
+        .arg(&input)
+        .output()
+        .expect("run newsx");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("x.sqlite"));
+}
+
+#[cfg(feature = "postgres")]
+#[test]
+fn postgres_loads_idempotently_with_view() {
+    let Ok(url) = std::env::var("NEWSX_TEST_POSTGRES") else {
+        eprintln!("SKIPPED: NEWSX_TEST_POSTGRES not set (run `eval \"$(.ci/postgres.sh)\"`)");
+        return;
+    };
+    let dir = Dir::new("postgres");
+    // Unique ids, so that concurrent runs against one server do not see each other's rows.
+    let prefix = format!("pgtest-{}-", std::process::id());
+    let input = input(&dir.path, &prefix);
+    let mut client = postgres::Client::connect(&url, postgres::NoTls).expect("connect");
+    let like = format!("{prefix}%");
+    let counts = |client: &mut postgres::Client| -> Vec<i64> {
+        ["articles", "events", "event_actors", "casualties", "mentions", "quotes"]
+            .iter()
+            .map(|t| {
+                let sql = format!("SELECT COUNT(*) FROM {t} WHERE article_id LIKE $1");
+                client.query_one(&sql, &[&like]).expect("count").get(0)
+            })
+            .collect()
+    };
+    load(&input, &url);
+    let first = counts(&mut client);
+    assert_eq!(&first[..2], [2, 2]);
+    load(&input, &url);
+    assert_eq!(first, counts(&mut client), "a re-run replaces rows, never duplicates them");
+    let rows = client
+        .query(
+            "SELECT event_id, type, date FROM event_summary WHERE article_id LIKE $1 ORDER BY event_id",
+            &[&like],
+        )
+        .expect("view");
+    let got: Vec<(String, String, Option<String>)> =
+        rows.iter().map(|r| (r.get(0), r.get(1), r.get(2))).collect();
+    assert_eq!(
+        got[0],
+        (format!("{prefix}a#1"), "attack".to_string(), Some("2025-05-04".to_string()))
+    );
+    assert_eq!(got[1].1, "protest");
+    for t in ["articles", "events", "event_actors", "casualties", "mentions", "quotes"] {
+        let sql = format!("DELETE FROM {t} WHERE article_id LIKE $1");
+        client.execute(&sql, &[&like]).expect("clean up");
+    }
+}

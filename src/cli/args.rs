@@ -57,6 +57,12 @@ pub struct RunArgs {
     /// Articles larger than this many bytes are reported and skipped.
     #[arg(long, value_name = "BYTES", default_value_t = newsx::input::DEFAULT_MAX_ARTICLE_BYTES)]
     pub max_article_bytes: usize,
+    /// Write into a database instead: `PATH.sqlite` / `PATH.db` (SQLite, created if missing) or
+    /// `postgres://USER:PASS@HOST/DB`. Both commands then load the same normalized tables
+    /// (articles, events, event_actors, casualties, mentions, quotes; see docs/sql.md); articles
+    /// already there are replaced, so re-running is safe. Nothing is written to stdout.
+    #[arg(long, value_name = "URL", conflicts_with_all = ["output", "format"])]
+    pub db: Option<String>,
     /// Never show a progress bar (it is shown only when stderr is a terminal).
     #[arg(long)]
     pub no_progress: bool,
@@ -67,6 +73,8 @@ pub struct RunArgs {
 pub enum Format {
     /// JSON Lines.
     Jsonl,
+    /// CSV, one row per event (columns in docs/sql.md), for both commands.
+    Csv,
 }
 
 /// Options of `eval`.
@@ -78,6 +86,9 @@ pub struct EvalArgs {
     /// Only fixtures whose name contains this text.
     #[arg(long, value_name = "TEXT")]
     pub filter: Option<String>,
+    /// Print the report as JSON.
+    #[arg(long)]
+    pub json: bool,
     /// Write proposed expectations as expected.json.new beside each fixture, for review.
     #[arg(long)]
     pub update: bool,

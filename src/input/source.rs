@@ -61,8 +61,9 @@ impl Reader {
         Reader { options, pending, walk: None, lines: None }
     }
 
-    /// Total size in bytes of the given inputs, if every one is a regular file or directory
-    /// (for a progress bar's ETA). Compressed files count compressed bytes.
+    /// Total size in bytes of the given inputs, for a progress bar's ETA: known only when
+    /// every input is an uncompressed file or directory (text bytes then track file bytes
+    /// closely; gzip or stdin gives no estimate).
     pub fn total_bytes(inputs: &[PathBuf]) -> Option<u64> {
         let mut total = 0;
         for input in inputs {
@@ -71,6 +72,9 @@ impl Reader {
             }
             for entry in walkdir::WalkDir::new(input).into_iter().flatten() {
                 if entry.file_type().is_file() {
+                    if is_gzip(entry.path()) {
+                        return None;
+                    }
                     total += entry.metadata().ok()?.len();
                 }
             }

@@ -1,1 +1,535 @@
-/*! sqlite output of event records. (Placeholder; being written.) */
+/*!
+SQLite output (`--db PATH.sqlite`): the normalized relational schema, also used by the
+PostgreSQL sink, and the embedded default database.
+
+Tables (`docs/sql.md` documents every column): `articles`, `events`, `event_actors`,
+`casualties`, `mentions`, `quotes`, `schema_version`, and the view `event_summary` (events with
+date, place and killed). Every table has an `article_id` column: re-running over the same
+articles first deletes their rows, so a run is idempotent by article id. Writes go in batched
+transactions in WAL mode. Opening the sink creates the schema and checks its version (the health
+check), before the first article is read.
+*/
+use std::collections::HashSet;
+use std::path::Path;
+
+use rusqlite::{params_from_iter, Connection};
+
+use super::wire::SCHEMA_VERSION;
+use super::Sink;
+use crate::doc::{Document, Value};
+use crate::error::{Error, Result};
+
+/// A column's SQL type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SqlType {
+    Int,
+    Real,
+    Text,
+}
+
+/// One table of the schema: name and (column, type) list, `article_id` always included.
+pub(crate) struct Table {
+    pub name: &'static str,
+    pub columns: &'static [(&'static str, SqlType)],
+    /// The primary key, if the table has one.
+    pub key: Option<&'static str>,
+}
+
+use SqlType::{Int, Real, Text};
+
+/// The schema, in load order.
+pub(crate) const TABLES: &[Table] = &[
+    Table {
+        name: "articles",
+        key: Some("article_id"),
+        columns: &[
+            ("article_id", Text),
+            ("published", Text),
+            ("title", Text),
+            ("dateline", Text),
+            ("bytes", Int),
+            ("sentences", Int),
+            ("events", Int),
+            ("killed", Int),
+            ("wounded", Int),
+            ("kidnapped", Int),
+            ("missing", Int),
+            ("arrested", Int),
+            ("displaced", Int),
+        ],
+    },
+    Table {
+        name: "events",
+        key: Some("event_id"),
+        columns: &[
+            ("event_id", Text),
+            ("article_id", Text),
+            ("seq", Int),
+            ("type", Text),
+            ("subtype", Text),
+            ("acled_event_type", Text),
+            ("acled_sub_event_type", Text),
+            ("cameo", Text),
+            ("trigger_text", Text),
+            ("trigger_start", Int),
+            ("trigger_end", Int),
+            ("date_value", Text),
+            ("date_text", Text),
+            ("date_start", Int),
+            ("date_end", Int),
+            ("date_fallback", Int),
+            ("location_name", Text),
+            ("location_country", Text),
+            ("location_lat", Real),
+            ("location_lon", Real),
+            ("location_text", Text),
+            ("location_start", Int),
+            ("location_end", Int),
+            ("killed", Int),
+            ("wounded", Int),
+            ("sentence", Int),
+            ("quotes", Text),
+            ("confidence", Real),
+            ("evidence", Text),
+        ],
+    },
+    Table {
+        name: "event_actors",
+        key: None,
+        columns: &[
+            ("event_id", Text),
+            ("article_id", Text),
+            ("seq", Int),
+            ("role", Text),
+            ("name", Text),
+            ("kind", Text),
+            ("country", Text),
+            ("start_byte", Int),
+            ("end_byte", Int),
+        ],
+    },
+    Table {
+        name: "casualties",
+        key: None,
+        columns: &[
+            ("event_id", Text),
+            ("article_id", Text),
+            ("seq", Int),
+            ("type", Text),
+            ("count", Int),
+            ("victim", Text),
+            ("start_byte", Int),
+            ("end_byte", Int),
+        ],
+    },
+    Table {
+        name: "mentions",
+        key: None,
+        columns: &[
+            ("article_id", Text),
+            ("seq", Int),
+            ("kind", Text),
+            ("start_byte", Int),
+            ("end_byte", Int),
+            ("text", Text),
+            ("sentence", Int),
+            ("value", Text),
+            ("value_json", Text),
+            ("rule", Text),
+        ],
+    },
+    Table {
+        name: "quotes",
+        key: None,
+        columns: &[
+            ("article_id", Text),
+            ("quote_index", Int),
+            ("start_byte", Int),
+            ("end_byte", Int),
+            ("text", Text),
+            ("speaker", Text),
+            ("speaker_start", Int),
+            ("speaker_end", Int),
+            ("verb", Text),
+        ],
+    },
+];
+
+/// The view for the common query: each event with its date, place and killed.
+pub(crate) const VIEW: &str = "CREATE VIEW IF NOT EXISTS event_summary AS \
+SELECT e.event_id, e.article_id, a.published, e.type, e.subtype, e.acled_event_type, \
+e.date_value AS date, e.location_name AS place, e.location_country AS country, \
+e.location_lat AS lat, e.location_lon AS lon, e.killed, e.wounded, e.confidence \
+FROM events e JOIN articles a ON a.article_id = e.article_id";
+
+/// The DDL of the schema; `real`/`int` name the dialect's types.
+pub(crate) fn ddl(int: &str, real: &str) -> Vec<String> {
+    let mut out =
+        vec!["CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)".to_string()];
+    for t in TABLES {
+        let cols: Vec<String> = t
+            .columns
+            .iter()
+            .map(|(name, ty)| {
+                let ty = match ty {
+                    Int => int,
+                    Real => real,
+                    Text => "TEXT",
+                };
+                let key = if t.key == Some(*name) { " PRIMARY KEY" } else { "" };
+                format!("{name} {ty}{key}")
+            })
+            .collect();
+        out.push(format!("CREATE TABLE IF NOT EXISTS {} ({})", t.name, cols.join(", ")));
+        if t.key != Some("article_id") {
+            out.push(format!("CREATE INDEX IF NOT EXISTS {0}_article ON {0} (article_id)", t.name));
+        }
+    }
+    out.push(VIEW.to_string());
+    out
+}
+
+/// One value of a row.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Field {
+    Null,
+    Int(i64),
+    Real(f64),
+    Text(String),
+}
+
+impl From<Option<u32>> for Field {
+    fn from(v: Option<u32>) -> Field {
+        v.map_or(Field::Null, |v| Field::Int(v.into()))
+    }
+}
+impl From<Option<usize>> for Field {
+    fn from(v: Option<usize>) -> Field {
+        v.map_or(Field::Null, |v| Field::Int(v as i64))
+    }
+}
+impl From<usize> for Field {
+    fn from(v: usize) -> Field {
+        Field::Int(v as i64)
+    }
+}
+impl From<&str> for Field {
+    fn from(v: &str) -> Field {
+        Field::Text(v.to_string())
+    }
+}
+impl From<Option<&str>> for Field {
+    fn from(v: Option<&str>) -> Field {
+        v.map_or(Field::Null, Field::from)
+    }
+}
+impl From<String> for Field {
+    fn from(v: String) -> Field {
+        Field::Text(v)
+    }
+}
+impl From<Option<String>> for Field {
+    fn from(v: Option<String>) -> Field {
+        v.map_or(Field::Null, Field::Text)
+    }
+}
+impl From<Option<f64>> for Field {
+    fn from(v: Option<f64>) -> Field {
+        v.map_or(Field::Null, Field::Real)
+    }
+}
+
+impl rusqlite::ToSql for Field {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        use rusqlite::types::{ToSqlOutput, ValueRef};
+        Ok(ToSqlOutput::Borrowed(match self {
+            Field::Null => ValueRef::Null,
+            Field::Int(v) => ValueRef::Integer(*v),
+            Field::Real(v) => ValueRef::Real(*v),
+            Field::Text(v) => ValueRef::Text(v.as_bytes()),
+        }))
+    }
+}
+
+/// The main normalized value of a mention, for queries without JSON functions.
+fn mention_value(value: &Value) -> String {
+    match value {
+        Value::Date(d) => d.value.clone(),
+        Value::Place(p) => p.name.clone(),
+        Value::Org(o) => o.name.clone(),
+        Value::Person(p) => p.name.clone(),
+        Value::Casualty(c) => format!("{} {}", c.casualty_type, c.count),
+    }
+}
+
+/// The flat row of event `i` of `doc` (the `events` table's columns), shared with the CSV sink.
+pub(crate) fn event_row(doc: &Document, i: usize) -> Vec<Field> {
+    let e = &doc.events[i];
+    let date = e.date.as_ref();
+    let loc = e.location.as_ref();
+    let quotes: Vec<String> = e.quotes.iter().map(usize::to_string).collect();
+    vec![
+        format!("{}#{}", doc.id, i + 1).into(),
+        doc.id.as_str().into(),
+        (i + 1).into(),
+        e.event_type.as_str().into(),
+        e.subtype.as_str().into(),
+        e.acled.event_type.as_str().into(),
+        e.acled.sub_event_type.as_str().into(),
+        e.cameo.as_str().into(),
+        e.trigger.text.as_str().into(),
+        e.trigger.start.into(),
+        e.trigger.end.into(),
+        date.map(|d| d.value.clone()).into(),
+        date.and_then(|d| d.text.clone()).into(),
+        date.and_then(|d| d.start).into(),
+        date.and_then(|d| d.end).into(),
+        date.map(|d| usize::from(d.fallback)).into(),
+        loc.map(|l| l.name.clone()).into(),
+        loc.map(|l| l.country.clone()).into(),
+        loc.map(|l| l.lat).into(),
+        loc.map(|l| l.lon).into(),
+        loc.map(|l| l.text.clone()).into(),
+        loc.map(|l| l.start).into(),
+        loc.map(|l| l.end).into(),
+        e.casualties.killed.into(),
+        e.casualties.wounded.into(),
+        e.sentence.into(),
+        format!("[{}]", quotes.join(",")).into(),
+        Field::Real(e.confidence),
+        e.evidence.as_str().into(),
+    ]
+}
+
+/// Every row `doc` gives, as (index into [`TABLES`], row).
+pub(crate) fn rows(doc: &Document) -> Vec<(usize, Vec<Field>)> {
+    let mut out = Vec::new();
+    let title = match (doc.layout.title, &doc.meta_title) {
+        (Some(span), _) => Some(doc.slice(span).to_string()),
+        (None, title) => title.clone(),
+    };
+    let t = &doc.totals;
+    out.push((
+        0,
+        vec![
+            doc.id.as_str().into(),
+            doc.published.map(|d| d.to_string()).into(),
+            title.into(),
+            doc.layout.dateline.as_ref().map(|d| doc.slice(d.span).to_string()).into(),
+            doc.text.len().into(),
+            doc.sentences.len().into(),
+            doc.events.len().into(),
+            t.killed.into(),
+            t.wounded.into(),
+            t.kidnapped.into(),
+            t.missing.into(),
+            t.arrested.into(),
+            t.displaced.into(),
+        ],
+    ));
+    for (i, e) in doc.events.iter().enumerate() {
+        let event_id = format!("{}#{}", doc.id, i + 1);
+        out.push((1, event_row(doc, i)));
+        for (seq, a) in e.actors.iter().enumerate() {
+            out.push((
+                2,
+                vec![
+                    event_id.as_str().into(),
+                    doc.id.as_str().into(),
+                    (seq + 1).into(),
+                    a.role.into(),
+                    a.name.as_str().into(),
+                    a.kind.into(),
+                    a.country.clone().into(),
+                    a.start.into(),
+                    a.end.into(),
+                ],
+            ));
+        }
+        for (seq, c) in e.casualties.details.iter().enumerate() {
+            out.push((
+                3,
+                vec![
+                    event_id.as_str().into(),
+                    doc.id.as_str().into(),
+                    (seq + 1).into(),
+                    c.casualty_type.into(),
+                    Field::Int(c.count.into()),
+                    c.victim.as_str().into(),
+                    c.start.into(),
+                    c.end.into(),
+                ],
+            ));
+        }
+    }
+    for (seq, m) in doc.mentions.iter().enumerate() {
+        out.push((
+            4,
+            vec![
+                doc.id.as_str().into(),
+                (seq + 1).into(),
+                m.kind().as_str().into(),
+                m.span.start.into(),
+                m.span.end.into(),
+                doc.slice(m.span).into(),
+                m.sentence.into(),
+                mention_value(&m.value).into(),
+                serde_json::to_string(&m.value).ok().into(),
+                format!("{}/{}", m.provenance.stage, m.provenance.rule).into(),
+            ],
+        ));
+    }
+    for (seq, q) in doc.quotes.iter().enumerate() {
+        out.push((
+            5,
+            vec![
+                doc.id.as_str().into(),
+                seq.into(),
+                q.span.start.into(),
+                q.span.end.into(),
+                doc.slice(q.span).into(),
+                q.speaker.clone().into(),
+                q.speaker_start.into(),
+                q.speaker_end.into(),
+                q.verb.clone().into(),
+            ],
+        ));
+    }
+    out
+}
+
+/// How many ids the fresh-database shortcut remembers before it falls back to deleting.
+const MAX_SEEN: usize = 1 << 20;
+
+/// Articles per transaction.
+const BATCH: usize = 2000;
+
+/// Writes documents into an SQLite database file.
+pub struct SqliteSink {
+    conn: Connection,
+    path: String,
+    inserts: Vec<String>,
+    deletes: Vec<String>,
+    in_batch: usize,
+    /// True when the database held no article at open: then only an id seen earlier in this
+    /// run can have rows to replace, and the deletes are skipped for the others.
+    fresh: bool,
+    seen: HashSet<String>,
+}
+
+impl SqliteSink {
+    /// Opens (or creates) the database at `path`, creates the schema and checks its version.
+    pub fn open(path: &Path) -> Result<SqliteSink> {
+        let name = path.display().to_string();
+        let conn = Connection::open(path).map_err(|e| db_error(&name, e))?;
+        let inserts = TABLES
+            .iter()
+            .map(|t| {
+                let marks: Vec<String> = (1..=t.columns.len()).map(|i| format!("?{i}")).collect();
+                let cols: Vec<&str> = t.columns.iter().map(|c| c.0).collect();
+                format!(
+                    "INSERT INTO {} ({}) VALUES ({})",
+                    t.name,
+                    cols.join(", "),
+                    marks.join(", ")
+                )
+            })
+            .collect();
+        let deletes = TABLES
+            .iter()
+            .map(|t| format!("DELETE FROM {} WHERE article_id = ?1", t.name))
+            .collect();
+        let mut sink = SqliteSink {
+            conn,
+            path: name,
+            inserts,
+            deletes,
+            in_batch: 0,
+            fresh: false,
+            seen: HashSet::new(),
+        };
+        sink.init()?;
+        sink.fresh = sink
+            .conn
+            .query_row("SELECT NOT EXISTS (SELECT 1 FROM articles)", [], |r| r.get(0))
+            .map_err(|e| sink.err(e))?;
+        Ok(sink)
+    }
+
+    fn err(&self, e: rusqlite::Error) -> Error {
+        db_error(&self.path, e)
+    }
+
+    fn init(&mut self) -> Result<()> {
+        // WAL lets readers query while a load runs; NORMAL sync is safe with WAL.
+        self.conn
+            .execute_batch("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")
+            .map_err(|e| self.err(e))?;
+        for stmt in ddl("INTEGER", "REAL") {
+            self.conn.execute(&stmt, []).map_err(|e| self.err(e))?;
+        }
+        let version: Option<i64> = self
+            .conn
+            .query_row("SELECT MAX(version) FROM schema_version", [], |r| r.get(0))
+            .map_err(|e| self.err(e))?;
+        match version {
+            None => {
+                self.conn
+                    .execute("INSERT INTO schema_version (version) VALUES (?1)", [SCHEMA_VERSION])
+                    .map_err(|e| self.err(e))?;
+            }
+            Some(v) if v == i64::from(SCHEMA_VERSION) => {}
+            Some(v) => {
+                return Err(Error::Sink(format!(
+                    "{}: schema version {v}, this newsx writes version {SCHEMA_VERSION}",
+                    self.path
+                )))
+            }
+        }
+        Ok(())
+    }
+}
+
+fn db_error(path: &str, e: impl std::fmt::Display) -> Error {
+    Error::Sink(format!("{path}: {e}"))
+}
+
+impl Sink for SqliteSink {
+    fn write(&mut self, doc: &Document) -> Result<()> {
+        if self.in_batch == 0 {
+            self.conn.execute_batch("BEGIN").map_err(|e| self.err(e))?;
+        }
+        // Idempotent by article id: a re-run replaces the article's rows.
+        if self.seen.len() >= MAX_SEEN {
+            // Memory must not grow with the archive: from here on, always delete.
+            self.fresh = false;
+            self.seen = HashSet::new();
+        }
+        let first_time = self.fresh && self.seen.insert(doc.id.clone());
+        for sql in self.deletes.iter().filter(|_| !first_time) {
+            let mut stmt = self.conn.prepare_cached(sql).map_err(|e| db_error(&self.path, e))?;
+            stmt.execute([&doc.id]).map_err(|e| db_error(&self.path, e))?;
+        }
+        for (table, row) in rows(doc) {
+            let mut stmt = self
+                .conn
+                .prepare_cached(&self.inserts[table])
+                .map_err(|e| db_error(&self.path, e))?;
+            stmt.execute(params_from_iter(row.iter())).map_err(|e| db_error(&self.path, e))?;
+        }
+        self.in_batch += 1;
+        if self.in_batch >= BATCH {
+            self.conn.execute_batch("COMMIT").map_err(|e| self.err(e))?;
+            self.in_batch = 0;
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self) -> Result<()> {
+        if self.in_batch > 0 {
+            self.conn.execute_batch("COMMIT").map_err(|e| self.err(e))?;
+            self.in_batch = 0;
+        }
+        Ok(())
+    }
+}

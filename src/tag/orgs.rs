@@ -1,8 +1,19 @@
-/*! Organizations: gazetteer and pattern matches. (Placeholder; being written.) */
+/*!
+Organizations: the curated gazetteer (`orgs.tsv`, aliases → one canonical name), acronyms the
+article defines (`Syrian Democratic Forces (SDF)`), capitalised names with an organization head
+noun (`International Crisis Group`, `Ministry of Health`, `Karam Shaar Advisory`), and
+`the <Demonym> army/police/forces/government`. Candidates compete under the entity overlap
+policy ([`super::entities::overlap`]).
+*/
+use std::collections::HashMap;
+
 use serde::Serialize;
 
+use super::entities::overlap::{admit, Candidate, Priority};
+use super::entities::text::{chunks, namey, Tok};
+use super::entities::{Entities, Inner};
 use crate::data::Gazetteers;
-use crate::doc::Document;
+use crate::doc::{Document, Kind, Mention, Provenance, Span, Value};
 use crate::error::Result;
 use crate::pipeline::{Layer, Stage};
 
@@ -11,18 +22,357 @@ use crate::pipeline::{Layer, Stage};
 pub struct OrgValue {
     /// Canonical name (`Islamic State` for `ISIS`).
     pub name: String,
+    /// `armed_group`, `igo`, `ngo`, `military`, `government`, `police`, `party`, `media`,
+    /// `company`, `sports` or `other`.
+    #[serde(rename = "type")]
+    pub org_type: String,
+    /// ISO 3166-1 alpha-2 code of the country it belongs to, if national.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
 }
 
 /// The orgs stage.
-pub struct OrgTagger;
+pub struct OrgTagger {
+    entities: Entities,
+}
 
 impl OrgTagger {
     /// Builds the stage from its gazetteers.
-    pub fn new(
-        _gazetteers: &Gazetteers,
-        _entities: &super::entities::Entities,
-    ) -> Result<OrgTagger> {
-        Ok(OrgTagger)
+    pub fn new(_gazetteers: &Gazetteers, entities: &Entities) -> Result<OrgTagger> {
+        Ok(OrgTagger { entities: entities.clone() })
+    }
+}
+
+/// Words after a demonym that make `the <Demonym> army` an organization, with the type.
+const FORCE_WORDS: &[(&str, &str)] = &[
+    ("army", "military"),
+    ("military", "military"),
+    ("navy", "military"),
+    ("police", "police"),
+    ("forces", "military"),
+];
+
+/// Connectors allowed inside an organization name.
+fn org_connector(w: &str) -> bool {
+    matches!(w, "of" | "for" | "and" | "on" | "the" | "de" | "du" | "des" | "la" | "&" | "al")
+}
+
+struct Found {
+    cand: Candidate,
+    value: OrgValue,
+    rule: String,
+}
+
+fn org(span: Span, priority: Priority, name: String, kind: &str, cc: &str, rule: String) -> Found {
+    Found {
+        cand: Candidate { span, kind: Kind::Org, priority },
+        value: OrgValue {
+            name,
+            org_type: kind.to_string(),
+            country: (!cc.is_empty()).then(|| cc.to_string()),
+        },
+        rule,
+    }
+}
+
+/// Gazetteer matches: the UPPER CASE variant only on capitals lines, and aliases that are also
+/// common words (`IS`, `WHO`) never on capitals lines.
+fn gazetteer(e: &Inner, text: &str, toks: &[Tok], out: &mut Vec<Found>) {
+    for (start, end, pid) in e.org_names.find(text) {
+        let caps_line =
+            toks.get(super::entities::text::tok_at(toks, start)).is_some_and(|t| t.caps_line);
+        let hits = e.org_names.hits(pid);
+        let Some(hit) = hits.iter().find(|h| !h.upper || caps_line) else { continue };
+        if caps_line && e.stopwords.contains(&text[start..end]) {
+            continue;
+        }
+        // `UEFA Cup`, `Labour Day`: a one-word alias followed by a capitalised word is part of
+        // a longer name.
+        let ti = super::entities::text::tok_at(toks, start);
+        let continued = !caps_line
+            && toks.get(ti).is_some_and(|t| t.start == start && t.end == end && !t.title_line)
+            && toks.get(ti + 1).is_some_and(|n| {
+                let w = n.text(text);
+                n.joined
+                    && n.cap
+                    && !e.stopwords.contains(w)
+                    && !e.titles.contains(w)
+                    && !e.org_heads.contains(w)
+            });
+        if continued {
+            continue;
+        }
+        let o = &e.orgs[hit.entry as usize];
+        let rule = format!("orgs.tsv:{}", o.line);
+        out.push(org(
+            Span::new(start, end),
+            Priority::Curated,
+            o.name.clone(),
+            &o.kind,
+            &o.country,
+            rule,
+        ));
+    }
+}
+
+/// Schwartz & Hearst: the start (byte offset into `long`) of the shortest suffix of `long`
+/// whose letters spell `acr`, each acronym letter's match for the first letter starting a word.
+fn acronym_start(acr: &str, long: &str) -> Option<usize> {
+    let a: Vec<char> =
+        acr.chars().filter(|c| c.is_alphanumeric()).map(|c| c.to_ascii_lowercase()).collect();
+    let l: Vec<(usize, char)> =
+        long.char_indices().map(|(i, c)| (i, c.to_ascii_lowercase())).collect();
+    let mut j = l.len();
+    for (ai, &c) in a.iter().enumerate().rev() {
+        loop {
+            if j == 0 {
+                return None;
+            }
+            j -= 1;
+            let word_start = j == 0 || !l[j - 1].1.is_alphanumeric();
+            if l[j].1 == c && (ai > 0 || word_start) {
+                break;
+            }
+        }
+    }
+    Some(l[j].0)
+}
+
+/// True for a sports report: a sport opens the first line (`SOCCER - ...`), or three different
+/// sports words occur.
+fn sports_report(e: &Inner, text: &str, toks: &[Tok]) -> bool {
+    if toks.first().is_some_and(|t| e.sports_headlines.contains(&t.text(text).to_uppercase())) {
+        return true;
+    }
+    let mut seen: Vec<u32> = Vec::new();
+    for m in e.sports_cues.find_iter(text) {
+        let id = m.pattern().as_u32();
+        if super::entities::text::on_word_boundary(text, m.start(), m.end()) && !seen.contains(&id)
+        {
+            seen.push(id);
+            if seen.len() >= 3 {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+/// Clubs in a sports report: a place name other than a country (`Newcastle`, `BOSTON`), or an
+/// unknown name in a result (`Derbyshire 2 Kent 1`, `Essex beat Kent`), is a team. Places after
+/// `in`/`at` and the dateline stay places; listed first names are players.
+fn sports_teams(
+    e: &Inner,
+    text: &str,
+    toks: &[Tok],
+    runs: &[(usize, usize)],
+    out: &mut Vec<Found>,
+) {
+    let word = |i: usize| toks[i].text(text);
+    for &(first, last) in runs {
+        let span = Span::new(toks[first].start, toks[last].end);
+        let name = &text[span.start..span.end];
+        let prev =
+            first.checked_sub(1).filter(|_| toks[first].joined).map(|i| word(i).to_lowercase());
+        if prev.as_deref().is_some_and(|p| matches!(p, "in" | "at" | "near" | "from" | "to" | "of"))
+        {
+            continue;
+        }
+        let after = &text[span.end..];
+        let line_end = after.find('\n').unwrap_or(after.len());
+        let rest = after[..line_end].trim_start();
+        let dateline = toks[first].sent_start
+            && rest.len() >= 10
+            && rest.as_bytes()[..4].iter().all(u8::is_ascii_digit);
+        if dateline || e.demonyms.country(name).is_some() {
+            continue;
+        }
+        let upper = name.to_uppercase();
+        let place = e
+            .place_names
+            .lookup(name)
+            .or_else(|| toks[first].caps_line.then(|| e.place_names.lookup(&upper)).flatten());
+        let is_country = |hits: &[super::entities::Hit]| {
+            hits.iter().any(|h| {
+                matches!(e.places[h.entry as usize].feature, "country" | "region" | "water")
+            })
+        };
+        let team = match place {
+            // Divisions are teams only in capitals tables (`FLORIDA 5 COLORADO 3`); `England`
+            // and `Texas` in running text are places.
+            Some(hits) => {
+                !is_country(hits)
+                    && (toks[first].caps_line
+                        || hits.iter().any(|h| {
+                            matches!(e.places[h.entry as usize].feature, "city" | "county")
+                        }))
+            }
+            None => {
+                let next = (last + 1 < toks.len()).then(|| word(last + 1).to_lowercase());
+                let versus = |w: Option<&str>| {
+                    w.is_some_and(|w| {
+                        matches!(w, "beat" | "v" | "vs" | "drew" | "against" | "lost" | "beats")
+                    })
+                };
+                let result =
+                    rest.starts_with(|c: char| c.is_ascii_digit()) && toks[first].sent_start;
+                let initial = word(first).len() == 1 && last > first;
+                let person = initial
+                    || (e.first_names.get(word(first)).is_some_and(|common| !common)
+                        && last > first);
+                !person
+                    && e.org_names.lookup(name).is_none()
+                    && !e.titles.contains(word(first))
+                    && (result || versus(prev.as_deref()) || versus(next.as_deref()))
+            }
+        };
+        if team {
+            out.push(org(
+                span,
+                Priority::Curated,
+                name.to_string(),
+                "sports",
+                "",
+                "doc_sports_team".into(),
+            ));
+        }
+    }
+}
+
+impl OrgTagger {
+    fn candidates(&self, text: &str, toks: &[Tok], out: &mut Vec<Found>) -> HashMap<String, usize> {
+        let e = &*self.entities.0;
+        gazetteer(e, text, toks, out);
+        let word = |i: usize| toks[i].text(text);
+        let is_name = |i: usize| {
+            let w = word(i);
+            namey(w) && !e.stopwords.contains(w)
+        };
+        let runs = chunks(toks, is_name, |i| org_connector(word(i)));
+        let mut defined = HashMap::new();
+
+        // Acronyms defined in parentheses right after a capitalised run.
+        for &(first, last) in &runs {
+            let Some(next) = toks.get(last + 1) else { continue };
+            let gap = &text[toks[last].end..next.start];
+            let close = &text[next.end..];
+            if gap.trim() != "("
+                || !close.starts_with(')')
+                || !next.caps
+                || next.end - next.start > 8
+            {
+                continue;
+            }
+            let long = &text[toks[first].start..toks[last].end];
+            let Some(off) = acronym_start(word(last + 1), long) else { continue };
+            let long_span = Span::new(toks[first].start + off, toks[last].end);
+            let long_text = &text[long_span.start..long_span.end];
+            if e.place_names.lookup(long_text).is_some() {
+                continue;
+            }
+            let (name, kind, cc) = match e.org_names.lookup(long_text).and_then(|h| h.first()) {
+                Some(h) => {
+                    let o = &e.orgs[h.entry as usize];
+                    (o.name.clone(), o.kind.clone(), o.country.clone())
+                }
+                None => (long_text.to_string(), "other".to_string(), String::new()),
+            };
+            out.push(org(
+                long_span,
+                Priority::Curated,
+                name.clone(),
+                &kind,
+                &cc,
+                "doc_acronym_long".into(),
+            ));
+            defined.insert(word(last + 1).to_string(), out.len() - 1);
+        }
+
+        // Capitalised runs with an organization head noun; `X Group and the Y Ministry` is two.
+        let mut parts = Vec::with_capacity(runs.len());
+        for &(first, last) in &runs {
+            let mut from = first;
+            for i in first + 1..last {
+                let and = word(i) == "and";
+                if and
+                    && (from..i).any(|j| e.org_heads.contains(word(j)))
+                    && (i + 1..=last).any(|j| e.org_heads.contains(word(j)))
+                {
+                    parts.push((from, i - 1));
+                    from = i + 1;
+                }
+            }
+            parts.push((from, last));
+        }
+        for &(first, last) in &parts {
+            let mut first = first;
+            while first < last && (e.titles.contains(word(first)) || org_connector(word(first))) {
+                first += 1;
+            }
+            let Some(head) = (first..=last).rev().find(|&i| e.org_heads.contains(word(i))) else {
+                continue;
+            };
+            // `Ahmed Jabbar of the Kirkuk Operations Command`: before a connector that precedes
+            // every head, the words are not part of the organization.
+            if let Some(h0) = (first..=head).find(|&i| e.org_heads.contains(word(i))) {
+                if let Some(c) = (first..h0).rev().find(|&i| matches!(word(i), "of" | "the")) {
+                    first = c + 1;
+                }
+            }
+            if head == first && (head == last || !matches!(word(head + 1), "of" | "for")) {
+                continue;
+            }
+            // `West Bank`: a place name ending in a head word is a place.
+            if e.place_names.lookup(&text[toks[first].start..toks[head].end]).is_some() {
+                continue;
+            }
+            // A title after the head starts a person: `Crisis Group director Ann Lee`.
+            let mut end = last;
+            if let Some(t) = (head + 1..=last).find(|&i| e.titles.contains(word(i))) {
+                end = t - 1;
+            }
+            while end > head && org_connector(word(end)) {
+                end -= 1;
+            }
+            let span = Span::new(toks[first].start, toks[end].end);
+            let name = &text[span.start..span.end];
+            let priority = if toks[first].sent_start && head == first {
+                Priority::Weak
+            } else {
+                Priority::Pattern
+            };
+            let rule = if priority == Priority::Weak { "weak_org_head" } else { "org_head" };
+            out.push(org(span, priority, name.to_string(), "other", "", rule.into()));
+        }
+
+        if sports_report(e, text, toks) {
+            sports_teams(e, text, toks, &runs, out);
+        }
+
+        // `the <Demonym> army`.
+        for i in 1..toks.len().saturating_sub(1) {
+            if !toks[i].cap {
+                continue;
+            }
+            let Some(cc) = e.demonyms.country(word(i)) else { continue };
+            let (prev, next) = (&toks[i - 1], &toks[i + 1]);
+            if !next.joined
+                || !toks[i].joined
+                || !word(i - 1).eq_ignore_ascii_case("the")
+                || prev.end > toks[i].start
+            {
+                continue;
+            }
+            let Some(&(w, kind)) = FORCE_WORDS.iter().find(|(w, _)| *w == word(i + 1)) else {
+                continue;
+            };
+            let mut head = w.to_string();
+            head[..1].make_ascii_uppercase();
+            let name = format!("{} {head}", word(i));
+            let span = Span::new(toks[i].start, next.end);
+            out.push(org(span, Priority::Pattern, name, kind, cc, "demonym_force".into()));
+        }
+        defined
     }
 }
 
@@ -36,5 +386,45 @@ impl Stage for OrgTagger {
     fn provides(&self) -> Layer {
         Layer::Orgs
     }
-    fn annotate(&self, _doc: &mut Document) {}
+    fn annotate(&self, doc: &mut Document) {
+        let text = doc.text.as_str();
+        let toks = super::entities::text::tokens(text);
+        let mut found = Vec::new();
+        let defined = self.candidates(text, &toks, &mut found);
+        // Every later use of a defined acronym is that organization.
+        for t in toks.iter().filter(|t| t.caps && !defined.is_empty()) {
+            let w = t.text(text);
+            if let Some(&k) = defined.get(w) {
+                let v = found[k].value.clone();
+                let rule = "doc_acronym".to_string();
+                found.push(Found {
+                    cand: Candidate {
+                        span: Span::new(t.start, t.end),
+                        kind: Kind::Org,
+                        priority: Priority::Curated,
+                    },
+                    value: v,
+                    rule,
+                });
+            }
+        }
+        found.sort_by(|a, b| {
+            (b.cand.priority, b.cand.span.len(), a.cand.span.start).cmp(&(
+                a.cand.priority,
+                a.cand.span.len(),
+                b.cand.span.start,
+            ))
+        });
+        for f in found {
+            if admit(&mut doc.mentions, &f.cand) {
+                let sentence = doc.sentence_at(f.cand.span.start).unwrap_or(usize::MAX);
+                doc.mentions.push(Mention {
+                    span: f.cand.span,
+                    sentence,
+                    value: Value::Org(f.value),
+                    provenance: Provenance::new("orgs", f.rule),
+                });
+            }
+        }
+    }
 }

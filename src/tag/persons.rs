@@ -1,28 +1,277 @@
-/*! Persons: titles, first names and in-document coreference. (Placeholder; being written.) */
+/*!
+Persons: capitalised runs (with name particles `al-`, `bin`, `van der`, `de`) accepted on
+evidence (a title before them, a listed first name, a speech verb or an age next to them), then
+in-document coreference: a later surname, full name or close spelling variant (`Hawach` for
+`Hawash`) links to the earliest full mention, whose text is the canonical `name`. A role in an
+appositive (`Nanar Hawash, a senior Syria analyst with the International Crisis Group`) is kept
+on the person's value with its affiliation.
+*/
 use serde::Serialize;
 
+use super::entities::overlap::{admit, taken_sorted, Candidate, Priority};
+use super::entities::text::{chunks, namey, Tok};
+use super::entities::{Entities, Inner};
 use crate::data::Gazetteers;
-use crate::doc::Document;
+use crate::doc::{Document, Kind, Mention, Provenance, Span, Value};
 use crate::error::Result;
 use crate::pipeline::{Layer, Stage};
 
 /// A resolved person.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PersonValue {
-    /// Canonical full name.
+    /// Canonical full name (the article's first full mention), without titles.
     pub name: String,
+    /// The person's role or title where the article gives one (`President`, `senior Syria
+    /// analyst`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+    /// The organization named with the role (`International Crisis Group`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub affiliation: Option<String>,
 }
 
 /// The persons stage.
-pub struct PersonTagger;
+pub struct PersonTagger {
+    entities: Entities,
+}
 
 impl PersonTagger {
     /// Builds the stage from its gazetteers.
-    pub fn new(
-        _gazetteers: &Gazetteers,
-        _entities: &super::entities::Entities,
-    ) -> Result<PersonTagger> {
-        Ok(PersonTagger)
+    pub fn new(_gazetteers: &Gazetteers, entities: &Entities) -> Result<PersonTagger> {
+        Ok(PersonTagger { entities: entities.clone() })
+    }
+}
+
+/// Name particles allowed between name words (lower case as written).
+fn particle(w: &str) -> bool {
+    matches!(
+        w,
+        "al" | "bin"
+            | "ibn"
+            | "bint"
+            | "van"
+            | "von"
+            | "der"
+            | "den"
+            | "de"
+            | "da"
+            | "di"
+            | "du"
+            | "del"
+            | "la"
+            | "le"
+            | "dos"
+            | "das"
+            | "ul"
+            | "ter"
+            | "y"
+    )
+}
+
+/// Words next to a name that show it is a speaker.
+fn speech_word(w: &str) -> bool {
+    matches!(
+        w,
+        "said"
+            | "says"
+            | "told"
+            | "added"
+            | "warned"
+            | "wrote"
+            | "asked"
+            | "stated"
+            | "explained"
+            | "noted"
+            | "according"
+            | "argued"
+            | "insisted"
+            | "replied"
+            | "tweeted"
+    )
+}
+
+/// Levenshtein distance, capped: true when `a` and `b` differ by at most one edit.
+fn one_edit(a: &str, b: &str) -> bool {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    if a.len().abs_diff(b.len()) > 1 {
+        return false;
+    }
+    let (mut i, mut j, mut edits) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        if a[i] == b[j] {
+            i += 1;
+            j += 1;
+            continue;
+        }
+        edits += 1;
+        if edits > 1 {
+            return false;
+        }
+        match a.len().cmp(&b.len()) {
+            std::cmp::Ordering::Greater => i += 1,
+            std::cmp::Ordering::Less => j += 1,
+            std::cmp::Ordering::Equal => {
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    edits + (a.len() - i) + (b.len() - j) <= 1
+}
+
+/// Trailing boilerplate and credit lines (`Reporting by ...; Editing by ...`), whose names are
+/// journalists, not actors of the story; found once per document.
+pub(crate) fn credits(layout: &crate::doc::Layout, text: &str) -> Vec<Span> {
+    let mut out = layout.boilerplate.clone();
+    for at in memchr::memmem::find_iter(text.as_bytes(), " by ") {
+        let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+        let lead = text[line_start..at].trim_start_matches(['(', '[', ' ']);
+        let credit =
+            ["Reporting", "Additional reporting", "Editing", "Writing", "Compiled", "Reported"]
+                .contains(&lead);
+        if credit {
+            let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+            out.push(Span::new(line_start, end));
+        }
+    }
+    out
+}
+
+/// True when byte `at` lies in one of `spans`.
+pub(crate) fn within(spans: &[Span], at: usize) -> bool {
+    spans.iter().any(|s| s.start <= at && at < s.end)
+}
+
+/// A surname without a hyphenated Arabic article (`al-Sudani` → `Sudani`).
+fn strip_article(s: &str) -> &str {
+    match s.split_once('-') {
+        Some((a, rest)) if super::entities::text::ARTICLES.contains(&a.to_lowercase().as_str()) => {
+            rest
+        }
+        _ => s,
+    }
+}
+
+/// A person the article introduced by full name.
+struct Known {
+    name: String,
+    surname: String,
+    role: Option<String>,
+    affiliation: Option<String>,
+}
+
+struct Ctx<'a> {
+    e: &'a Inner,
+    text: &'a str,
+    toks: &'a [Tok],
+}
+
+impl Ctx<'_> {
+    fn word(&self, i: usize) -> &str {
+        self.toks[i].text(self.text)
+    }
+    fn lower(&self, i: usize) -> String {
+        self.word(i).to_lowercase()
+    }
+    fn is_title(&self, i: usize) -> bool {
+        self.e.titles.contains(self.word(i))
+    }
+    fn known_name(&self, s: &str) -> bool {
+        self.e.place_names.lookup(s).is_some() || self.e.org_names.lookup(s).is_some()
+    }
+
+    /// Evidence that tokens `first..=last` name a person, with the title words before them.
+    fn evidence(
+        &self,
+        run_first: usize,
+        first: usize,
+        last: usize,
+    ) -> Option<(Priority, Option<String>)> {
+        let n = last - first + 1;
+        let toks = self.toks;
+        if first > run_first {
+            let role = &self.text[toks[run_first].start..toks[first - 1].end];
+            return Some((Priority::Pattern, Some(role.to_string())));
+        }
+        if first > 0 && toks[first].joined && self.is_title(first - 1) {
+            return Some((Priority::Pattern, Some(self.word(first - 1).to_string())));
+        }
+        if n < 2 {
+            return None;
+        }
+        // An initial: `S. Waugh`, `J. R. Smith`.
+        let initial = self.word(first).len() == 1 && toks[first].cap && toks[first + 1].joined;
+        if initial {
+            return Some((Priority::Pattern, None));
+        }
+        if let Some(&common) = self.e.first_names.get(self.word(first)) {
+            if !common || !toks[first].sent_start {
+                return Some((Priority::Pattern, None));
+            }
+        }
+        let before = first.checked_sub(1).map(|i| self.lower(i));
+        let after = (last + 1 < toks.len()).then(|| self.lower(last + 1));
+        if before.as_deref().is_some_and(speech_word) || after.as_deref().is_some_and(speech_word) {
+            return Some((Priority::Pattern, None));
+        }
+        let rest = &self.text[toks[last].end..];
+        let age = rest.strip_prefix(", ").is_some_and(|r| {
+            let d = r.bytes().take_while(u8::is_ascii_digit).count();
+            (1..=3).contains(&d) && r[d..].starts_with(',')
+        });
+        // An appositive role: `Nanar Hawash, a senior analyst`.
+        let role = rest.strip_prefix(", ").is_some_and(|r| {
+            let r = ["a ", "an ", "the "].iter().find_map(|a| r.strip_prefix(a));
+            r.is_some_and(|r| {
+                let stop = r.find([',', '.', ';', '\n']).unwrap_or(r.len());
+                r[..stop].split([' ', '-']).take(8).any(|w| self.e.titles.contains(w))
+            })
+        });
+        (age || role).then_some((Priority::Pattern, None))
+    }
+
+    /// The appositive after a person (`, a senior Syria analyst with the International Crisis
+    /// Group`): the role words and the organization they are affiliated with.
+    fn appositive(&self, end: usize, mentions: &[Mention]) -> (Option<String>, Option<String>) {
+        let rest = &self.text[end..];
+        let Some(r) = rest.strip_prefix(", ") else { return (None, None) };
+        let stop = r.find([',', '.', ';', '\n', '“', '"', '(']).unwrap_or(r.len()).min(160);
+        let stop = (0..=stop).rev().find(|&i| r.is_char_boundary(i)).unwrap_or(0);
+        let phrase = &r[..stop];
+        let phrase_start = end + 2;
+        let body =
+            ["a ", "an ", "the "].iter().find_map(|a| phrase.strip_prefix(a)).unwrap_or(phrase);
+        let body_start = phrase_start + (phrase.len() - body.len());
+        let has_title = body.split([' ', '-']).any(|w| self.e.titles.contains(w));
+        if !has_title || body.is_empty() {
+            return (None, None);
+        }
+        let org = mentions.iter().find(|m| {
+            m.kind() == Kind::Org
+                && m.span.start >= body_start
+                && m.span.end <= phrase_start + phrase.len()
+        });
+        match org {
+            Some(m) => {
+                let before = &self.text[body_start..m.span.start];
+                let role = before
+                    .trim_end()
+                    .trim_end_matches(" the")
+                    .trim_end_matches([' '])
+                    .rsplit_once(' ')
+                    .filter(|(_, prep)| {
+                        matches!(*prep, "with" | "at" | "of" | "for" | "from" | "in")
+                    })
+                    .map(|(r, _)| r.trim().to_string())
+                    .unwrap_or_else(|| before.trim().to_string());
+                let name = match &m.value {
+                    Value::Org(o) => Some(o.name.clone()),
+                    _ => None,
+                };
+                ((!role.is_empty()).then_some(role), name)
+            }
+            None => (Some(body.trim().to_string()), None),
+        }
     }
 }
 
@@ -36,5 +285,131 @@ impl Stage for PersonTagger {
     fn provides(&self) -> Layer {
         Layer::Persons
     }
-    fn annotate(&self, _doc: &mut Document) {}
+    fn annotate(&self, doc: &mut Document) {
+        let e = &*self.entities.0;
+        let text = doc.text.as_str();
+        let toks = super::entities::text::tokens(text);
+        let cx = Ctx { e, text, toks: &toks };
+        let mentions = &doc.mentions;
+        let mut entity_spans: Vec<Span> = mentions
+            .iter()
+            .filter(|m| matches!(m.kind(), Kind::Place | Kind::Org | Kind::Person))
+            .map(|m| m.span)
+            .collect();
+        entity_spans.sort();
+        let is_name = |i: usize| {
+            let t = &toks[i];
+            let w = t.text(text);
+            namey(w)
+                && !t.caps
+                && !e.stopwords.contains(w)
+                && e.demonyms.country(w).is_none()
+                && !taken_sorted(&entity_spans, Span::new(t.start, t.end))
+        };
+        let runs = chunks(&toks, is_name, |i| particle(toks[i].text(text)));
+        let credit_spans = credits(&doc.layout, text);
+
+        let mut known: Vec<Known> = Vec::new();
+        let mut found: Vec<(Span, usize, Priority, &'static str)> = Vec::new();
+        let mut rest = Vec::new();
+        let introduce = |known: &mut Vec<Known>, span: Span, role: Option<String>| {
+            let words = &text[span.start..span.end];
+            match known.iter().position(|k| k.name == words) {
+                Some(k) => k,
+                None => {
+                    let (arole, affiliation) = cx.appositive(span.end, mentions);
+                    let surname = words.rsplit(' ').next().unwrap_or(words).to_string();
+                    known.push(Known {
+                        name: words.to_string(),
+                        surname,
+                        role: arole.or(role),
+                        affiliation,
+                    });
+                    known.len() - 1
+                }
+            }
+        };
+        // Full names with evidence first, so that any other mention can link to them.
+        for &(run_first, last) in &runs {
+            if toks[run_first].caps_line || within(&credit_spans, toks[run_first].start) {
+                continue;
+            }
+            let first =
+                (run_first..=last).rev().find(|&i| cx.is_title(i)).map_or(run_first, |t| t + 1);
+            if first > last {
+                continue;
+            }
+            let span = Span::new(toks[first].start, toks[last].end);
+            let words = &text[span.start..span.end];
+            let rejected = cx.known_name(words)
+                || e.org_heads.contains(cx.word(last))
+                || ((first..=last).all(|i| cx.known_name(cx.word(i)))
+                    && !e.first_names.contains_key(cx.word(first)));
+            let evidence = if rejected { None } else { cx.evidence(run_first, first, last) };
+            match evidence {
+                Some((priority, role)) if last > first => {
+                    let k = introduce(&mut known, span, role);
+                    found.push((span, k, priority, "person"));
+                }
+                _ => rest.push((first, last, evidence)),
+            }
+        }
+        // Other mentions by surname, full name or a close spelling variant link to them; a
+        // titled single name (`Mr. Hawash`) not seen in full starts a person of its own.
+        for (first, last, evidence) in rest {
+            let span = Span::new(toks[first].start, toks[last].end);
+            let words = &text[span.start..span.end];
+            let the_x_noun = first > 0
+                && cx.lower(first - 1) == "the"
+                && toks.get(last + 1).is_some_and(|t| t.joined && !t.cap);
+            // `visited Jordan` after `Michael Jordan`: a place cue keeps a place name a place.
+            let place_cued = first > 0
+                && e.place_names.lookup(words).is_some()
+                && super::places::place_cue(&cx.lower(first - 1));
+            if the_x_noun || place_cued {
+                continue;
+            }
+            let link = known
+                .iter()
+                .position(|k| {
+                    k.name == words || k.surname == words || strip_article(&k.surname) == words
+                })
+                .or_else(|| {
+                    (first == last && words.chars().count() >= 5 && !cx.known_name(words))
+                        .then(|| {
+                            known.iter().position(|k| {
+                                k.surname.chars().next() == words.chars().next()
+                                    && one_edit(&k.surname, words)
+                            })
+                        })
+                        .flatten()
+                });
+            match (link, evidence) {
+                (Some(k), _) => found.push((span, k, Priority::Curated, "doc_coref")),
+                (None, Some((priority, role))) => {
+                    let k = introduce(&mut known, span, role);
+                    found.push((span, k, priority, "person_titled"));
+                }
+                (None, None) => {}
+            }
+        }
+        for (span, k, priority, rule) in found {
+            let cand = Candidate { span, kind: Kind::Person, priority };
+            if admit(&mut doc.mentions, &cand) {
+                let p = &known[k];
+                let value = PersonValue {
+                    name: p.name.clone(),
+                    role: p.role.clone(),
+                    affiliation: p.affiliation.clone(),
+                };
+                let sentence = doc.sentence_at(span.start).unwrap_or(usize::MAX);
+                doc.mentions.push(Mention {
+                    span,
+                    sentence,
+                    value: Value::Person(value),
+                    provenance: Provenance::new("persons", rule),
+                });
+            }
+        }
+    }
 }

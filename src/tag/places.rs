@@ -1,8 +1,27 @@
-/*! Places: gazetteer matches resolved in context. (Placeholder; being written.) */
+/*!
+Places: gazetteer matches (countries, admin1, cities, curated regions and camps), filtered by
+capitalisation evidence and resolved in context.
+
+Resolution scores each candidate entry of a name: a country beats a region, which beats a
+first-level division, and a city scores by population (a big city beats a division of the same
+name: `Washington`, `Idlib`); the countries of the article (unambiguous places, demonyms, the
+dateline) add to candidates there (`Tripoli` in Lebanon after `Beirut`); a qualifier `X, Y`
+(`Paris, Texas`) decides outright. A name keeps its resolution through the article unless a
+qualifier says otherwise (one sense per discourse). Names that are also common words or first
+names (`Nice`, `Reading`, `Florence`) need a cue (`in Nice`, `Nice, France`, a dateline).
+
+A compass word before a country, division or region is part of the mention (`northern Syria`,
+name `Syria`). At the end of this stage, the last entity stage, `doc.mentions` is sorted.
+*/
+use std::collections::HashMap;
+
 use serde::Serialize;
 
+use super::entities::overlap::{admit, Candidate, Priority};
+use super::entities::text::{tok_at, Tok};
+use super::entities::{Entities, Inner, Place};
 use crate::data::Gazetteers;
-use crate::doc::Document;
+use crate::doc::{Document, Kind, Mention, Provenance, Span, Value};
 use crate::error::Result;
 use crate::pipeline::{Layer, Stage};
 
@@ -11,8 +30,14 @@ use crate::pipeline::{Layer, Stage};
 pub struct PlaceValue {
     /// Canonical name.
     pub name: String,
-    /// ISO 3166-1 alpha-2 country code.
+    /// ISO 3166-1 alpha-2 country code (absent for an area across countries, such as the Sahel).
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub country: String,
+    /// Name of the first-level division it lies in (or is), if known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub admin1: Option<String>,
+    /// `country`, `admin1`, `county`, `city`, `region`, `camp`, `area` or `water`.
+    pub feature: &'static str,
     /// Latitude.
     pub lat: f64,
     /// Longitude.
@@ -20,15 +45,160 @@ pub struct PlaceValue {
 }
 
 /// The places stage.
-pub struct PlaceTagger;
+pub struct PlaceTagger {
+    entities: Entities,
+}
 
 impl PlaceTagger {
     /// Builds the stage from its gazetteers.
-    pub fn new(
-        _gazetteers: &Gazetteers,
-        _entities: &super::entities::Entities,
-    ) -> Result<PlaceTagger> {
-        Ok(PlaceTagger)
+    pub fn new(_gazetteers: &Gazetteers, entities: &Entities) -> Result<PlaceTagger> {
+        Ok(PlaceTagger { entities: entities.clone() })
+    }
+}
+
+/// Compass words that join the following place into one mention.
+fn compass(w: &str) -> bool {
+    let w = w.to_ascii_lowercase();
+    let base = w.strip_suffix("ern").unwrap_or(&w);
+    let base = base.replace('-', "");
+    matches!(
+        base.as_str(),
+        "north"
+            | "south"
+            | "east"
+            | "west"
+            | "northeast"
+            | "northwest"
+            | "southeast"
+            | "southwest"
+            | "central"
+    )
+}
+
+/// Lower-case words before a place that show it is one.
+pub(crate) fn place_cue(w: &str) -> bool {
+    matches!(
+        w,
+        "in" | "near"
+            | "at"
+            | "from"
+            | "to"
+            | "outside"
+            | "into"
+            | "across"
+            | "around"
+            | "towards"
+            | "toward"
+            | "via"
+            | "visit"
+            | "visited"
+            | "city"
+            | "town"
+            | "of"
+    )
+}
+
+/// The prior of a candidate: a country beats a region, which beats a division; a city scores
+/// by population. A division loses to a big city of the same name in its country
+/// (`big_city`): `Washington`, `Idlib`.
+fn base_score(p: &Place, big_city: bool) -> f64 {
+    match p.feature {
+        "country" => 12.0,
+        "region" | "camp" | "area" | "water" => 9.0,
+        "admin1" if big_city => 5.0,
+        "admin1" => 8.0,
+        "county" => 7.0,
+        _ => (p.population as f64 + 1.0).ln() / 2.0,
+    }
+}
+
+impl PlaceTagger {
+    /// Gazetteer hits that pass the capitalisation and common-word checks.
+    fn hits(
+        &self,
+        e: &Inner,
+        layout: &crate::doc::Layout,
+        text: &str,
+        toks: &[Tok],
+    ) -> Vec<(Span, Vec<u32>)> {
+        let mut out = Vec::new();
+        let credit_spans = super::persons::credits(layout, text);
+        for (start, end, pid) in e.place_names.find(text) {
+            let ti = tok_at(toks, start);
+            let tok = toks.get(ti).filter(|t| t.start == start);
+            // An UPPER CASE name is trusted on a capitals line or as a dateline (`DAMASCUS —`).
+            let after = &text[end..];
+            let dateline = tok.is_some_and(|t| t.sent_start && t.caps)
+                && [",", " —", " -", " –", " ("].iter().any(|p| after.starts_with(p));
+            let caps_line = tok.is_some_and(|t| t.caps_line) || dateline;
+            let surface = &text[start..end];
+            let lower_word = surface.contains(char::is_lowercase) && e.stopwords.contains(surface);
+            if compass(surface) || lower_word {
+                continue;
+            }
+            if super::persons::within(&credit_spans, start) {
+                continue;
+            }
+            let entries: Vec<u32> = e
+                .place_names
+                .hits(pid)
+                .iter()
+                .filter(|h| !h.upper || caps_line)
+                .map(|h| h.entry)
+                .collect();
+            if entries.is_empty() {
+                continue;
+            }
+            let mut cue = false;
+            let mut strong_cue = false;
+            if let Some(t) = tok {
+                if !caps_line && !t.title_line {
+                    // Part of a longer capitalised name (`Grace Road`, `Leicester City`).
+                    let last = tok_at(toks, end).saturating_sub(1);
+                    let next = toks.get(last + 1).filter(|n| n.joined && toks[last].end == end);
+                    let continued = next.is_some_and(|n| {
+                        let w = n.text(text);
+                        n.cap
+                            && !e.stopwords.contains(w)
+                            && !e.titles.contains(w)
+                            && e.demonyms.country(w).is_none()
+                            && e.place_names.lookup(w).is_none()
+                            && !compass(w)
+                    });
+                    let prev = ti.checked_sub(1).map(|i| &toks[i]).filter(|_| t.joined);
+                    let preceded = prev.is_some_and(|p| {
+                        let w = p.text(text);
+                        p.cap
+                            && !p.sent_start
+                            && !e.stopwords.contains(w)
+                            && !e.titles.contains(w)
+                            && !compass(w)
+                            && e.place_names.lookup(w).is_none()
+                    });
+                    if continued || preceded {
+                        continue;
+                    }
+                    cue = prev.is_some_and(|p| place_cue(p.text(text)));
+                }
+                strong_cue = after.starts_with(", ") && after[2..].starts_with(char::is_uppercase)
+                    || (t.sent_start && (after.starts_with(',') || after.starts_with(" (")))
+                    || (caps_line && t.sent_start);
+            }
+            let needs_cue = |p: &Place| {
+                p.feature == "city"
+                    && (p.common
+                        || (tok.is_some_and(|t| t.sent_start)
+                            && e.first_names.contains_key(surface)))
+            };
+            let kept: Vec<u32> = entries
+                .into_iter()
+                .filter(|&i| !needs_cue(&e.places[i as usize]) || cue || strong_cue)
+                .collect();
+            if !kept.is_empty() {
+                out.push((Span::new(start, end), kept));
+            }
+        }
+        out
     }
 }
 
@@ -42,5 +212,115 @@ impl Stage for PlaceTagger {
     fn provides(&self) -> Layer {
         Layer::Places
     }
-    fn annotate(&self, _doc: &mut Document) {}
+    fn annotate(&self, doc: &mut Document) {
+        let e = &*self.entities.0;
+        let text = doc.text.as_str();
+        let toks = super::entities::text::tokens(text);
+        let hits = self.hits(e, &doc.layout, text, &toks);
+
+        // Country context: unambiguous places, demonyms, the dateline.
+        let mut context: HashMap<&str, f64> = HashMap::new();
+        let dateline = doc.layout.dateline.as_ref().map(|d| d.span);
+        for (span, cands) in &hits {
+            let cc = &e.places[cands[0] as usize].cc;
+            if cands.iter().all(|&i| &e.places[i as usize].cc == cc) {
+                let w = if dateline.is_some_and(|d| d.contains(*span)) { 3.0 } else { 1.0 };
+                *context.entry(cc.as_str()).or_default() += w;
+            }
+        }
+        for t in toks.iter().filter(|t| t.cap) {
+            if let Some(cc) = e.demonyms.country(t.text(text)) {
+                *context.entry(cc).or_default() += 1.0;
+            }
+        }
+
+        let mut resolved: HashMap<&str, u32> = HashMap::new();
+        let mut chosen: Vec<(Span, u32)> = Vec::with_capacity(hits.len());
+        for (k, (span, cands)) in hits.iter().enumerate() {
+            let surface = &text[span.start..span.end];
+            // `X, Y`: the next hit right after a comma qualifies this one.
+            let qualifier = hits.get(k + 1).filter(|(s, _)| text[span.end..s.start].trim() == ",");
+            // ... and this one qualifies the previous one, whose country and division it holds.
+            let qualified = k
+                .checked_sub(1)
+                .filter(|&j| text[hits[j].0.end..span.start].trim() == ",")
+                .and_then(|j| chosen.iter().rev().find(|(s, _)| *s == hits[j].0))
+                .map(|&(_, i)| &e.places[i as usize]);
+            if qualifier.is_none() && qualified.is_none() {
+                if let Some(&i) = resolved.get(surface) {
+                    chosen.push((*span, i));
+                    continue;
+                }
+            }
+            let best = cands
+                .iter()
+                .map(|&i| {
+                    let p = &e.places[i as usize];
+                    let big_city = cands.iter().any(|&j| {
+                        let q = &e.places[j as usize];
+                        q.feature == "city" && q.cc == p.cc && q.population >= 100_000
+                    });
+                    let mut s = base_score(p, big_city);
+                    s += context.get(p.cc.as_str()).map_or(0.0, |c| 2.0 + c.min(5.0) / 5.0);
+                    if let Some((_, qc)) = qualifier {
+                        for &j in qc {
+                            let q = &e.places[j as usize];
+                            if q.cc == p.cc && (q.feature == "country" || p.admin1 == q.admin1) {
+                                s += if q.feature == "admin1" { 25.0 } else { 20.0 };
+                                break;
+                            }
+                        }
+                    }
+                    if let Some(x) = qualified {
+                        let holds = x.cc == p.cc
+                            && (p.feature == "country"
+                                || (p.feature == "admin1" && x.admin1.as_ref() == Some(&p.name)));
+                        if holds {
+                            s += 20.0;
+                        }
+                    }
+                    (s, i)
+                })
+                .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)));
+            if let Some((_, i)) = best {
+                resolved.entry(surface).or_insert(i);
+                chosen.push((*span, i));
+            }
+        }
+
+        for (span, i) in chosen {
+            let p = &e.places[i as usize];
+            let mut span = span;
+            let mut feature = p.feature;
+            if matches!(p.feature, "country" | "admin1" | "region") {
+                let ti = tok_at(&toks, span.start);
+                if ti > 0 && toks.get(ti).is_some_and(|t| t.start == span.start && t.joined) {
+                    let prev = &toks[ti - 1];
+                    if compass(prev.text(text)) {
+                        span = Span::new(prev.start, span.end);
+                        feature = "region";
+                    }
+                }
+            }
+            let cand = Candidate { span, kind: Kind::Place, priority: Priority::Curated };
+            if !admit(&mut doc.mentions, &cand) {
+                continue;
+            }
+            let sentence = doc.sentence_at(span.start).unwrap_or(usize::MAX);
+            doc.mentions.push(Mention {
+                span,
+                sentence,
+                value: Value::Place(PlaceValue {
+                    name: p.name.clone(),
+                    country: p.cc.clone(),
+                    admin1: p.admin1.clone().filter(|a| *a != p.name),
+                    feature,
+                    lat: p.lat,
+                    lon: p.lon,
+                }),
+                provenance: Provenance::new("places", p.source.clone()),
+            });
+        }
+        doc.mentions.sort_by_key(|m| (m.span.start, m.span.end));
+    }
 }

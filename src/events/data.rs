@@ -1,0 +1,231 @@
+/*!
+The events stage's data: the type table, the trigger and cue lists, and the demonyms, loaded once
+from `event_types.tsv`, `event_triggers.tsv`, `event_cues.tsv` and `countries.tsv`.
+*/
+use std::collections::HashMap;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+
+use crate::data::Gazetteers;
+use crate::error::{Error, Result};
+
+/// One row of `event_types.tsv`: our type and subtype with their ACLED and CAMEO codes.
+#[derive(Debug, Clone)]
+pub(crate) struct TypeRow {
+    pub event_type: String,
+    pub subtype: String,
+    pub acled_type: String,
+    pub acled_sub: String,
+    pub cameo: String,
+}
+
+/// How a trigger may start an event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Strength {
+    /// Always a new event (or merged into a compatible one).
+    Strong,
+    /// Only when its sentence reports casualties (plural generic nouns: `attacks`).
+    Weak,
+    /// Joins the latest compatible event (`the incident`).
+    Anaphor,
+}
+
+/// One trigger entry.
+#[derive(Debug, Clone)]
+pub(crate) struct Trigger {
+    /// Index into [`EventData::types`].
+    pub type_index: usize,
+    pub rank: u8,
+    pub strength: Strength,
+    /// Its position in the trigger list.
+    pub index: usize,
+    /// `event_triggers.tsv:LINE`, for provenance.
+    pub rule: String,
+}
+
+/// What a cue marks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Cue {
+    Future,
+    Negated,
+    Hypothetical,
+    Perpetrator,
+    Claim,
+    Target,
+    Agent,
+    Background,
+    Disaster,
+    Speech,
+    Armed,
+    Crowd,
+}
+
+impl Cue {
+    fn parse(s: &str) -> Option<Cue> {
+        Some(match s {
+            "future" => Cue::Future,
+            "negated" => Cue::Negated,
+            "hypothetical" => Cue::Hypothetical,
+            "perpetrator" => Cue::Perpetrator,
+            "claim" => Cue::Claim,
+            "target" => Cue::Target,
+            "agent" => Cue::Agent,
+            "background" => Cue::Background,
+            "disaster" => Cue::Disaster,
+            "speech" => Cue::Speech,
+            "armed" => Cue::Armed,
+            "crowd" => Cue::Crowd,
+            _ => return None,
+        })
+    }
+
+    /// True for the cues that cancel an event before its trigger (modality, background).
+    pub fn is_modal(self) -> bool {
+        matches!(self, Cue::Future | Cue::Negated | Cue::Hypothetical | Cue::Background)
+    }
+}
+
+/// A word-list automaton with one value per pattern, matched on whole words.
+pub(crate) struct WordMatcher<T> {
+    automaton: AhoCorasick,
+    values: Vec<T>,
+}
+
+impl<T> WordMatcher<T> {
+    fn build(origin: &str, patterns: Vec<String>, values: Vec<T>, ci: bool) -> Result<Self> {
+        let automaton = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::LeftmostLongest)
+            .ascii_case_insensitive(ci)
+            .build(&patterns)
+            .map_err(|e| Error::Data {
+                file: origin.to_string(),
+                line: 0,
+                message: e.to_string(),
+            })?;
+        Ok(WordMatcher { automaton, values })
+    }
+
+    /// Whole-word matches in `text[start..end]`: (start, end, value), absolute offsets.
+    pub fn find<'a>(
+        &'a self,
+        text: &'a str,
+        start: usize,
+        end: usize,
+    ) -> impl Iterator<Item = (usize, usize, &'a T)> + 'a {
+        let hay = text.get(start..end).unwrap_or("");
+        self.automaton.find_iter(hay).filter_map(move |m| {
+            let (s, e) = (start + m.start(), start + m.end());
+            is_word_at(text, s, e).then(|| (s, e, &self.values[m.pattern().as_usize()]))
+        })
+    }
+}
+
+/// True when `text[s..e]` is not glued to letters or digits on either side.
+pub(crate) fn is_word_at(text: &str, s: usize, e: usize) -> bool {
+    let b = text.as_bytes();
+    let glued = |c: u8| c.is_ascii_alphanumeric();
+    let before = s > 0 && glued(b[s - 1]);
+    let after = e < b.len() && glued(b[e]);
+    !before && !after
+}
+
+/// Everything the events stage reads from data files.
+pub(crate) struct EventData {
+    pub types: Vec<TypeRow>,
+    pub triggers: WordMatcher<Trigger>,
+    /// Each cue's kinds (a word can be both an agent and an armed party).
+    pub cues: WordMatcher<Vec<Cue>>,
+    /// Demonyms (`Syrian`) to ISO codes, case-sensitive.
+    pub demonyms: WordMatcher<String>,
+    /// ISO code to (name, centroid lat, lon).
+    pub countries: HashMap<String, (String, f64, f64)>,
+}
+
+impl EventData {
+    pub fn load(gazetteers: &Gazetteers) -> Result<EventData> {
+        let file = gazetteers.file("event_types.tsv")?;
+        let types: Vec<TypeRow> = file
+            .tsv(5)?
+            .iter()
+            .map(|r| TypeRow {
+                event_type: r.get(0).to_string(),
+                subtype: r.get(1).to_string(),
+                acled_type: r.get(2).to_string(),
+                acled_sub: r.get(3).to_string(),
+                cameo: r.get(4).to_string(),
+            })
+            .collect();
+
+        let file = gazetteers.file("event_triggers.tsv")?;
+        let (mut patterns, mut values) = (Vec::new(), Vec::new());
+        for row in file.tsv(5)? {
+            let type_index = types
+                .iter()
+                .position(|t| t.event_type == row.get(1) && t.subtype == row.get(2))
+                .ok_or_else(|| file.error(row.line, "type/subtype not in event_types.tsv"))?;
+            let rank = row.get(3).parse().map_err(|_| file.error(row.line, "bad rank"))?;
+            let strength = match row.get(4) {
+                "strong" => Strength::Strong,
+                "weak" => Strength::Weak,
+                "anaphor" => Strength::Anaphor,
+                _ => return Err(file.error(row.line, "strength must be strong, weak or anaphor")),
+            };
+            patterns.push(row.get(0).to_string());
+            let rule = format!("event_triggers.tsv:{}", row.line);
+            values.push(Trigger { type_index, rank, strength, index: values.len(), rule });
+        }
+        let triggers = WordMatcher::build(&file.origin, patterns, values, true)?;
+
+        let file = gazetteers.file("event_cues.tsv")?;
+        let (mut patterns, mut values): (Vec<String>, Vec<Vec<Cue>>) = (Vec::new(), Vec::new());
+        for row in file.tsv(2)? {
+            let cue = Cue::parse(row.get(1)).ok_or_else(|| file.error(row.line, "unknown cue"))?;
+            let pattern = row.get(0).to_ascii_lowercase();
+            match patterns.iter().position(|p| *p == pattern) {
+                Some(i) => values[i].push(cue),
+                None => {
+                    patterns.push(pattern);
+                    values.push(vec![cue]);
+                }
+            }
+        }
+        let cues = WordMatcher::build(&file.origin, patterns, values, true)?;
+
+        let file = gazetteers.file("countries.tsv")?;
+        let (mut patterns, mut values) = (Vec::new(), Vec::new());
+        let mut countries = HashMap::new();
+        for row in file.tsv(4)? {
+            let iso = row.get(0).to_string();
+            if let (Ok(lat), Ok(lon)) = (row.get(4).parse(), row.get(5).parse()) {
+                countries.insert(iso.clone(), (row.get(1).to_string(), lat, lon));
+            }
+            for demonym in row.list(3) {
+                patterns.push(demonym.to_string());
+                values.push(iso.clone());
+            }
+        }
+        let demonyms = WordMatcher::build(&file.origin, patterns, values, false)?;
+        Ok(EventData { types, triggers, cues, demonyms, countries })
+    }
+
+    /// The provenance rule of trigger `index`.
+    pub fn rule(&self, index: usize) -> &str {
+        self.triggers.values.get(index).map_or("", |t| t.rule.as_str())
+    }
+
+    /// The single country the demonyms in `text` point to, if exactly one.
+    pub fn demonym_country(&self, text: &str) -> Option<String> {
+        let mut found: Option<&String> = None;
+        for (s, _, iso) in self.demonyms.find(text, 0, text.len()) {
+            // `US-Syrian`: a compound of two countries names neither.
+            if text[..s].ends_with('-') {
+                return None;
+            }
+            match found {
+                Some(f) if f != iso => return None,
+                _ => found = Some(iso),
+            }
+        }
+        found.cloned()
+    }
+}

@@ -1,0 +1,308 @@
+/*!
+Word tokens with the capitalisation facts the entity stages reason about.
+
+Tokens are computed per document by each entity stage (a linear scan, far cheaper than the
+automata) and never stored in the [`crate::doc::Document`].
+*/
+
+/// A word: a run of letters and digits, with inner `-`, `.`, `&`, `'` or `’` kept when a letter
+/// or digit follows (`al-Sharaa`, `U.S`, `O'Brien`), but a possessive `'s`/`’s` left out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Tok {
+    /// First byte.
+    pub start: usize,
+    /// One past the last byte.
+    pub end: usize,
+    /// True when the first character is upper case.
+    pub cap: bool,
+    /// True when it has at least two letters and no lower-case letter (`NATO`, `ISIS`).
+    pub caps: bool,
+    /// True when only spaces or tabs separate it from the previous token (no punctuation, no
+    /// line break), so that both can belong to one name.
+    pub joined: bool,
+    /// True when it starts a sentence, line or quotation: capitalisation is weak evidence there.
+    pub sent_start: bool,
+    /// True when its line has no lower-case letter (a headline or dateline in capitals).
+    pub caps_line: bool,
+    /// True when most words of its line are capitalised (a Title Case headline), where
+    /// capitals say nothing about names.
+    pub title_line: bool,
+}
+
+impl Tok {
+    /// The token's text.
+    pub fn text<'a>(&self, text: &'a str) -> &'a str {
+        &text[self.start..self.end]
+    }
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric()
+}
+
+/// The character at byte `i` (a char boundary) and whether it is a letter or digit.
+fn char_at(text: &str, i: usize) -> (char, bool) {
+    let b = text.as_bytes()[i];
+    if b < 0x80 {
+        (b as char, b.is_ascii_alphanumeric())
+    } else {
+        let c = text[i..].chars().next().unwrap_or(' ');
+        (c, is_word_char(c))
+    }
+}
+
+thread_local! {
+    /// The last document tokenized on this thread, with its tokens. The three entity stages run
+    /// one after the other on the same document and thread, and the document model has no
+    /// place for per-document scratch data, so this per-thread memo spares two of three
+    /// tokenizations. The text is compared in full (a memcmp), so a hit is always right.
+    static LAST: std::cell::RefCell<(String, std::rc::Rc<Vec<Tok>>)> = Default::default();
+}
+
+/// The tokens of `text`, tokenized once per document and thread.
+pub(crate) fn tokens(text: &str) -> std::rc::Rc<Vec<Tok>> {
+    LAST.with(|last| {
+        let mut last = last.borrow_mut();
+        if last.0 != text || last.1.is_empty() {
+            let toks = std::rc::Rc::new(tokenize(text));
+            last.0.clear();
+            last.0.push_str(text);
+            last.1 = toks;
+        }
+        last.1.clone()
+    })
+}
+
+/// Splits `text` into word tokens (ASCII bytes on a fast path).
+pub(crate) fn tokenize(text: &str) -> Vec<Tok> {
+    let bytes = text.as_bytes();
+    let n = bytes.len();
+    let mut toks: Vec<Tok> = Vec::with_capacity(n / 6);
+    let mut line_caps = line_is_caps(text, 0);
+    let mut line_title = line_is_title(text, 0);
+    let mut prev_end = 0;
+    let mut i = 0;
+    while i < n {
+        if bytes[i] == b'\n' {
+            i += 1;
+            line_caps = line_is_caps(text, i);
+            line_title = line_is_title(text, i);
+            continue;
+        }
+        let (c, word_char) = char_at(text, i);
+        if !word_char {
+            i += c.len_utf8();
+            continue;
+        }
+        let start = i;
+        let mut j = i + c.len_utf8();
+        while j < n {
+            let (d, wc) = char_at(text, j);
+            if wc {
+                j += d.len_utf8();
+                continue;
+            }
+            if matches!(d, '-' | '.' | '&' | '\'' | '’') {
+                let k = j + d.len_utf8();
+                if k < n && char_at(text, k).1 {
+                    // A possessive `'s` ends the word; `O'Shea` does not.
+                    let possessive = matches!(d, '\'' | '’')
+                        && bytes[k] == b's'
+                        && !(k + 1 < n && char_at(text, k + 1).1);
+                    if !possessive {
+                        j = k;
+                        continue;
+                    }
+                }
+            }
+            break;
+        }
+        let end = j;
+        i = end;
+        let word = &text[start..end];
+        let gap = &text[prev_end..start];
+        let joined = toks.last().is_some_and(|p| {
+            (!gap.is_empty() && gap.bytes().all(|b| b == b' '))
+                || ((gap == ". " || gap == ".") && abbrev_like(p.text(text), p.cap))
+        });
+        let sent_start = toks.last().is_none_or(|p| starts_sentence(text, p, gap));
+        let caps = if word.is_ascii() {
+            word.bytes().filter(u8::is_ascii_alphabetic).count() >= 2
+                && !word.bytes().any(|b| b.is_ascii_lowercase())
+        } else {
+            word.chars().filter(|c| c.is_alphabetic()).count() >= 2
+                && !word.chars().any(char::is_lowercase)
+        };
+        toks.push(Tok {
+            start,
+            end,
+            cap: c.is_uppercase(),
+            caps,
+            joined,
+            sent_start,
+            caps_line: line_caps,
+            title_line: line_title,
+        });
+        prev_end = end;
+    }
+    toks
+}
+
+/// True when the line starting at `from` has letters and none of them is lower case.
+fn line_is_caps(text: &str, from: usize) -> bool {
+    let line = text[from..].split('\n').next().unwrap_or("");
+    let mut letters = 0;
+    for c in line.chars() {
+        if c.is_lowercase() {
+            return false;
+        }
+        if c.is_alphabetic() {
+            letters += 1;
+        }
+    }
+    letters > 3
+}
+
+/// True when the line starting at `from` has at least three words longer than three letters
+/// and at least 70% of them start upper case.
+fn line_is_title(text: &str, from: usize) -> bool {
+    let line = text[from..].split('\n').next().unwrap_or("");
+    let (mut long, mut cap) = (0, 0);
+    for w in line.split(' ').filter(|w| w.len() > 3) {
+        long += 1;
+        cap += usize::from(w.starts_with(char::is_uppercase));
+    }
+    long >= 3 && cap * 10 >= long * 7
+}
+
+/// Whether the gap after token `prev` ends a sentence (or line, or opens a quotation).
+fn starts_sentence(text: &str, prev: &Tok, gap: &str) -> bool {
+    if gap.contains('\n') {
+        return true;
+    }
+    let g = gap.trim();
+    if g.is_empty() {
+        return false;
+    }
+    if g.starts_with('.') {
+        // `U.S. officials`, `Gen. Smith`, `J. Smith`: an abbreviation, not a full stop.
+        let w = prev.text(text);
+        return !abbrev_like(w, prev.cap) || g.len() > 1;
+    }
+    g.chars()
+        .any(|c| matches!(c, '!' | '?' | ':' | ';' | '"' | '“' | '”' | '‘' | '(' | '[' | '—' | '–'))
+        || g == "-"
+        || g.ends_with(" -")
+}
+
+/// `U.S`, `J`, `Gen`: a word whose following `.` marks an abbreviation, not a full stop.
+fn abbrev_like(w: &str, cap: bool) -> bool {
+    w.contains('.') || (w.chars().count() == 1 && cap) || is_abbrev(w)
+}
+
+fn is_abbrev(w: &str) -> bool {
+    matches!(
+        w,
+        "Mr" | "Mrs"
+            | "Ms"
+            | "Dr"
+            | "Gen"
+            | "Col"
+            | "Lt"
+            | "Sgt"
+            | "Capt"
+            | "Maj"
+            | "Rep"
+            | "Sen"
+            | "Gov"
+            | "St"
+            | "Prof"
+            | "Rev"
+            | "Jr"
+            | "Sr"
+            | "No"
+            | "Adm"
+            | "Cpl"
+            | "Brig"
+            | "Pte"
+    )
+}
+
+/// True for a word or alias that starts upper case or with a lower-case Arabic article
+/// (`al-Hol`, `el-Sisi`), the forms a name takes in running text, and does not end in a
+/// lower-case hyphenated part (`US-backed`).
+pub(crate) fn namey(word: &str) -> bool {
+    // `US-backed`, `Kabul-based`, `Kurdish-led` are modifiers, not names.
+    if let Some(h) = word.bytes().rposition(|b| b == b'-') {
+        if word[h + 1..].starts_with(char::is_lowercase) {
+            return false;
+        }
+    }
+    let mut cs = word.chars();
+    match cs.next() {
+        Some(c) if c.is_uppercase() => true,
+        Some(c) if c.is_lowercase() => {
+            let rest = word.split_once('-');
+            matches!(rest, Some((p, r)) if ARTICLES.contains(&p) && r.chars().next().is_some_and(char::is_uppercase))
+        }
+        _ => false,
+    }
+}
+
+/// Lower-case name prefixes joined by a hyphen (`al-Assad`).
+pub(crate) const ARTICLES: &[&str] = &["al", "el", "ad", "ar", "as", "ash", "at", "az", "an", "ul"];
+
+/// True when the byte before `start` and the byte at `end` are not inside a word.
+pub(crate) fn on_word_boundary(text: &str, start: usize, end: usize) -> bool {
+    let before = text[..start].chars().next_back();
+    let after = text[end..].chars().next();
+    !before.is_some_and(is_word_char) && !after.is_some_and(is_word_char)
+}
+
+/// The index of the first token starting at or after byte `offset`.
+pub(crate) fn tok_at(toks: &[Tok], offset: usize) -> usize {
+    toks.partition_point(|t| t.start < offset)
+}
+
+/// Maximal runs of joined tokens `[first, last]` (inclusive token indices) in which every token
+/// satisfies `name` or is a `connector` between two name tokens (`of` in `Ministry of Health`,
+/// `bin` in `Osama bin Laden`).
+pub(crate) fn chunks(
+    toks: &[Tok],
+    mut name: impl FnMut(usize) -> bool,
+    mut connector: impl FnMut(usize) -> bool,
+) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < toks.len() {
+        if !name(i) {
+            i += 1;
+            continue;
+        }
+        let first = i;
+        let mut last = i;
+        let mut j = i + 1;
+        while j < toks.len() && toks[j].joined {
+            if name(j) {
+                last = j;
+                j += 1;
+            } else if connector(j) {
+                // A connector must be followed, joined, by more name.
+                let mut k = j;
+                while k < toks.len() && toks[k].joined && connector(k) && !name(k) {
+                    k += 1;
+                }
+                if k < toks.len() && toks[k].joined && name(k) && k - j <= 2 {
+                    j = k;
+                } else {
+                    break;
+                }
+            } else {
+                break;
+            }
+        }
+        out.push((first, last));
+        i = last + 1;
+    }
+    out
+}

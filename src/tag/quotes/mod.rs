@@ -1,0 +1,469 @@
+/*!
+Quotes: direct quotations and their speakers.
+
+Three passes, each a sieve in the CoreNLP sense. (1) Quote spans from the marks alone
+([`marks`]). (2) Each quote's own attribution from the words just after or just before it
+([`attrib`]): the speech verb, the words naming the speaker, and an appositive's role and
+affiliation. (3) Quotes with no attribution of their own share one in their paragraph (`"A," he
+said. "B."`), continue a quote left open in the previous paragraph, or, as a quote-only
+paragraph right after an attributed quote, continue that speaker (news keeps one speaker, unlike
+fiction's alternation). Short unattributed quotes are scare quotes or titles and are dropped.
+Speakers are then made canonical: a person mention's name, a surname or close spelling variant
+of a full name met earlier (`Hawach` → Nanar Hawash), a pronoun's latest compatible named speaker.
+*/
+mod attrib;
+mod marks;
+#[cfg(test)]
+mod tests;
+mod words;
+
+use std::cell::OnceCell;
+
+use serde::Serialize;
+
+use self::attrib::{Attr, SpeakerKind};
+use self::marks::RawQuote;
+use self::words::{class, Lexicon};
+use crate::data::Gazetteers;
+use crate::doc::{Document, Kind, Span, Value};
+use crate::error::Result;
+use crate::pipeline::{Layer, Stage};
+
+/// A quote shorter than this many words needs its own attribution (else: scare quote, title).
+const MIN_WORDS: usize = 4;
+/// Bytes of context read after and before a quote for its attribution.
+const CONTEXT: usize = 300;
+
+/// A direct quotation with its attribution.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Quote {
+    /// The quoted words, without the marks.
+    #[serde(flatten)]
+    pub span: Span,
+    /// Canonical speaker name (person, organization, or the role phrase when no name is known).
+    pub speaker: Option<String>,
+    /// Start of the words naming the speaker in this attribution.
+    pub speaker_start: Option<usize>,
+    /// End of those words.
+    pub speaker_end: Option<usize>,
+    /// The speech verb as written.
+    pub verb: Option<String>,
+    /// The speaker's role as stated in an appositive (`senior Syria analyst`).
+    pub role: Option<String>,
+    /// The organization the speaker is with (`International Crisis Group`).
+    pub affiliation: Option<String>,
+    /// `quotes/<sieve>`: which sieve attributed it (`verb_speaker`, `speaker_verb`,
+    /// `according_to`, `dash`, `paragraph`, `continuation`, `floating`).
+    pub rule: String,
+}
+
+/// The quotes stage.
+pub struct QuoteTagger {
+    lex: Lexicon,
+}
+
+impl QuoteTagger {
+    /// Builds the stage from its gazetteers (`speech_verbs.txt`, `quote_words.tsv`,
+    /// `first_names.tsv`).
+    pub fn new(gazetteers: &Gazetteers) -> Result<QuoteTagger> {
+        Ok(QuoteTagger { lex: Lexicon::load(gazetteers)? })
+    }
+}
+
+impl Stage for QuoteTagger {
+    fn name(&self) -> &'static str {
+        "quotes"
+    }
+    fn requires(&self) -> &'static [Layer] {
+        &[Layer::Sentences, Layer::Persons, Layer::Orgs]
+    }
+    fn provides(&self) -> Layer {
+        Layer::Quotes
+    }
+    fn annotate(&self, doc: &mut Document) {
+        doc.quotes = self.quotes(doc);
+    }
+}
+
+/// The largest char boundary `<= i`.
+fn floor(text: &str, mut i: usize) -> usize {
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// The smallest char boundary `>= i`.
+fn ceil(text: &str, mut i: usize) -> usize {
+    while !text.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}
+
+/// A person known in the document: where it is named and its full name.
+#[derive(Clone)]
+struct Known {
+    pos: usize,
+    name: String,
+    gender: u16,
+}
+
+impl QuoteTagger {
+    fn quotes(&self, doc: &Document) -> Vec<Quote> {
+        let text = doc.text.as_str();
+        let raws = marks::find(text);
+        if raws.is_empty() {
+            return Vec::new();
+        }
+        let own: Vec<Option<Attr>> =
+            (0..raws.len()).map(|i| self.own_attribution(text, &raws, i)).collect();
+        let mut assigned: Vec<Option<(Attr, &'static str)>> = Vec::with_capacity(raws.len());
+        for (i, raw) in raws.iter().enumerate() {
+            let got =
+                own[i].map(|a| (a, a.rule)).or_else(|| self.shared(&raws, &own, &assigned, i));
+            let short = text[raw.start..raw.end].split_whitespace().count() < MIN_WORDS;
+            // unattributed marks are terms, titles or partial quotes; a short quote is speech
+            // only with its own attribution (else: scare quote, title); a dropped quote passes
+            // no attribution on
+            // `"A," Graham asked. "Neither do I."`: a short quote right after the attribution
+            // of the quote before it is speech too
+            let adjacent = i > 0
+                && raws[i - 1].para == raw.para
+                && own[i - 1].is_some_and(|a| {
+                    raws[i - 1].close <= a.speaker.start && a.speaker.end <= raw.open
+                });
+            let keep = (!short || own[i].is_some() || adjacent)
+                && !self.term_context(text, raw)
+                && !headline(&text[raw.para_start..raw.para_end]);
+            assigned.push(got.filter(|_| keep));
+        }
+        let mut resolver = Resolver::new(doc, &raws, &self.lex);
+        let mut out = Vec::new();
+        for (raw, got) in raws.iter().zip(assigned) {
+            let Some((a, rule)) = got else { continue };
+            out.push(Quote {
+                span: Span::new(raw.start, raw.end),
+                speaker: resolver.speaker(&a, raw),
+                speaker_start: Some(a.speaker.start),
+                speaker_end: Some(a.speaker.end),
+                verb: a.verb.map(|v| text[v.start..v.end].to_string()),
+                role: a.role.map(|r| text[r.start..r.end].to_string()),
+                affiliation: a.affiliation.map(|r| text[r.start..r.end].to_string()),
+                rule: format!("quotes/{rule}"),
+            });
+        }
+        out
+    }
+
+    /// The attribution written right after or right before quote `i`.
+    fn own_attribution(&self, text: &str, raws: &[RawQuote], i: usize) -> Option<Attr> {
+        let raw = &raws[i];
+        let next_open =
+            raws.get(i + 1).filter(|n| n.para == raw.para).map_or(raw.para_end, |n| n.open);
+        let prev_close = i
+            .checked_sub(1)
+            .map(|p| &raws[p])
+            .filter(|p| p.para == raw.para)
+            .map_or(raw.para_start, |p| p.close);
+        let after = if raw.runs_on {
+            None
+        } else {
+            let to = floor(text, next_open.min(raw.close + CONTEXT));
+            attrib::after(&attrib::tokens(text, raw.close, to.max(raw.close), &self.lex), &self.lex)
+        };
+        let before = |from: usize, to: usize| {
+            let from = ceil(text, from.max(to.saturating_sub(CONTEXT))).min(to);
+            attrib::before(&attrib::tokens(text, from, to, &self.lex), &self.lex)
+        };
+        after.or_else(|| before(prev_close, raw.open)).or_else(|| {
+            // `He said:` closing the previous paragraph introduces a quote-only paragraph
+            let prev = text[..raw.para_start].trim_end();
+            (raw.open == raw.para_start && prev.ends_with(':')).then(|| before(0, prev.len()))?
+        })
+    }
+
+    /// An attribution quote `i` shares: with a quote of its paragraph (the previous first),
+    /// with the quote it continues (open-quote convention), or as a quote-only paragraph right
+    /// after an attributed quote.
+    fn shared(
+        &self,
+        raws: &[RawQuote],
+        own: &[Option<Attr>],
+        assigned: &[Option<(Attr, &'static str)>],
+        i: usize,
+    ) -> Option<(Attr, &'static str)> {
+        let raw = &raws[i];
+        let prev_same = (0..i).rev().take_while(|&j| raws[j].para == raw.para).find_map(|j| own[j]);
+        let next_same =
+            (i + 1..raws.len()).take_while(|&j| raws[j].para == raw.para).find_map(|j| own[j]);
+        if let Some(a) = prev_same.or(next_same) {
+            return Some((a, "paragraph"));
+        }
+        let prev = i.checked_sub(1).map(|p| (&raws[p], assigned[p]))?;
+        let (prev_raw, prev_attr) = prev;
+        let prev_attr = prev_attr?.0;
+        if prev_raw.runs_on && prev_raw.para + 1 == raw.para {
+            return Some((prev_attr, "continuation"));
+        }
+        let text_before = raw.open == raw.para_start;
+        let quote_only = text_before && raw.close + 4 >= raw.para_end;
+        (quote_only && prev_raw.para + 1 == raw.para).then_some((prev_attr, "floating"))
+    }
+
+    /// True when the word right before the quote makes it a term, a title or a partial
+    /// quote: a naming word (`called`, `so-called`), a preposition (`on "Face the Nation"`), a
+    /// determiner or a possessive (`his book "..."`, `CBS's "..."`).
+    fn term_context(&self, text: &str, raw: &RawQuote) -> bool {
+        let from = ceil(text, raw.open.saturating_sub(24)).max(raw.para_start).min(raw.open);
+        let toks = attrib::tokens(text, from, raw.open, &self.lex);
+        toks.last().is_some_and(|t| {
+            let function = class::NAMING | class::PREP | class::DET;
+            t.word
+                && (self.lex.is(t.s, function) && !t.cap()
+                    || t.s.ends_with("'s")
+                    || t.s.ends_with("’s"))
+        })
+    }
+}
+
+/// Makes speakers canonical: names, surnames, pronouns and roles to full names.
+struct Resolver<'a> {
+    text: &'a str,
+    lex: &'a Lexicon,
+    raws: &'a [RawQuote],
+    /// Person and organization mentions with their canonical names.
+    entities: Vec<(Span, String)>,
+    /// Person mentions with a full name.
+    persons: Vec<Known>,
+    /// Full names known in the document, in text order (person mentions and own name runs).
+    known: OnceCell<Vec<Known>>,
+    /// Named speakers so far: (position, name, gender, role).
+    speakers: Vec<(usize, String, u16, Option<String>)>,
+}
+
+impl<'a> Resolver<'a> {
+    fn new(doc: &'a Document, raws: &'a [RawQuote], lex: &'a Lexicon) -> Resolver<'a> {
+        let entities: Vec<(Span, String)> = doc
+            .mentions
+            .iter()
+            .filter_map(|m| match &m.value {
+                Value::Person(p) => Some((m.span, p.name.clone())),
+                Value::Org(o) => Some((m.span, o.name.clone())),
+                _ => None,
+            })
+            .collect();
+        let persons = doc
+            .mentions_of(Kind::Person)
+            .filter_map(|m| match &m.value {
+                Value::Person(p) if p.name.contains(' ') => {
+                    Some(Known { pos: m.span.start, name: p.name.clone(), gender: 0 })
+                }
+                _ => None,
+            })
+            .collect();
+        Resolver {
+            text: doc.text.as_str(),
+            lex,
+            raws,
+            entities,
+            persons,
+            known: OnceCell::new(),
+            speakers: Vec::new(),
+        }
+    }
+
+    /// The document's full names, found on first need (most quotes name their speaker in
+    /// full): person mentions plus own name runs outside quotes.
+    fn known(&self) -> &[Known] {
+        self.known.get_or_init(|| {
+            let (text, lex, raws) = (self.text, self.lex, self.raws);
+            let mut known = self.persons.clone();
+            // own name runs outside quotes: two to four capitalised words opened by a first name
+            // or after a title (`Lt. Mark Hensley`), or followed by a speech verb or an appositive
+            // (`Hélène Marchand said`, `Gul Bibi, 45,`)
+            let toks = attrib::tokens(text, 0, text.len(), lex);
+            let in_quote = |p: usize| {
+                let i = raws.partition_point(|r| r.end <= p);
+                raws.get(i).is_some_and(|r| r.start <= p)
+            };
+            let lower = |t: &attrib::Tok| t.word && !t.cap();
+            let mut i = 0;
+            while i < toks.len() {
+                let t = &toks[i];
+                if !t.cap() {
+                    i += 1;
+                    continue;
+                }
+                let title = i.checked_sub(1).map_or(0, |p| lex.classes(toks[p].s));
+                let mut j = i;
+                while j < toks.len()
+                    && j - i < 4
+                    && toks[j].cap()
+                    && !lex.is(toks[j].s, class::DET | class::ANY_TITLE)
+                {
+                    j += 1;
+                }
+                let next = toks.get(j);
+                let cue = next.is_some_and(|n| lower(n) && lex.is_verb(n.s))
+                    || next.is_some_and(|n| n.is(","))
+                        && toks.get(j + 1).is_some_and(|m| {
+                            m.s.starts_with(|c: char| c.is_ascii_digit())
+                                || lower(m) && lex.is(m.s, class::DET)
+                        });
+                let opens = lex.is_first_name(t.s) || title & class::ANY_TITLE != 0 || cue;
+                if j - i >= 2 && opens && !in_quote(t.start) {
+                    let last = toks[j - 1].s;
+                    let last = last.strip_suffix("'s").or(last.strip_suffix("’s")).unwrap_or(last);
+                    let mut name = toks[i..j - 1].iter().map(|t| t.s).collect::<Vec<_>>();
+                    name.push(last);
+                    let gender = title & (class::TITLE_M | class::TITLE_F);
+                    known.push(Known { pos: t.start, name: name.join(" "), gender });
+                    i = j;
+                    continue;
+                }
+                i += 1;
+            }
+            known.sort_by_key(|k| k.pos);
+            known
+        })
+    }
+
+    /// The name subject of the latest sentence before `pos` in the paragraph of `raw`, outside
+    /// quotes, compatible with gender `ok`.
+    fn paragraph_subject(
+        &self,
+        raw: &RawQuote,
+        pos: usize,
+        ok: impl Fn(u16) -> bool,
+    ) -> Option<String> {
+        let from = raw.para_start.min(pos);
+        let outside = |t: &attrib::Tok| {
+            let i = self.raws.partition_point(|r| r.close <= t.start);
+            self.raws.get(i).is_none_or(|r| r.open > t.start)
+        };
+        let toks: Vec<attrib::Tok> =
+            attrib::tokens(self.text, from, pos, self.lex).into_iter().filter(outside).collect();
+        toks.split(|t| t.sentence_end()).rev().find_map(|sentence| {
+            let span = attrib::subject_span(sentence, self.lex)?;
+            let (name, gender) = self.canonical(span);
+            ok(gender).then_some(name)
+        })
+    }
+
+    /// The canonical speaker of attribution `a` (of quote `raw`), remembering named speakers
+    /// for later pronouns.
+    fn speaker(&mut self, a: &Attr, raw: &RawQuote) -> Option<String> {
+        let pos = a.speaker.start;
+        match a.kind {
+            SpeakerKind::Pronoun(bits) => {
+                let want = if bits & class::HE != 0 {
+                    class::TITLE_M
+                } else if bits & class::SHE != 0 {
+                    class::TITLE_F
+                } else {
+                    return None;
+                };
+                let ok = |g: u16| g == 0 || g == want;
+                let found = self.paragraph_subject(raw, pos, ok).or_else(|| {
+                    self.speakers
+                        .iter()
+                        .rev()
+                        .find(|s| s.0 < pos && ok(s.2) && s.1.contains(' '))
+                        .map(|s| s.1.clone())
+                        .or_else(|| {
+                            self.known()
+                                .iter()
+                                .rev()
+                                .find(|k| k.pos < pos && ok(k.gender))
+                                .map(|k| k.name.clone())
+                        })
+                });
+                if let Some(name) = &found {
+                    self.speakers.push((pos, name.clone(), want, None));
+                }
+                found
+            }
+            SpeakerKind::Name => {
+                let (name, gender) = self.canonical(a.speaker);
+                let role = a.role.map(|r| self.text[r.start..r.end].to_string());
+                self.speakers.push((pos, name.clone(), gender, role));
+                Some(name)
+            }
+            SpeakerKind::Role => {
+                let phrase = self.strip(a.speaker).join(" ");
+                let head = phrase.rsplit(' ').next().unwrap_or("").to_lowercase();
+                let by_role = self.speakers.iter().rev().find(|s| {
+                    s.0 < pos && s.3.as_deref().is_some_and(|r| r.to_lowercase().contains(&head))
+                });
+                Some(by_role.map_or(phrase, |s| s.1.clone()))
+            }
+        }
+    }
+
+    /// The words of `span` without determiners and titles.
+    fn strip(&self, span: Span) -> Vec<&'a str> {
+        let words: Vec<&str> = self.text[span.start..span.end].split_whitespace().collect();
+        let skip = words
+            .iter()
+            .take_while(|w| self.lex.is(w, class::DET | class::ANY_TITLE) && words.len() > 1)
+            .count();
+        words[skip.min(words.len().saturating_sub(1))..].to_vec()
+    }
+
+    /// Full name and title gender for a named speaker.
+    fn canonical(&self, span: Span) -> (String, u16) {
+        let gender = self.text[span.start..span.end]
+            .split_whitespace()
+            .map(|w| self.lex.classes(w) & (class::TITLE_M | class::TITLE_F))
+            .fold(0, |a, b| a | b);
+        if let Some((_, name)) = self.entities.iter().find(|(s, _)| s.overlaps(span)) {
+            return (name.clone(), gender);
+        }
+        let words = self.strip(span);
+        if words.len() != 1 {
+            // `Senate Majority Leader Mitch McConnell`: the name starts at its first name
+            let first = words.iter().position(|w| self.lex.is_first_name(w)).unwrap_or(0);
+            let first = if words.len() - first >= 2 { first } else { 0 };
+            return (words[first..].join(" "), gender);
+        }
+        let surname = words[0].trim_end_matches(['\'', '’', 's']);
+        let matches = |name: &str| {
+            name.rsplit(' ')
+                .next()
+                .is_some_and(|last| close_spelling(last, words[0]) || close_spelling(last, surname))
+        };
+        let earlier = self.speakers.iter().rev().map(|s| (s.0, &s.1, s.2));
+        let known = self.known().iter().rev().map(|k| (k.pos, &k.name, k.gender));
+        let mut candidates = earlier.chain(known).filter(|k| k.1.contains(' '));
+        let found = candidates.find(|k| k.0 < span.start && matches(k.1)).or_else(|| {
+            self.known().iter().map(|k| (k.pos, &k.name, k.gender)).find(|k| matches(k.1))
+        });
+        match found {
+            Some((_, name, g)) => (name.clone(), gender | g),
+            None => (words[0].to_string(), gender),
+        }
+    }
+}
+
+/// True for a headline or subhead: most longer words capitalised (`Clinton Speaks 'Directly To
+/// White People'`); its quote marks mark phrases, not speech.
+fn headline(para: &str) -> bool {
+    let words = para.split_whitespace().map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()));
+    let long: Vec<&str> = words.filter(|w| w.chars().count() >= 4).collect();
+    let caps = long.iter().filter(|w| w.chars().next().is_some_and(char::is_uppercase)).count();
+    long.len() >= 3 && caps * 4 >= long.len() * 3
+}
+
+/// Same surname, or a close spelling variant (`Hawach`/`Hawash`): one substitution in a word of
+/// five or more letters with the same first letter.
+fn close_spelling(a: &str, b: &str) -> bool {
+    if a == b {
+        return true;
+    }
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    a.len() == b.len()
+        && a.len() >= 5
+        && a[0] == b[0]
+        && a.iter().zip(&b).filter(|(x, y)| x != y).count() == 1
+}

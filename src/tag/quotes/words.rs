@@ -1,0 +1,124 @@
+/*! The quote stage's word lists: speech verbs and word classes, loaded once from gazetteers. */
+use std::collections::{HashMap, HashSet};
+
+use crate::data::{word_list, Gazetteers};
+use crate::error::Result;
+
+/// Word classes of `quote_words.tsv`, as bit flags (a word may have several).
+pub(super) mod class {
+    pub const HE: u16 = 1;
+    pub const SHE: u16 = 1 << 1;
+    pub const IT: u16 = 1 << 2;
+    pub const THEY: u16 = 1 << 3;
+    pub const FIRST_PERSON: u16 = 1 << 4;
+    pub const TITLE_M: u16 = 1 << 5;
+    pub const TITLE_F: u16 = 1 << 6;
+    pub const TITLE: u16 = 1 << 7;
+    pub const ROLE: u16 = 1 << 8;
+    pub const DET: u16 = 1 << 9;
+    pub const AUX: u16 = 1 << 10;
+    pub const BREAK: u16 = 1 << 11;
+    pub const NAMING: u16 = 1 << 12;
+    pub const PREP: u16 = 1 << 13;
+    pub const ACCORDING: u16 = 1 << 14;
+    /// Any title, gendered or not.
+    pub const ANY_TITLE: u16 = TITLE | TITLE_M | TITLE_F;
+    /// Third-person pronouns that can name a speaker.
+    pub const PRONOUN: u16 = HE | SHE | IT | THEY;
+}
+
+/// Speech verbs, word classes and first names.
+pub(super) struct Lexicon {
+    verbs: HashSet<String>,
+    classes: HashMap<String, u16>,
+    first_names: HashSet<String>,
+}
+
+impl Lexicon {
+    /// Loads `speech_verbs.txt`, `quote_words.tsv` and the first names of `first_names.tsv`.
+    pub fn load(gazetteers: &Gazetteers) -> Result<Lexicon> {
+        let verbs_file = gazetteers.file("speech_verbs.txt")?;
+        let verbs = word_list(&verbs_file).into_iter().map(str::to_lowercase).collect();
+        let words_file = gazetteers.file("quote_words.tsv")?;
+        let mut classes: HashMap<String, u16> = HashMap::new();
+        for row in words_file.tsv(2)? {
+            let bit = match row.get(1) {
+                "pronoun_m" => class::HE,
+                "pronoun_f" => class::SHE,
+                "pronoun_org" => class::IT,
+                "pronoun_pl" => class::THEY,
+                "first_person" => class::FIRST_PERSON,
+                "title_m" => class::TITLE_M,
+                "title_f" => class::TITLE_F,
+                "title" => class::TITLE,
+                "role" => class::ROLE,
+                "det" => class::DET,
+                "aux" => class::AUX,
+                "break" => class::BREAK,
+                "naming" => class::NAMING,
+                "prep" => class::PREP,
+                "according" => class::ACCORDING,
+                other => return Err(words_file.error(row.line, format!("unknown class {other:?}"))),
+            };
+            *classes.entry(row.get(0).to_lowercase()).or_default() |= bit;
+        }
+        let names_file = gazetteers.file("first_names.tsv")?;
+        let first_names = names_file
+            .tsv(1)?
+            .into_iter()
+            .filter(|r| r.get(1) != "1")
+            .map(|r| r.get(0).to_string())
+            .collect();
+        Ok(Lexicon { verbs, classes, first_names })
+    }
+
+    /// True for a speech verb form (`said`, `tweets`); case-insensitive so that a
+    /// sentence-initial `Said` counts.
+    pub fn is_verb(&self, word: &str) -> bool {
+        let first_upper = word.chars().next().is_some_and(char::is_uppercase);
+        let rest_lower = word.chars().skip(1).all(|c| !c.is_uppercase());
+        rest_lower
+            && (self.verbs.contains(word)
+                || first_upper && with_lowercase(word, |w| self.verbs.contains(w)))
+    }
+
+    /// The class bits of `word`. Titles count only when capitalised (`President`, not
+    /// `president`).
+    pub fn classes(&self, word: &str) -> u16 {
+        let bits = with_lowercase(word, |w| self.classes.get(w).copied()).unwrap_or(0);
+        if word.chars().next().is_some_and(char::is_uppercase) {
+            bits
+        } else {
+            bits & !class::ANY_TITLE
+        }
+    }
+
+    /// True when `word` has any of the class bits in `mask`.
+    pub fn is(&self, word: &str, mask: u16) -> bool {
+        self.classes(word) & mask != 0
+    }
+
+    /// True for a common first name (not also an everyday word).
+    pub fn is_first_name(&self, word: &str) -> bool {
+        self.first_names.contains(word)
+    }
+}
+
+/// Calls `f` with `word` lower-cased, without allocating for short ASCII words (the common case:
+/// this runs for every capitalised token).
+fn with_lowercase<T>(word: &str, f: impl FnOnce(&str) -> T) -> T {
+    if word.is_ascii() && !word.bytes().any(|b| b.is_ascii_uppercase()) {
+        return f(word);
+    }
+    let mut buf = [0u8; 32];
+    if word.is_ascii() && word.len() <= buf.len() {
+        let buf = &mut buf[..word.len()];
+        buf.copy_from_slice(word.as_bytes());
+        buf.make_ascii_lowercase();
+        // ASCII in, ASCII out: always valid UTF-8
+        if let Ok(lower) = std::str::from_utf8(buf) {
+            return f(lower);
+        }
+    }
+    f(&word.to_lowercase())
+}
