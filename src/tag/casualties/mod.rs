@@ -18,7 +18,7 @@ use std::collections::HashMap;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use chrono::{Datelike, NaiveDate};
-use regex::{Captures, Regex};
+use regex::{Captures, Regex, RegexBuilder};
 use serde::Serialize;
 
 use crate::data::rules::{Field, Rule, RuleFile};
@@ -133,6 +133,8 @@ struct Found {
 /// The casualties stage.
 pub struct CasualtyTagger {
     gate: AhoCorasick,
+    anchors: AhoCorasick,
+    masks: Vec<u64>,
     blockers: Vec<String>,
     stops: Vec<String>,
     follows: Vec<String>,
@@ -290,8 +292,13 @@ impl CasualtyTagger {
             let body = expand_macro(&rf, &name)?;
             rf.macros.insert(name, body);
         }
+        // The word-list alternations make big automata: a larger lazy-DFA cache keeps them
+        // from being rebuilt over and over.
         let compile = |src: &str, line: usize, name: &str| {
-            Regex::new(src).map_err(|e| rf.err(line, name, &e.to_string()))
+            RegexBuilder::new(src)
+                .dfa_size_limit(256 << 20)
+                .build()
+                .map_err(|e| rf.err(line, name, &e.to_string()))
         };
         let greedy = item_src.replace("}? ", "} ").replace(")??", ")?");
         let item = compile(&flexible_spaces(&format!("^(?:{greedy})")), 0, "item")?;
@@ -334,7 +341,39 @@ impl CasualtyTagger {
                     .map_or(Vec::new(), |b| b.split('|').map(|w| w.trim().to_string()).collect()),
             });
         }
+        // Each rule runs only on units holding one of its anchors: the terms of the classes its
+        // pattern uses, or its own `anchor:` words.
+        let mut anchor_masks: HashMap<String, u64> = HashMap::new();
+        for (i, rule) in rf.rules.iter().enumerate().take(64) {
+            let bit = 1u64 << i;
+            let raw = rule.get("pattern").unwrap_or("");
+            let mut words: Vec<String> = rule
+                .get("anchor")
+                .map(|a| a.split('|').map(|w| w.trim().to_ascii_lowercase()).collect())
+                .unwrap_or_default();
+            for (class, terms) in &by_class {
+                if raw.contains(&format!("{{{class}}}")) {
+                    words.extend(terms.iter().cloned());
+                }
+            }
+            if words.is_empty() {
+                return Err(rf.err(rule.line, &rule.name, "no anchor: add `anchor:` words"));
+            }
+            for w in words {
+                *anchor_masks.entry(w).or_default() |= bit;
+            }
+        }
+        if rf.rules.len() > 64 {
+            return Err(rules_file.error(0, "more than 64 rules"));
+        }
+        let (anchor_words, masks): (Vec<String>, Vec<u64>) = anchor_masks.into_iter().unzip();
+        let anchors = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .build(&anchor_words)
+            .map_err(|e| rules_file.error(0, e.to_string()))?;
         Ok(CasualtyTagger {
+            anchors,
+            masks,
             gate,
             blockers,
             stops,
@@ -618,7 +657,18 @@ impl CasualtyTagger {
         zeros: &mut Vec<&'static str>,
     ) {
         let mut claims: Vec<Span> = Vec::new();
+        let bytes = text.as_bytes();
+        let mut active = 0u64;
+        for m in self.anchors.find_overlapping_iter(text) {
+            let word_start = m.start() == 0 || !bytes[m.start() - 1].is_ascii_alphabetic();
+            if word_start {
+                active |= self.masks[m.pattern().as_usize()];
+            }
+        }
         for (ri, rule) in self.rules.iter().enumerate() {
+            if active & (1u64 << ri.min(63)) == 0 {
+                continue;
+            }
             let mut at = 0;
             while at < text.len() {
                 let Some(c) = rule.re.captures_at(text, at) else { break };
