@@ -171,6 +171,20 @@ fn wire_styles_guillemets_and_single_quotes() {
 }
 
 #[test]
+fn hard_wrapped_wire_text_keeps_quotes_across_lines() {
+    let text = "Intro line.\n\n   The council met on Tuesday to discuss the budget. Members\nargued for hours. ``We cannot keep paying for roads that nobody\nuses. It is time to stop,'' said Omar Diallo, the council\nchairman. Others disagreed with him and the vote was put off\nuntil next week, when members will meet again to decide on\nthe plan and its costs for the coming years.\n";
+    t(
+        text,
+        &[(
+            "We cannot keep paying for roads that nobody\nuses. It is time to stop,",
+            "Omar Diallo",
+            "Omar Diallo",
+            "said",
+        )],
+    );
+}
+
+#[test]
 fn multi_paragraph_quote_continues() {
     let text = "Intro line.\n\nLuis Vega said: \"The first part of the quote goes on here.\n\n\"The second part ends the quote here.\"";
     t(
