@@ -234,6 +234,8 @@ struct Resolver<'a> {
     raws: &'a [RawQuote],
     /// Person and organization mentions with their canonical names.
     entities: Vec<(Span, String)>,
+    /// Organization mentions, for `it` and `they`.
+    orgs: Vec<(Span, String)>,
     /// Person mentions with a full name.
     persons: Vec<Known>,
     /// Full names known in the document, in text order (person mentions and own name runs).
@@ -254,6 +256,13 @@ impl<'a> Resolver<'a> {
                 _ => None,
             })
             .collect();
+        let orgs = doc
+            .mentions_of(Kind::Org)
+            .filter_map(|m| match &m.value {
+                Value::Org(o) => Some((m.span, o.name.clone())),
+                _ => None,
+            })
+            .collect();
         let persons = doc
             .mentions_of(Kind::Person)
             .filter_map(|m| match &m.value {
@@ -268,6 +277,7 @@ impl<'a> Resolver<'a> {
             lex,
             raws,
             entities,
+            orgs,
             persons,
             known: OnceCell::new(),
             speakers: Vec::new(),
@@ -363,7 +373,13 @@ impl<'a> Resolver<'a> {
                 } else if bits & class::SHE != 0 {
                     class::TITLE_F
                 } else {
-                    return None;
+                    // `it`/`they`: the latest organization named in the paragraph
+                    return self
+                        .orgs
+                        .iter()
+                        .rev()
+                        .find(|(sp, _)| raw.para_start <= sp.start && sp.end <= pos)
+                        .map(|(_, name)| name.clone());
                 };
                 let ok = |g: u16| g == 0 || g == want;
                 // in its paragraph: the later of the latest speaker and the latest subject

@@ -114,6 +114,10 @@ fn attribution_before_the_quote() {
         "Intro line.\n\nSaid Omar Diallo: \"We will not stop now, whatever happens.\"",
         &[("We will not stop now, whatever happens.", "Omar Diallo", "Omar Diallo", "Said")],
     );
+    t(
+        "Intro line.\n\nSenator Ruth Cole wrote on X: \"The bill will pass this week, I am sure.\"",
+        &[("The bill will pass this week, I am sure.", "Ruth Cole", "Ruth Cole", "wrote")],
+    );
     // the attribution closes the previous paragraph
     t(
         "Intro line.\n\nGovernor Lisa Brandt wrote:\n\n\"The state will cover the costs of the cleanup.\"",
