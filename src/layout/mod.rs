@@ -79,17 +79,15 @@ impl Layouter {
         }
         let words = gazetteers.file("dateline_words.tsv")?;
         for row in words.tsv(2)? {
-            let set = match row.get(1) {
-                "particle" => &mut layouter.particles,
-                "month" => &mut layouter.months,
-                // Wire copy writes months in any case (`FEb 26`).
+            let word = row.get(0);
+            match row.get(1) {
+                "particle" => layouter.particles.insert(word.to_string()),
+                // Wire copy writes months in any case (`FEb 26`): kept folded.
+                "month" => layouter.months.insert(word.to_ascii_lowercase()),
                 other => {
                     return Err(words.error(row.line, format!("unknown dateline class {other:?}")))
                 }
             };
-            let word = row.get(0);
-            let is_month = row.get(1) == "month";
-            set.insert(if is_month { word.to_ascii_lowercase() } else { word.to_string() });
         }
         Ok(layouter)
     }
