@@ -47,9 +47,15 @@ fn doc(text: &str, mentions: &[M]) -> Document {
     }
     for m in mentions {
         let (words, value) = match *m {
-            M::Date(w, v) => {
-                (w, Value::Date(DateValue { timex_type: "DATE", value: v.into(), anchored: false }))
-            }
+            M::Date(w, v) => (
+                w,
+                Value::Date(DateValue {
+                    timex_type: "DATE",
+                    value: v.into(),
+                    anchored: false,
+                    modifier: None,
+                }),
+            ),
             M::Place(w, name, cc) => (
                 w,
                 Value::Place(PlaceValue {
