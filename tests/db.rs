@@ -3,23 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// A fresh directory under the system temp dir, removed on drop.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> TempDir {
-        let dir = std::env::temp_dir().join(format!("newsx-db-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("create temp dir");
-        TempDir(dir)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
+use crate::util::Dir;
 
 /// Two articles with one incident each, ids prefixed with `prefix`.
 fn input(dir: &Path, prefix: &str) -> PathBuf {
@@ -48,9 +32,9 @@ fn load(input: &Path, db: &str) {
 
 #[test]
 fn sqlite_loads_idempotently_with_view() {
-    let dir = TempDir::new("sqlite");
-    let input = input(&dir.0, "t-");
-    let db = dir.0.join("news.sqlite");
+    let dir = Dir::new("sqlite");
+    let input = input(&dir.path, "t-");
+    let db = dir.path.join("news.sqlite");
     let db_str = db.to_str().expect("utf-8 path");
     load(&input, db_str);
     let conn = rusqlite::Connection::open(&db).expect("open");
@@ -96,10 +80,24 @@ fn sqlite_loads_idempotently_with_view() {
 }
 
 #[test]
+fn sqlite_article_given_twice_in_one_run_is_stored_once() {
+    let dir = Dir::new("sqlite-twice");
+    let input = input(&dir.path, "t-");
+    let text = std::fs::read_to_string(&input).expect("read input");
+    let twice = dir.path.join("twice.jsonl");
+    std::fs::write(&twice, format!("{text}{text}")).expect("write input");
+    let db = dir.path.join("news.sqlite");
+    load(&twice, db.to_str().expect("utf-8 path"));
+    let conn = rusqlite::Connection::open(&db).expect("open");
+    let n: i64 = conn.query_row("SELECT COUNT(*) FROM events", [], |r| r.get(0)).expect("count");
+    assert_eq!(n, 2);
+}
+
+#[test]
 fn sqlite_open_failure_is_reported_before_reading() {
-    let dir = TempDir::new("sqlite-bad");
-    let input = input(&dir.0, "t-");
-    let db = dir.0.join("no-such-dir").join("x.sqlite");
+    let dir = Dir::new("sqlite-bad");
+    let input = input(&dir.path, "t-");
+    let db = dir.path.join("no-such-dir").join("x.sqlite");
     let out = Command::new(env!("CARGO_BIN_EXE_newsx"))
         .args(["extract", "--no-progress", "--db"])
         .arg(&db)
@@ -117,10 +115,10 @@ fn postgres_loads_idempotently_with_view() {
         eprintln!("SKIPPED: NEWSX_TEST_POSTGRES not set (run `eval \"$(.ci/postgres.sh)\"`)");
         return;
     };
-    let dir = TempDir::new("postgres");
+    let dir = Dir::new("postgres");
     // Unique ids, so that concurrent runs against one server do not see each other's rows.
     let prefix = format!("pgtest-{}-", std::process::id());
-    let input = input(&dir.0, &prefix);
+    let input = input(&dir.path, &prefix);
     let mut client = postgres::Client::connect(&url, postgres::NoTls).expect("connect");
     let like = format!("{prefix}%");
     let counts = |client: &mut postgres::Client| -> Vec<i64> {

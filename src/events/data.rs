@@ -53,6 +53,11 @@ pub(crate) enum Cue {
     Claim,
     Target,
     Agent,
+    Background,
+    Disaster,
+    Speech,
+    Armed,
+    Crowd,
 }
 
 impl Cue {
@@ -65,13 +70,18 @@ impl Cue {
             "claim" => Cue::Claim,
             "target" => Cue::Target,
             "agent" => Cue::Agent,
+            "background" => Cue::Background,
+            "disaster" => Cue::Disaster,
+            "speech" => Cue::Speech,
+            "armed" => Cue::Armed,
+            "crowd" => Cue::Crowd,
             _ => return None,
         })
     }
 
-    /// True for the cues that cancel an event (modality).
+    /// True for the cues that cancel an event before its trigger (modality, background).
     pub fn is_modal(self) -> bool {
-        matches!(self, Cue::Future | Cue::Negated | Cue::Hypothetical)
+        matches!(self, Cue::Future | Cue::Negated | Cue::Hypothetical | Cue::Background)
     }
 }
 
@@ -123,11 +133,12 @@ pub(crate) fn is_word_at(text: &str, s: usize, e: usize) -> bool {
 pub(crate) struct EventData {
     pub types: Vec<TypeRow>,
     pub triggers: WordMatcher<Trigger>,
-    pub cues: WordMatcher<Cue>,
+    /// Each cue's kinds (a word can be both an agent and an armed party).
+    pub cues: WordMatcher<Vec<Cue>>,
     /// Demonyms (`Syrian`) to ISO codes, case-sensitive.
     pub demonyms: WordMatcher<String>,
-    /// Lower-cased country names and aliases, to tell a country from a more specific place.
-    pub country_names: HashMap<String, String>,
+    /// ISO code to (name, centroid lat, lon).
+    pub countries: HashMap<String, (String, f64, f64)>,
 }
 
 impl EventData {
@@ -166,29 +177,35 @@ impl EventData {
         let triggers = WordMatcher::build(&file.origin, patterns, values, true)?;
 
         let file = gazetteers.file("event_cues.tsv")?;
-        let (mut patterns, mut values) = (Vec::new(), Vec::new());
+        let (mut patterns, mut values): (Vec<String>, Vec<Vec<Cue>>) = (Vec::new(), Vec::new());
         for row in file.tsv(2)? {
             let cue = Cue::parse(row.get(1)).ok_or_else(|| file.error(row.line, "unknown cue"))?;
-            patterns.push(row.get(0).to_string());
-            values.push(cue);
+            let pattern = row.get(0).to_ascii_lowercase();
+            match patterns.iter().position(|p| *p == pattern) {
+                Some(i) => values[i].push(cue),
+                None => {
+                    patterns.push(pattern);
+                    values.push(vec![cue]);
+                }
+            }
         }
         let cues = WordMatcher::build(&file.origin, patterns, values, true)?;
 
         let file = gazetteers.file("countries.tsv")?;
         let (mut patterns, mut values) = (Vec::new(), Vec::new());
-        let mut country_names = HashMap::new();
+        let mut countries = HashMap::new();
         for row in file.tsv(4)? {
             let iso = row.get(0).to_string();
+            if let (Ok(lat), Ok(lon)) = (row.get(4).parse(), row.get(5).parse()) {
+                countries.insert(iso.clone(), (row.get(1).to_string(), lat, lon));
+            }
             for demonym in row.list(3) {
                 patterns.push(demonym.to_string());
                 values.push(iso.clone());
             }
-            for name in std::iter::once(row.get(1)).chain(row.list(2)) {
-                country_names.insert(name.to_lowercase(), iso.clone());
-            }
         }
         let demonyms = WordMatcher::build(&file.origin, patterns, values, false)?;
-        Ok(EventData { types, triggers, cues, demonyms, country_names })
+        Ok(EventData { types, triggers, cues, demonyms, countries })
     }
 
     /// The provenance rule of trigger `index`.

@@ -35,7 +35,8 @@ use crate::data::Gazetteers;
 use crate::doc::{Document, Kind, Mention, Span, Value};
 use crate::error::Result;
 use crate::pipeline::{Layer, Stage};
-use data::{Cue, EventData, Strength};
+use crate::tag::places::PlaceValue;
+use data::{Cue, EventData, Strength, TypeRow};
 
 /// An event record assembled from the tagged article. Serialized as the event fields of an
 /// extract record (`docs/schema.md`).
@@ -205,7 +206,6 @@ struct Candidate {
 struct Draft {
     cands: Vec<Candidate>,
     best: usize,
-    intervention: bool,
 }
 
 /// Which event types may describe one incident.
@@ -239,20 +239,38 @@ impl EventBuilder {
             let sspan = Self::sentence_span(doc, sentence);
             let clause = text::clause_start(text, sspan.start, s);
             let window = text::words_before(text, clause, s, 4);
-            if self.data.cues.find(text, window, s).any(|(_, _, c)| c.is_modal()) {
+            if self.data.cues.find(text, window, s).any(|(_, _, c)| c.iter().any(|c| c.is_modal()))
+            {
                 continue;
             }
             // An agent noun (`gunmen`) takes its modality from the verb after it.
-            let agent = self.data.cues.find(text, s, e).any(|(_, _, c)| *c == Cue::Agent);
+            let agent = self.data.cues.find(text, s, e).any(|(_, _, c)| c.contains(&Cue::Agent));
             let after = text::clause_end(text, e, sspan.end);
             let after = text::words_after(text, e, after, 2);
-            if agent && self.data.cues.find(text, e, after).any(|(_, _, c)| c.is_modal()) {
+            if agent
+                && self
+                    .data
+                    .cues
+                    .find(text, e, after)
+                    .any(|(_, _, c)| c.iter().any(|c| c.is_modal()))
+            {
                 continue;
             }
             let casualty_here = doc.mentions_of(Kind::Casualty).any(|m| {
                 m.sentence == sentence && !matches!(&m.value, Value::Casualty(c) if c.count == 0)
             });
             if trig.strength == Strength::Weak && !casualty_here {
+                continue;
+            }
+            // Deaths in a flood or a crash are not violence.
+            let generic_death = self.data.types[trig.type_index].subtype == "killing";
+            if generic_death
+                && self
+                    .data
+                    .cues
+                    .find(text, sspan.start, sspan.end)
+                    .any(|(_, _, c)| c.contains(&Cue::Disaster))
+            {
                 continue;
             }
             let before = text::words(text, text::words_before(text, sspan.start, s, 1), s);
@@ -286,14 +304,16 @@ impl EventBuilder {
     fn own_place<'d>(&self, doc: &'d Document, sentence: usize) -> Option<&'d str> {
         doc.mentions_of(Kind::Place).filter(|m| m.sentence == sentence).find_map(|m| {
             match &m.value {
-                Value::Place(p) if !self.is_country(&p.name) => Some(p.name.as_str()),
+                Value::Place(p) if !self.is_country(p) => Some(p.name.as_str()),
                 _ => None,
             }
         })
     }
 
-    fn is_country(&self, name: &str) -> bool {
-        self.data.country_names.contains_key(&name.to_lowercase())
+    /// True for a place no more specific than a country (a country, or a region across
+    /// countries such as the Sahel).
+    fn is_country(&self, place: &PlaceValue) -> bool {
+        matches!(place.feature, "country" | "region")
     }
 
     /// True when `cand` cannot be the same incident as `draft`: another date or place.
@@ -314,37 +334,47 @@ impl EventBuilder {
     /// Groups the candidates into incidents.
     fn merge(&self, doc: &Document, cands: Vec<Candidate>) -> Vec<Draft> {
         let mut drafts: Vec<Draft> = Vec::new();
+        let group_of = |c: &Candidate| group(&self.data.types[c.type_index].event_type);
         for cand in cands {
             let ty = &self.data.types[cand.type_index];
-            let compatible = |d: &Draft| {
-                let dt = &self.data.types[d.cands[d.best].type_index];
-                group(&dt.event_type) == group(&ty.event_type)
+            let near = |d: &Draft| {
+                d.cands
+                    .iter()
+                    .any(|c| cand.sentence <= c.sentence + 2 && c.sentence <= cand.sentence + 2)
             };
-            // Shots fired at a protest are the protest's intervention, not a new incident.
-            let at_protest = ty.subtype == "killing"
-                && drafts.last().is_some_and(|d| {
-                    let dt = &self.data.types[d.cands[d.best].type_index];
-                    group(&dt.event_type) == "demo"
-                        && d.cands.last().is_some_and(|c| cand.sentence <= c.sentence + 2)
-                });
-            let target = if at_protest {
-                drafts.len().checked_sub(1)
+            // Small-arms violence next to a protest is part of it: the crowd fought (a riot) or
+            // was fired on (an intervention). Bombs and strikes stay incidents of their own.
+            let crowd_violence = |c: &Candidate| {
+                let t = &self.data.types[c.type_index];
+                group(&t.event_type) == "violent"
+                    && matches!(t.subtype.as_str(), "killing" | "armed_assault" | "armed_clash")
+            };
+            let last = drafts.len().checked_sub(1);
+            let joins_protest = crowd_violence(&cand)
+                && drafts.last().is_some_and(|d| group_of(&d.cands[d.best]) == "demo" && near(d));
+            // Only a protest word (not `hurled`, `looted`) turns nearby violence into a protest.
+            let protest_joins = ty.event_type == "protest"
+                && drafts.last().is_some_and(|d| d.cands.iter().all(crowd_violence) && near(d));
+            let target = if joins_protest || protest_joins {
+                last
             } else {
                 drafts.iter().rposition(|d| {
-                    compatible(d) && (cand.anaphoric || !self.conflicts(doc, d, &cand))
+                    group_of(&d.cands[d.best]) == group(&ty.event_type)
+                        && (cand.anaphoric || !self.conflicts(doc, d, &cand))
                 })
             };
             match target {
                 Some(i) => {
                     let d = &mut drafts[i];
-                    d.intervention |= at_protest;
-                    if !at_protest && cand.rank > d.cands[d.best].rank {
+                    let best = d.cands[d.best];
+                    let same_group = group_of(&best) == group(&ty.event_type);
+                    if protest_joins || (same_group && cand.rank > best.rank) {
                         d.best = d.cands.len();
                     }
                     d.cands.push(cand);
                 }
                 // A definite `the attack` with nothing before it still reports an incident.
-                None => drafts.push(Draft { cands: vec![cand], best: 0, intervention: false }),
+                None => drafts.push(Draft { cands: vec![cand], best: 0 }),
             }
         }
         drafts
@@ -426,23 +456,49 @@ impl EventBuilder {
     /// else the lead's.
     fn location(&self, doc: &Document, sentences: &[usize]) -> (Option<Location>, String) {
         let places: Vec<&Mention> = doc.mentions_of(Kind::Place).collect();
-        let specific =
-            |m: &&&Mention| matches!(&m.value, Value::Place(p) if !self.is_country(&p.name));
+        let specific = |m: &&&Mention| matches!(&m.value, Value::Place(p) if !self.is_country(p));
         let in_event = |m: &&&Mention| sentences.contains(&m.sentence);
         let dateline = doc.layout.dateline.as_ref().map(|d| d.span);
         let in_dateline = |m: &&&Mention| dateline.is_some_and(|d| d.contains(m.span));
         let lead = sentences.first().and_then(|&s| doc.sentences.get(s)).map(|s| s.paragraph);
         let in_lead = |m: &&&Mention| doc.sentences.get(m.sentence).map(|s| s.paragraph) == lead;
+        // `near X`, `in X` in the event's own words first; the dateline only as a fallback.
+        let introduced = |m: &&&Mention| self.preposition_before(doc, m.span.start) < m.span.start;
+        // A country named with the event (`in Kandi Bagh, Nangarhar, Afghanistan`) rules out a
+        // namesake town elsewhere.
+        let named_countries: Vec<&str> = places
+            .iter()
+            .filter(in_event)
+            .filter(|m| !specific(m))
+            .filter_map(|m| match &m.value {
+                Value::Place(p) => Some(p.country.as_str()),
+                _ => None,
+            })
+            .collect();
+        let agrees = |m: &&&Mention| match &m.value {
+            Value::Place(p) => {
+                named_countries.is_empty() || named_countries.contains(&p.country.as_str())
+            }
+            _ => false,
+        };
         let chosen = places
             .iter()
             .filter(in_event)
-            .find(specific)
-            .map(|m| (m, "event_sentence"))
+            .filter(agrees)
+            .filter(|m| !in_dateline(m))
+            .filter(specific)
+            .find(introduced)
+            .map(|m| (m, "event_sentence_preposition"))
+            .or_else(|| {
+                let mut own =
+                    places.iter().filter(in_event).filter(agrees).filter(|m| !in_dateline(m));
+                own.find(specific).map(|m| (m, "event_sentence"))
+            })
             .or_else(|| places.iter().filter(in_dateline).find(specific).map(|m| (m, "dateline")))
             .or_else(|| places.iter().find(in_event).map(|m| (m, "event_sentence_country")))
             .or_else(|| places.iter().find(in_dateline).map(|m| (m, "dateline_country")))
             .or_else(|| places.iter().filter(in_lead).find(specific).map(|m| (m, "lead")));
-        let Some((m, how)) = chosen else { return (None, String::new()) };
+        let Some((m, how)) = chosen else { return self.demonym_location(doc, sentences) };
         let Value::Place(p) = &m.value else { return (None, String::new()) };
         let start = self.preposition_before(doc, m.span.start);
         let location = Location {
@@ -455,6 +511,30 @@ impl EventBuilder {
             end: m.span.end,
         };
         (Some(location), format!("{}/{}; events/{how}", m.provenance.stage, m.provenance.rule))
+    }
+
+    /// With no place named, the country of the first demonym in the event's sentences
+    /// (`Kenyan police`), at the country's centroid.
+    fn demonym_location(&self, doc: &Document, sentences: &[usize]) -> (Option<Location>, String) {
+        for &s in sentences {
+            let span = Self::sentence_span(doc, s);
+            let Some((a, b, iso)) = self.data.demonyms.find(&doc.text, span.start, span.end).next()
+            else {
+                continue;
+            };
+            let Some((name, lat, lon)) = self.data.countries.get(iso) else { continue };
+            let location = Location {
+                name: name.clone(),
+                country: iso.clone(),
+                lat: *lat,
+                lon: *lon,
+                text: doc.text[a..b].to_string(),
+                start: a,
+                end: b,
+            };
+            return (Some(location), "events/demonym_country".to_string());
+        }
+        (None, String::new())
     }
 
     /// The start of a `near `/`in `... directly before `pos`, else `pos`.
@@ -490,6 +570,7 @@ impl EventBuilder {
             .map(|&s| s + 1)
             .filter(|&s| !sentences.contains(&s) && para(s).is_some() && para(s) == para(s - 1))
             .collect();
+        let title = doc.layout.title.and_then(|t| doc.sentence_at(t.start));
         // Named perpetrators: `linked to X`, `by X`, `X claimed responsibility`, `X attacked`.
         for m in doc
             .mentions
@@ -501,21 +582,33 @@ impl EventBuilder {
             let sspan = Self::sentence_span(doc, m.sentence);
             let clause = text::clause_start(text, sspan.start, m.span.start);
             let window = text::words_before(text, clause, m.span.start, 3);
-            let cue_before = self
-                .data
-                .cues
-                .find(text, window, m.span.start)
-                .any(|(a, b, c)| *c == Cue::Perpetrator && (in_event || &text[a..b] != "by"));
+            // `by X` names the perpetrator only right after a trigger (`killed by X`), not in
+            // `a report by X`.
+            let after_trigger = |a: usize| {
+                draft.cands.iter().any(|c| {
+                    c.sentence == m.sentence
+                        && c.span.end <= a
+                        && text::words(text, c.span.end, a).len() <= 2
+                })
+            };
+            let cue_before = self.data.cues.find(text, window, m.span.start).any(|(a, b, c)| {
+                c.contains(&Cue::Perpetrator) && (&text[a..b] != "by" || after_trigger(a))
+            });
             let claim_end = (m.span.end + 80).min(sspan.end);
             let claim_end =
                 (claim_end..=sspan.end).find(|&i| text.is_char_boundary(i)).unwrap_or(sspan.end);
-            let claims =
-                self.data.cues.find(text, m.span.end, claim_end).any(|(_, _, c)| *c == Cue::Claim);
+            let claims = self
+                .data
+                .cues
+                .find(text, m.span.end, claim_end)
+                .any(|(_, _, c)| c.contains(&Cue::Claim));
             let subject = in_event
+                && Some(m.sentence) != title
                 && draft.cands.iter().any(|c| {
                     c.sentence == m.sentence
                         && c.span.start > m.span.end
-                        && text::clause_start(text, sspan.start, c.span.start) <= m.span.start
+                        && text::words(text, m.span.end, c.span.start).len() <= 2
+                        && !c.anaphoric
                         && !self.is_passive(doc, c.span)
                 });
             let rule = if claims {
@@ -527,7 +620,11 @@ impl EventBuilder {
             } else {
                 continue;
             };
-            let country = self.data.demonym_country(doc.slice(m.span));
+            let country = match &m.value {
+                Value::Org(o) => o.country.clone(),
+                _ => None,
+            }
+            .or_else(|| self.data.demonym_country(doc.slice(m.span)));
             let actor = Actor {
                 role: "perpetrator",
                 name,
@@ -539,39 +636,10 @@ impl EventBuilder {
             };
             add(&mut actors, actor);
         }
-        let has_perpetrator = !actors.is_empty();
-        let mut generic: Option<Actor> = None;
-        for &s in &sentences {
-            let sspan = Self::sentence_span(doc, s);
-            for (a, b, cue) in self.data.cues.find(text, sspan.start, sspan.end) {
-                if *cue != Cue::Agent || generic.is_some() || has_perpetrator {
-                    continue;
-                }
-                // The agent acts: it precedes an active trigger or follows `by`.
-                let window = text::words_before(text, sspan.start, a, 1);
-                let by = text::words(text, window, a).first().is_some_and(|w| w == "by");
-                let subject = draft
-                    .cands
-                    .iter()
-                    .any(|c| c.sentence == s && c.span.start >= b && !self.is_passive(doc, c.span));
-                if by || subject {
-                    let start = self.count_before(doc, a);
-                    let name = doc.text[start..b].to_string();
-                    let country = self.data.demonym_country(&doc.text[window..b]);
-                    generic = Some(Actor {
-                        role: "perpetrator",
-                        name,
-                        kind: Some("group"),
-                        country,
-                        start,
-                        end: b,
-                        rule: "agent",
-                    });
-                }
+        if actors.is_empty() {
+            if let Some(agent) = self.agent(doc, draft, &sentences) {
+                add(&mut actors, agent);
             }
-        }
-        if let Some(a) = generic {
-            add(&mut actors, a);
         }
         if let Some(target) = self.target(doc, draft) {
             add(&mut actors, target);
@@ -579,29 +647,80 @@ impl EventBuilder {
         actors
     }
 
+    /// A generic agent (`gunmen`) that acts: `by X`, or the subject of an active trigger in its
+    /// clause (the nearest one), not a source (`police said`).
+    fn agent(&self, doc: &Document, draft: &Draft, sentences: &[usize]) -> Option<Actor> {
+        let text = doc.text.as_str();
+        let mut best: Option<(usize, Actor)> = None;
+        for &s in sentences {
+            let sspan = Self::sentence_span(doc, s);
+            for (a, b, cue) in self.data.cues.find(text, sspan.start, sspan.end) {
+                if !cue.contains(&Cue::Agent) {
+                    continue;
+                }
+                let next = text::words_after(text, b, sspan.end, 1);
+                if self.data.cues.find(text, b, next).any(|(_, _, c)| c.contains(&Cue::Speech)) {
+                    continue;
+                }
+                let window = text::words_before(text, sspan.start, a, 1);
+                let by = text::words(text, window, a).first().is_some_and(|w| w == "by");
+                let distance = draft
+                    .cands
+                    .iter()
+                    .filter(|c| {
+                        c.sentence == s
+                            && c.span.start >= b
+                            && text::clause_start(text, sspan.start, c.span.start) <= a
+                            && !c.anaphoric
+                            && !self.is_passive(doc, c.span)
+                    })
+                    .map(|c| c.span.start - b)
+                    .min();
+                let Some(distance) = (if by { Some(0) } else { distance }) else { continue };
+                if best.as_ref().is_some_and(|(d, _)| *d <= distance) {
+                    continue;
+                }
+                let start = self.count_before(doc, a);
+                let actor = Actor {
+                    role: "perpetrator",
+                    name: text[start..b].to_string(),
+                    kind: Some("group"),
+                    country: self.data.demonym_country(&text[window..b]),
+                    start,
+                    end: b,
+                    rule: "agent",
+                };
+                best = Some((distance, actor));
+            }
+        }
+        best.map(|(_, a)| a)
+    }
+
     /// A number word or digits directly before an agent noun belongs to it (`two gunmen`).
     fn count_before(&self, doc: &Document, pos: usize) -> usize {
         let start = text::words_before(&doc.text, 0, pos, 1);
         let word = text::words(&doc.text, start, pos);
-        let numeric = word.first().is_some_and(|w| {
-            w.bytes().all(|b| b.is_ascii_digit())
-                || [
-                    "two",
-                    "three",
-                    "four",
-                    "five",
-                    "six",
-                    "seven",
-                    "eight",
-                    "nine",
-                    "ten",
-                    "several",
-                    "armed",
-                    "unidentified",
-                    "unknown",
-                ]
-                .contains(&w.as_str())
-        });
+        let glued = doc.text[start..pos].trim_end().ends_with(|c: char| c.is_ascii_alphanumeric());
+        let numeric = glued
+            && word.first().is_some_and(|w| {
+                w.bytes().all(|b| b.is_ascii_digit())
+                    || [
+                        "two",
+                        "three",
+                        "four",
+                        "five",
+                        "six",
+                        "seven",
+                        "eight",
+                        "nine",
+                        "ten",
+                        "several",
+                        "armed",
+                        "unidentified",
+                        "unknown",
+                    ]
+                    .contains(&w.as_str())
+            });
         if numeric {
             start
         } else {
@@ -609,11 +728,14 @@ impl EventBuilder {
         }
     }
 
+    /// `was attacked`, `were killed`, or a headline's `killed by police`.
     fn is_passive(&self, doc: &Document, trigger: Span) -> bool {
         let start = text::words_before(&doc.text, 0, trigger.start, 2);
-        text::words(&doc.text, start, trigger.start)
+        let aux = text::words(&doc.text, start, trigger.start)
             .iter()
-            .any(|w| matches!(w.as_str(), "was" | "were" | "been" | "being" | "be" | "is" | "are"))
+            .any(|w| matches!(w.as_str(), "was" | "were" | "been" | "being" | "be" | "is" | "are"));
+        let end = text::words_after(&doc.text, trigger.end, doc.text.len(), 1);
+        aux || text::words(&doc.text, trigger.end, end).first().is_some_and(|w| w == "by")
     }
 
     /// The target: the subject of a passive trigger, the phrase after `on`/`against`, or the
@@ -634,18 +756,33 @@ impl EventBuilder {
                 } else {
                     aux
                 };
-                text::phrase_before(text, sspan.start, aux.saturating_sub(1))
+                text::phrase_before(text, sspan.start, aux.saturating_sub(1), &|_, _| false)
                     .map(|p| (p, "passive_subject"))
             } else {
                 let end = text::clause_end(text, c.span.end, sspan.end);
-                let cue = self.data.cues.find(text, c.span.end, end).find(|(a, _, cue)| {
-                    **cue == Cue::Target && text::words(text, c.span.end, *a).len() <= 2
+                let cue = self.data.cues.find(text, c.span.end, end).find(|(a, b, cue)| {
+                    let next = text::words(text, *b, text::words_after(text, *b, end, 1));
+                    let quantity = next.first().is_some_and(|w| w == "least" || w == "most");
+                    cue.contains(&Cue::Target)
+                        && !quantity
+                        && text::words(text, c.span.end, *a).len() <= 2
                 });
+                // Protest verbs take no victim: `marched peacefully through` names no target.
+                let ty = &self.data.types[c.type_index];
+                let word = doc.slice(c.span).to_ascii_lowercase();
+                let verb =
+                    word.ends_with("ed") || (ty.subtype == "killing" && !word.ends_with("ing"));
+                let transitive = verb && group(&ty.event_type) != "demo";
+                // `protest against X` names a grievance, not a target.
+                let cue = cue.filter(|_| ty.subtype != "peaceful_protest");
+                let stop =
+                    |a: usize, b: usize| self.data.triggers.find(text, a, b).next().is_some();
                 match cue {
-                    Some((_, b, _)) => text::phrase_after(text, b, end).map(|p| (p, "target_cue")),
-                    None if doc.slice(c.span).ends_with("ed") => {
-                        text::phrase_after(text, c.span.end, end).map(|p| (p, "object_of_trigger"))
+                    Some((_, b, _)) => {
+                        text::phrase_after(text, b, end, &stop).map(|p| (p, "target_cue"))
                     }
+                    None if transitive => text::phrase_after(text, c.span.end, end, &stop)
+                        .map(|p| (p, "object_of_trigger")),
                     None => None,
                 }
             };
@@ -672,6 +809,10 @@ impl EventBuilder {
         let mut details: Vec<CasualtyDetail> = Vec::new();
         for m in doc.mentions_of(Kind::Casualty) {
             let Value::Casualty(c) = &m.value else { continue };
+            // `including two children` is already inside the total beside it.
+            if c.subset {
+                continue;
+            }
             if !only_violent && !sentences.contains(&m.sentence) {
                 continue;
             }
@@ -706,14 +847,8 @@ impl EventBuilder {
     fn build(&self, doc: &Document, drafts: &[Draft], index: usize, violent: usize) -> Event {
         let draft = &drafts[index];
         let best = draft.cands[draft.best];
-        let mut ty = &self.data.types[best.type_index];
-        if draft.intervention && ty.subtype == "peaceful_protest" {
-            if let Some(t) =
-                self.data.types.iter().find(|t| t.subtype == "protest_with_intervention")
-            {
-                ty = t;
-            }
-        }
+        let actors = self.actors(doc, draft);
+        let ty = self.refine(doc, draft, &actors);
         let mut sentences = sorted_unique(draft.cands.iter().map(|c| c.sentence));
         // The title repeats the lede: read fields from the body first.
         let title = doc.layout.title.and_then(|t| doc.sentence_at(t.start));
@@ -723,7 +858,6 @@ impl EventBuilder {
         }
         let (date, date_rule) = self.date(doc, &sentences, best.span);
         let (location, location_rule) = self.location(doc, &sentences);
-        let actors = self.actors(doc, draft);
         let is_violent = group(&ty.event_type) == "violent";
         let casualties = self.casualties(doc, &sentences, is_violent && violent == 1);
         let quotes = doc
@@ -782,6 +916,58 @@ impl EventBuilder {
             confidence: (confidence.min(0.95) * 100.0).round() / 100.0,
             provenance,
         }
+    }
+}
+
+impl EventBuilder {
+    fn type_row(&self, subtype: &str) -> Option<&TypeRow> {
+        self.data.types.iter().find(|t| t.subtype == subtype)
+    }
+
+    /// The ACLED distinctions the trigger alone cannot make: an attack on armed men is a
+    /// battle; a clash of crowds, or a protest with fighting, a riot; a protest with shots or
+    /// killings, one with intervention.
+    fn refine(&self, doc: &Document, draft: &Draft, actors: &[Actor]) -> &TypeRow {
+        let best = draft.cands[draft.best];
+        let ty = &self.data.types[best.type_index];
+        let kinds = |c: &Candidate| {
+            let t = &self.data.types[c.type_index];
+            (group(&t.event_type), t.subtype.as_str())
+        };
+        let has_cue = |cue: Cue, a: usize, b: usize| {
+            self.data.cues.find(&doc.text, a, b).any(|(_, _, c)| c.contains(&cue))
+        };
+        let refined = match (group(&ty.event_type), ty.subtype.as_str()) {
+            ("violent", "killing" | "armed_assault") => actors
+                .iter()
+                .any(|a| {
+                    let armed_org = doc.mentions.iter().any(|m| {
+                        Span::new(a.start, a.end).contains(m.span)
+                            && matches!(&m.value, Value::Org(o) if matches!(o.org_type.as_str(), "military" | "police" | "armed_group"))
+                    });
+                    a.role == "target" && (armed_org || has_cue(Cue::Armed, a.start, a.end))
+                })
+                .then_some("attack_on_forces"),
+            ("violent", "armed_clash") => draft
+                .cands
+                .iter()
+                .any(|c| {
+                    let s = Self::sentence_span(doc, c.sentence);
+                    has_cue(Cue::Crowd, s.start, s.end)
+                })
+                .then_some("violent_demonstration"),
+            ("demo", "peaceful_protest" | "protest_with_intervention") => {
+                if draft.cands.iter().any(|c| kinds(c) == ("violent", "armed_clash")) {
+                    Some("violent_demonstration")
+                } else if draft.cands.iter().any(|c| kinds(c).0 == "violent") {
+                    Some("protest_with_intervention")
+                } else {
+                    None
+                }
+            }
+            _ => None,
+        };
+        refined.and_then(|s| self.type_row(s)).unwrap_or(ty)
     }
 }
 

@@ -28,10 +28,11 @@ fn doc(text: &str, mentions: &[M]) -> Document {
     let mut start = 0;
     let mut paragraph = 0;
     let bytes = text.as_bytes();
-    for (i, _) in text.char_indices() {
+    for (i, c) in text.char_indices() {
         let end_para = text[i..].starts_with("\n\n");
-        if text[i..].starts_with(". ") || end_para || i + 1 == text.len() {
-            let end = if end_para { i } else { i + 1 };
+        let last = i + c.len_utf8() == text.len();
+        if text[i..].starts_with(". ") || end_para || last {
+            let end = if end_para { i } else { i + c.len_utf8() };
             if end > start {
                 d.sentences.push(Sentence { span: Span::new(start, end), paragraph });
             }
@@ -52,16 +53,28 @@ fn doc(text: &str, mentions: &[M]) -> Document {
             M::Place(w, name, cc) => (
                 w,
                 Value::Place(PlaceValue {
+                    admin1: None,
+                    feature: "city",
                     name: name.into(),
                     country: cc.into(),
                     lat: 1.0,
                     lon: 2.0,
                 }),
             ),
-            M::Org(w, name) => (w, Value::Org(OrgValue { name: name.into() })),
+            M::Org(w, name) => (
+                w,
+                Value::Org(OrgValue {
+                    name: name.into(),
+                    org_type: "armed_group".into(),
+                    country: None,
+                }),
+            ),
             M::Killed(w, n, v) => (
                 w,
                 Value::Casualty(CasualtyValue {
+                    lower_bound: false,
+                    estimate: false,
+                    subset: false,
                     casualty_type: "killed",
                     count: n,
                     victim: v.into(),
@@ -71,6 +84,9 @@ fn doc(text: &str, mentions: &[M]) -> Document {
             M::Wounded(w, n, v) => (
                 w,
                 Value::Casualty(CasualtyValue {
+                    lower_bound: false,
+                    estimate: false,
+                    subset: false,
                     casualty_type: "wounded",
                     count: n,
                     victim: v.into(),
@@ -232,6 +248,9 @@ fn actors_from_agents_and_objects_with_demonym_country() {
         roles,
         [("perpetrator", "Two gunmen", None), ("target", "Syrian troops", Some("SY"))]
     );
+    // Troops can fight back: ACLED codes this as a battle.
+    assert_eq!((ev[0].event_type.as_str(), ev[0].subtype.as_str()), ("battle", "attack_on_forces"));
+    let ev = events(doc("Two gunmen opened fire on a wedding party.", &[]));
     assert_eq!(ev[0].subtype, "armed_assault");
 }
 
@@ -255,6 +274,9 @@ fn arrests_and_attacks_are_separate_events_and_quotes_link() {
         speaker_start: None,
         speaker_end: None,
         verb: None,
+        role: None,
+        affiliation: None,
+        rule: "test".into(),
     });
     let ev = events(d);
     let kinds: Vec<&str> = ev.iter().map(|e| e.event_type.as_str()).collect();
@@ -266,8 +288,18 @@ fn arrests_and_attacks_are_separate_events_and_quotes_link() {
 
 #[test]
 fn odd_input_never_panics() {
-    for text in ["", "attack", "“attack”", "was ambushed", "ambushed by", "Killed — by “ISIS”, on"]
-    {
+    for text in [
+        "",
+        "attack",
+        "“attack”",
+        "was ambushed",
+        "ambushed by",
+        "Killed — by “ISIS”, on",
+        "é was killed",
+        "“é”was ambushed on “é",
+        "Gunmen attacked é",
+        "were killed by",
+    ] {
         let _ = events(doc(text, &[]));
     }
 }

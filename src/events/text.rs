@@ -109,11 +109,20 @@ const NP_STOP: &[&str] = &[
     "on",
 ];
 
-/// The noun phrase starting at `pos` (after whitespace), up to a stop word, punctuation or six
-/// words, without a leading determiner: (start, end).
-pub(crate) fn phrase_after(text: &str, pos: usize, ceiling: usize) -> Option<(usize, usize)> {
+/// The noun phrase starting at `pos` (after whitespace), up to a stop word, punctuation, a word
+/// for which `stop(start, end)` holds (a trigger: `kills`) or six words, without a leading
+/// determiner or adverb: (start, end).
+pub(crate) fn phrase_after(
+    text: &str,
+    pos: usize,
+    ceiling: usize,
+    stop: &dyn Fn(usize, usize) -> bool,
+) -> Option<(usize, usize)> {
     let b = text.as_bytes();
     let ceiling = ceiling.min(b.len());
+    if !text.is_char_boundary(ceiling) || !text.is_char_boundary(pos) || pos > ceiling {
+        return None;
+    }
     let mut i = pos;
     let (mut start, mut end, mut count) = (None, pos, 0);
     while i < ceiling && count < 6 {
@@ -138,8 +147,11 @@ pub(crate) fn phrase_after(text: &str, pos: usize, ceiling: usize) -> Option<(us
         if start.is_none() && DETERMINERS.contains(&lower.as_str()) {
             continue;
         }
-        if NP_STOP.contains(&lower.as_str()) {
+        if NP_STOP.contains(&lower.as_str()) || stop(word_start, word_start + trimmed.len()) {
             break;
+        }
+        if start.is_none() && lower.ends_with("ly") {
+            return None;
         }
         start.get_or_insert(word_start);
         end = word_start + trimmed.len();
@@ -153,9 +165,14 @@ pub(crate) fn phrase_after(text: &str, pos: usize, ceiling: usize) -> Option<(us
 
 /// The noun phrase of a clause ending at `end` (a passive subject): from the clause start, without
 /// a leading determiner, at most six words.
-pub(crate) fn phrase_before(text: &str, floor: usize, end: usize) -> Option<(usize, usize)> {
+pub(crate) fn phrase_before(
+    text: &str,
+    floor: usize,
+    end: usize,
+    stop: &dyn Fn(usize, usize) -> bool,
+) -> Option<(usize, usize)> {
     let start = clause_start(text, floor, end).max(words_before(text, floor, end, 6));
-    let mut span = phrase_after(text, start, end)?;
+    let mut span = phrase_after(text, start, end, stop)?;
     span.1 = span.1.min(end);
     let s = text.get(span.0..span.1)?.trim_end();
     (!s.is_empty()).then(|| (span.0, span.0 + s.len()))

@@ -9,6 +9,7 @@ articles first deletes their rows, so a run is idempotent by article id. Writes 
 transactions in WAL mode. Opening the sink creates the schema and checks its version (the health
 check), before the first article is read.
 */
+use std::collections::HashSet;
 use std::path::Path;
 
 use rusqlite::{params_from_iter, Connection};
@@ -397,6 +398,9 @@ pub(crate) fn rows(doc: &Document) -> Vec<(usize, Vec<Field>)> {
     out
 }
 
+/// How many ids the fresh-database shortcut remembers before it falls back to deleting.
+const MAX_SEEN: usize = 1 << 20;
+
 /// Articles per transaction.
 const BATCH: usize = 2000;
 
@@ -407,6 +411,10 @@ pub struct SqliteSink {
     inserts: Vec<String>,
     deletes: Vec<String>,
     in_batch: usize,
+    /// True when the database held no article at open: then only an id seen earlier in this
+    /// run can have rows to replace, and the deletes are skipped for the others.
+    fresh: bool,
+    seen: HashSet<String>,
 }
 
 impl SqliteSink {
@@ -431,8 +439,20 @@ impl SqliteSink {
             .iter()
             .map(|t| format!("DELETE FROM {} WHERE article_id = ?1", t.name))
             .collect();
-        let mut sink = SqliteSink { conn, path: name, inserts, deletes, in_batch: 0 };
+        let mut sink = SqliteSink {
+            conn,
+            path: name,
+            inserts,
+            deletes,
+            in_batch: 0,
+            fresh: false,
+            seen: HashSet::new(),
+        };
         sink.init()?;
+        sink.fresh = sink
+            .conn
+            .query_row("SELECT NOT EXISTS (SELECT 1 FROM articles)", [], |r| r.get(0))
+            .map_err(|e| sink.err(e))?;
         Ok(sink)
     }
 
@@ -480,7 +500,13 @@ impl Sink for SqliteSink {
             self.conn.execute_batch("BEGIN").map_err(|e| self.err(e))?;
         }
         // Idempotent by article id: a re-run replaces the article's rows.
-        for sql in &self.deletes {
+        if self.seen.len() >= MAX_SEEN {
+            // Memory must not grow with the archive: from here on, always delete.
+            self.fresh = false;
+            self.seen = HashSet::new();
+        }
+        let first_time = self.fresh && self.seen.insert(doc.id.clone());
+        for sql in self.deletes.iter().filter(|_| !first_time) {
             let mut stmt = self.conn.prepare_cached(sql).map_err(|e| db_error(&self.path, e))?;
             stmt.execute([&doc.id]).map_err(|e| db_error(&self.path, e))?;
         }

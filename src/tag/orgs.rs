@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use super::entities::overlap::{admit, Candidate, Priority};
-use super::entities::text::{chunks, namey, tokenize, Tok};
+use super::entities::text::{chunks, namey, Tok};
 use super::entities::{Entities, Inner};
 use crate::data::Gazetteers;
 use crate::doc::{Document, Kind, Mention, Provenance, Span, Value};
@@ -83,7 +83,23 @@ fn gazetteer(e: &Inner, text: &str, toks: &[Tok], out: &mut Vec<Found>) {
             toks.get(super::entities::text::tok_at(toks, start)).is_some_and(|t| t.caps_line);
         let hits = e.org_names.hits(pid);
         let Some(hit) = hits.iter().find(|h| !h.upper || caps_line) else { continue };
-        if caps_line && e.stopwords.contains(&text[start..end].to_lowercase()) {
+        if caps_line && e.stopwords.contains(&text[start..end]) {
+            continue;
+        }
+        // `UEFA Cup`, `Labour Day`: a one-word alias followed by a capitalised word is part of
+        // a longer name.
+        let ti = super::entities::text::tok_at(toks, start);
+        let continued = !caps_line
+            && toks.get(ti).is_some_and(|t| t.start == start && t.end == end && !t.title_line)
+            && toks.get(ti + 1).is_some_and(|n| {
+                let w = n.text(text);
+                n.joined
+                    && n.cap
+                    && !e.stopwords.contains(w)
+                    && !e.titles.contains(w)
+                    && !e.org_heads.contains(w)
+            });
+        if continued {
             continue;
         }
         let o = &e.orgs[hit.entry as usize];
@@ -128,11 +144,12 @@ fn sports_report(e: &Inner, text: &str, toks: &[Tok]) -> bool {
     if toks.first().is_some_and(|t| e.sports_headlines.contains(&t.text(text).to_uppercase())) {
         return true;
     }
-    let mut seen: Vec<&str> = Vec::new();
-    for t in toks {
-        let w = t.text(text);
-        if !t.cap && e.sports_cues.contains(w) && !seen.contains(&w) {
-            seen.push(w);
+    let mut seen: Vec<u32> = Vec::new();
+    for m in e.sports_cues.find_iter(text) {
+        let id = m.pattern().as_u32();
+        if super::entities::text::on_word_boundary(text, m.start(), m.end()) && !seen.contains(&id)
+        {
+            seen.push(id);
             if seen.len() >= 3 {
                 return true;
             }
@@ -181,7 +198,15 @@ fn sports_teams(
             })
         };
         let team = match place {
-            Some(hits) => !is_country(hits),
+            // Divisions are teams only in capitals tables (`FLORIDA 5 COLORADO 3`); `England`
+            // and `Texas` in running text are places.
+            Some(hits) => {
+                !is_country(hits)
+                    && (toks[first].caps_line
+                        || hits.iter().any(|h| {
+                            matches!(e.places[h.entry as usize].feature, "city" | "county")
+                        }))
+            }
             None => {
                 let next = (last + 1 < toks.len()).then(|| word(last + 1).to_lowercase());
                 let versus = |w: Option<&str>| {
@@ -191,11 +216,13 @@ fn sports_teams(
                 };
                 let result =
                     rest.starts_with(|c: char| c.is_ascii_digit()) && toks[first].sent_start;
-                let person =
-                    e.first_names.get(word(first)).is_some_and(|common| !common) && last > first;
+                let initial = word(first).len() == 1 && last > first;
+                let person = initial
+                    || (e.first_names.get(word(first)).is_some_and(|common| !common)
+                        && last > first);
                 !person
                     && e.org_names.lookup(name).is_none()
-                    && !e.titles.contains(&word(first).to_lowercase())
+                    && !e.titles.contains(word(first))
                     && (result || versus(prev.as_deref()) || versus(next.as_deref()))
             }
         };
@@ -219,7 +246,7 @@ impl OrgTagger {
         let word = |i: usize| toks[i].text(text);
         let is_name = |i: usize| {
             let w = word(i);
-            namey(w) && !e.stopwords.contains(&w.to_lowercase())
+            namey(w) && !e.stopwords.contains(w)
         };
         let runs = chunks(toks, is_name, |i| org_connector(word(i)));
         let mut defined = HashMap::new();
@@ -261,12 +288,25 @@ impl OrgTagger {
             defined.insert(word(last + 1).to_string(), out.len() - 1);
         }
 
-        // Capitalised runs with an organization head noun.
+        // Capitalised runs with an organization head noun; `X Group and the Y Ministry` is two.
+        let mut parts = Vec::with_capacity(runs.len());
         for &(first, last) in &runs {
+            let mut from = first;
+            for i in first + 1..last {
+                let and = word(i) == "and";
+                if and
+                    && (from..i).any(|j| e.org_heads.contains(word(j)))
+                    && (i + 1..=last).any(|j| e.org_heads.contains(word(j)))
+                {
+                    parts.push((from, i - 1));
+                    from = i + 1;
+                }
+            }
+            parts.push((from, last));
+        }
+        for &(first, last) in &parts {
             let mut first = first;
-            while first < last
-                && (e.titles.contains(&word(first).to_lowercase()) || org_connector(word(first)))
-            {
+            while first < last && (e.titles.contains(word(first)) || org_connector(word(first))) {
                 first += 1;
             }
             let Some(head) = (first..=last).rev().find(|&i| e.org_heads.contains(word(i))) else {
@@ -282,10 +322,13 @@ impl OrgTagger {
             if head == first && (head == last || !matches!(word(head + 1), "of" | "for")) {
                 continue;
             }
+            // `West Bank`: a place name ending in a head word is a place.
+            if e.place_names.lookup(&text[toks[first].start..toks[head].end]).is_some() {
+                continue;
+            }
             // A title after the head starts a person: `Crisis Group director Ann Lee`.
             let mut end = last;
-            if let Some(t) = (head + 1..=last).find(|&i| e.titles.contains(&word(i).to_lowercase()))
-            {
+            if let Some(t) = (head + 1..=last).find(|&i| e.titles.contains(word(i))) {
                 end = t - 1;
             }
             while end > head && org_connector(word(end)) {
@@ -308,6 +351,9 @@ impl OrgTagger {
 
         // `the <Demonym> army`.
         for i in 1..toks.len().saturating_sub(1) {
+            if !toks[i].cap {
+                continue;
+            }
             let Some(cc) = e.demonyms.country(word(i)) else { continue };
             let (prev, next) = (&toks[i - 1], &toks[i + 1]);
             if !next.joined
@@ -342,11 +388,11 @@ impl Stage for OrgTagger {
     }
     fn annotate(&self, doc: &mut Document) {
         let text = doc.text.as_str();
-        let toks = tokenize(text);
+        let toks = super::entities::text::tokens(text);
         let mut found = Vec::new();
         let defined = self.candidates(text, &toks, &mut found);
         // Every later use of a defined acronym is that organization.
-        for t in &toks {
+        for t in toks.iter().filter(|t| t.caps && !defined.is_empty()) {
             let w = t.text(text);
             if let Some(&k) = defined.get(w) {
                 let v = found[k].value.clone();
@@ -369,6 +415,39 @@ impl Stage for OrgTagger {
                 b.cand.span.start,
             ))
         });
+        // `Lumeris Energy` ... `Lumeris`: the distinctive first word of a two-word name with a
+        // head noun names the organization later in the article.
+        let e = &*self.entities.0;
+        let mut short: Vec<(String, OrgValue)> = Vec::new();
+        for f in &found {
+            let name = &text[f.cand.span.start..f.cand.span.end];
+            if let Some((first, head)) = name.split_once(' ') {
+                let distinctive = f.rule == "org_head"
+                    && e.org_heads.contains(head)
+                    && first.chars().count() >= 4
+                    && !first.contains('.')
+                    && e.place_names.lookup(first).is_none()
+                    && e.demonyms.country(first).is_none()
+                    && !e.first_names.contains_key(first)
+                    && !e.stopwords.contains(first);
+                if distinctive {
+                    short.push((first.to_string(), f.value.clone()));
+                }
+            }
+        }
+        if !short.is_empty() {
+            for t in toks.iter().filter(|t| t.cap) {
+                let w = t.text(text);
+                if let Some((_, v)) = short.iter().find(|(s, _)| s == w) {
+                    let span = Span::new(t.start, t.end);
+                    found.push(Found {
+                        cand: Candidate { span, kind: Kind::Org, priority: Priority::Pattern },
+                        value: v.clone(),
+                        rule: "doc_org_short".into(),
+                    });
+                }
+            }
+        }
         for f in found {
             if admit(&mut doc.mentions, &f.cand) {
                 let sentence = doc.sentence_at(f.cand.span.start).unwrap_or(usize::MAX);

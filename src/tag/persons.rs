@@ -8,8 +8,8 @@ on the person's value with its affiliation.
 */
 use serde::Serialize;
 
-use super::entities::overlap::{admit, taken, Candidate, Priority};
-use super::entities::text::{chunks, namey, tokenize, Tok};
+use super::entities::overlap::{admit, taken_sorted, Candidate, Priority};
+use super::entities::text::{chunks, namey, Tok};
 use super::entities::{Entities, Inner};
 use crate::data::Gazetteers;
 use crate::doc::{Document, Kind, Mention, Provenance, Span, Value};
@@ -119,24 +119,27 @@ fn one_edit(a: &str, b: &str) -> bool {
     edits + (a.len() - i) + (b.len() - j) <= 1
 }
 
-/// True inside trailing boilerplate or a credit line (`Reporting by ...; Editing by ...`), whose
-/// names are journalists, not actors of the story.
-pub(crate) fn in_credits(layout: &crate::doc::Layout, text: &str, at: usize) -> bool {
-    if layout.boilerplate.iter().any(|b| b.start <= at && at < b.end) {
-        return true;
+/// Trailing boilerplate and credit lines (`Reporting by ...; Editing by ...`), whose names are
+/// journalists, not actors of the story; found once per document.
+pub(crate) fn credits(layout: &crate::doc::Layout, text: &str) -> Vec<Span> {
+    let mut out = layout.boilerplate.clone();
+    for at in memchr::memmem::find_iter(text.as_bytes(), " by ") {
+        let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+        let lead = text[line_start..at].trim_start_matches(['(', '[', ' ']);
+        let credit =
+            ["Reporting", "Additional reporting", "Editing", "Writing", "Compiled", "Reported"]
+                .contains(&lead);
+        if credit {
+            let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+            out.push(Span::new(line_start, end));
+        }
     }
-    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
-    let line = text[line_start..].trim_start_matches(['(', '[', ' ']);
-    [
-        "Reporting by",
-        "Additional reporting",
-        "Editing by",
-        "Writing by",
-        "Compiled by",
-        "Reported by",
-    ]
-    .iter()
-    .any(|p| line.starts_with(p))
+    out
+}
+
+/// True when byte `at` lies in one of `spans`.
+pub(crate) fn within(spans: &[Span], at: usize) -> bool {
+    spans.iter().any(|s| s.start <= at && at < s.end)
 }
 
 /// A surname without a hyphenated Arabic article (`al-Sudani` → `Sudani`).
@@ -171,7 +174,7 @@ impl Ctx<'_> {
         self.word(i).to_lowercase()
     }
     fn is_title(&self, i: usize) -> bool {
-        self.e.titles.contains(&self.lower(i))
+        self.e.titles.contains(self.word(i))
     }
     fn known_name(&self, s: &str) -> bool {
         self.e.place_names.lookup(s).is_some() || self.e.org_names.lookup(s).is_some()
@@ -196,6 +199,11 @@ impl Ctx<'_> {
         if n < 2 {
             return None;
         }
+        // An initial: `S. Waugh`, `J. R. Smith`.
+        let initial = self.word(first).len() == 1 && toks[first].cap && toks[first + 1].joined;
+        if initial {
+            return Some((Priority::Pattern, None));
+        }
         if let Some(&common) = self.e.first_names.get(self.word(first)) {
             if !common || !toks[first].sent_start {
                 return Some((Priority::Pattern, None));
@@ -211,7 +219,20 @@ impl Ctx<'_> {
             let d = r.bytes().take_while(u8::is_ascii_digit).count();
             (1..=3).contains(&d) && r[d..].starts_with(',')
         });
-        age.then_some((Priority::Pattern, None))
+        // An appositive role: `Nanar Hawash, a senior analyst`.
+        let role = rest.strip_prefix(", ").is_some_and(|r| {
+            let r = ["a ", "an ", "the "].iter().find_map(|a| r.strip_prefix(a));
+            r.is_some_and(|r| {
+                let stop = r.find([',', '.', ';', '\n']).unwrap_or(r.len());
+                r[..stop].split([' ', '-']).take(8).any(|w| self.e.titles.contains(w))
+            })
+        });
+        // `Folake Adeyemi, a 38-year-old teacher`.
+        let aged = rest.strip_prefix(", a ").is_some_and(|r| {
+            let d = r.bytes().take_while(u8::is_ascii_digit).count();
+            (1..=3).contains(&d) && r[d..].starts_with("-year-old")
+        });
+        (age || role || aged).then_some((Priority::Pattern, None))
     }
 
     /// The appositive after a person (`, a senior Syria analyst with the International Crisis
@@ -226,7 +247,7 @@ impl Ctx<'_> {
         let body =
             ["a ", "an ", "the "].iter().find_map(|a| phrase.strip_prefix(a)).unwrap_or(phrase);
         let body_start = phrase_start + (phrase.len() - body.len());
-        let has_title = body.split([' ', '-']).any(|w| self.e.titles.contains(&w.to_lowercase()));
+        let has_title = body.split([' ', '-']).any(|w| self.e.titles.contains(w));
         if !has_title || body.is_empty() {
             return (None, None);
         }
@@ -272,19 +293,26 @@ impl Stage for PersonTagger {
     fn annotate(&self, doc: &mut Document) {
         let e = &*self.entities.0;
         let text = doc.text.as_str();
-        let toks = tokenize(text);
+        let toks = super::entities::text::tokens(text);
         let cx = Ctx { e, text, toks: &toks };
         let mentions = &doc.mentions;
+        let mut entity_spans: Vec<Span> = mentions
+            .iter()
+            .filter(|m| matches!(m.kind(), Kind::Place | Kind::Org | Kind::Person))
+            .map(|m| m.span)
+            .collect();
+        entity_spans.sort();
         let is_name = |i: usize| {
             let t = &toks[i];
             let w = t.text(text);
             namey(w)
                 && !t.caps
-                && !e.stopwords.contains(&w.to_lowercase())
+                && !e.stopwords.contains(w)
                 && e.demonyms.country(w).is_none()
-                && !taken(mentions, Span::new(t.start, t.end))
+                && !taken_sorted(&entity_spans, Span::new(t.start, t.end))
         };
         let runs = chunks(&toks, is_name, |i| particle(toks[i].text(text)));
+        let credit_spans = credits(&doc.layout, text);
 
         let mut known: Vec<Known> = Vec::new();
         let mut found: Vec<(Span, usize, Priority, &'static str)> = Vec::new();
@@ -308,7 +336,7 @@ impl Stage for PersonTagger {
         };
         // Full names with evidence first, so that any other mention can link to them.
         for &(run_first, last) in &runs {
-            if toks[run_first].caps_line || in_credits(&doc.layout, text, toks[run_first].start) {
+            if toks[run_first].caps_line || within(&credit_spans, toks[run_first].start) {
                 continue;
             }
             let first =
@@ -320,7 +348,8 @@ impl Stage for PersonTagger {
             let words = &text[span.start..span.end];
             let rejected = cx.known_name(words)
                 || e.org_heads.contains(cx.word(last))
-                || (first..=last).all(|i| cx.known_name(cx.word(i)));
+                || ((first..=last).all(|i| cx.known_name(cx.word(i)))
+                    && !e.first_names.contains_key(cx.word(first)));
             let evidence = if rejected { None } else { cx.evidence(run_first, first, last) };
             match evidence {
                 Some((priority, role)) if last > first => {
@@ -338,7 +367,11 @@ impl Stage for PersonTagger {
             let the_x_noun = first > 0
                 && cx.lower(first - 1) == "the"
                 && toks.get(last + 1).is_some_and(|t| t.joined && !t.cap);
-            if the_x_noun {
+            // `visited Jordan` after `Michael Jordan`: a place cue keeps a place name a place.
+            let place_cued = first > 0
+                && e.place_names.lookup(words).is_some()
+                && super::places::place_cue(&cx.lower(first - 1));
+            if the_x_noun || place_cued {
                 continue;
             }
             let link = known

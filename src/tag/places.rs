@@ -18,7 +18,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use super::entities::overlap::{admit, Candidate, Priority};
-use super::entities::text::{tok_at, tokenize, Tok};
+use super::entities::text::{tok_at, Tok};
 use super::entities::{Entities, Inner, Place};
 use crate::data::Gazetteers;
 use crate::doc::{Document, Kind, Mention, Provenance, Span, Value};
@@ -36,7 +36,7 @@ pub struct PlaceValue {
     /// Name of the first-level division it lies in (or is), if known.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub admin1: Option<String>,
-    /// `country`, `admin1`, `city`, `region`, `camp`, `area` or `water`.
+    /// `country`, `admin1`, `county`, `city`, `region`, `camp`, `area` or `water`.
     pub feature: &'static str,
     /// Latitude.
     pub lat: f64,
@@ -76,7 +76,7 @@ fn compass(w: &str) -> bool {
 }
 
 /// Lower-case words before a place that show it is one.
-fn place_cue(w: &str) -> bool {
+pub(crate) fn place_cue(w: &str) -> bool {
     matches!(
         w,
         "in" | "near"
@@ -98,15 +98,17 @@ fn place_cue(w: &str) -> bool {
     )
 }
 
-fn base_score(p: &Place, same_name_admin: bool) -> f64 {
+/// The prior of a candidate: a country beats a region, which beats a division; a city scores
+/// by population. A division loses to a big city of the same name in its country
+/// (`big_city`): `Washington`, `Idlib`.
+fn base_score(p: &Place, big_city: bool) -> f64 {
     match p.feature {
         "country" => 12.0,
         "region" | "camp" | "area" | "water" => 9.0,
+        "admin1" if big_city => 5.0,
         "admin1" => 8.0,
-        _ => {
-            let pop = (p.population as f64 + 1.0).ln() / 2.0;
-            pop + if same_name_admin && p.population >= 100_000 { 3.0 } else { 0.0 }
-        }
+        "county" => 7.0,
+        _ => (p.population as f64 + 1.0).ln() / 2.0,
     }
 }
 
@@ -120,6 +122,7 @@ impl PlaceTagger {
         toks: &[Tok],
     ) -> Vec<(Span, Vec<u32>)> {
         let mut out = Vec::new();
+        let credit_spans = super::persons::credits(layout, text);
         for (start, end, pid) in e.place_names.find(text) {
             let ti = tok_at(toks, start);
             let tok = toks.get(ti).filter(|t| t.start == start);
@@ -129,12 +132,11 @@ impl PlaceTagger {
                 && [",", " —", " -", " –", " ("].iter().any(|p| after.starts_with(p));
             let caps_line = tok.is_some_and(|t| t.caps_line) || dateline;
             let surface = &text[start..end];
-            let lower_word = surface.contains(char::is_lowercase)
-                && e.stopwords.contains(&surface.to_lowercase());
+            let lower_word = surface.contains(char::is_lowercase) && e.stopwords.contains(surface);
             if compass(surface) || lower_word {
                 continue;
             }
-            if super::persons::in_credits(layout, text, start) {
+            if super::persons::within(&credit_spans, start) {
                 continue;
             }
             let entries: Vec<u32> = e
@@ -157,8 +159,8 @@ impl PlaceTagger {
                     let continued = next.is_some_and(|n| {
                         let w = n.text(text);
                         n.cap
-                            && !e.stopwords.contains(&w.to_lowercase())
-                            && !e.titles.contains(&w.to_lowercase())
+                            && !e.stopwords.contains(w)
+                            && !e.titles.contains(w)
                             && e.demonyms.country(w).is_none()
                             && e.place_names.lookup(w).is_none()
                             && !compass(w)
@@ -168,8 +170,8 @@ impl PlaceTagger {
                         let w = p.text(text);
                         p.cap
                             && !p.sent_start
-                            && !e.stopwords.contains(&w.to_lowercase())
-                            && !e.titles.contains(&w.to_lowercase())
+                            && !e.stopwords.contains(w)
+                            && !e.titles.contains(w)
                             && !compass(w)
                             && e.place_names.lookup(w).is_none()
                     });
@@ -213,7 +215,7 @@ impl Stage for PlaceTagger {
     fn annotate(&self, doc: &mut Document) {
         let e = &*self.entities.0;
         let text = doc.text.as_str();
-        let toks = tokenize(text);
+        let toks = super::entities::text::tokens(text);
         let hits = self.hits(e, &doc.layout, text, &toks);
 
         // Country context: unambiguous places, demonyms, the dateline.
@@ -226,7 +228,7 @@ impl Stage for PlaceTagger {
                 *context.entry(cc.as_str()).or_default() += w;
             }
         }
-        for t in &toks {
+        for t in toks.iter().filter(|t| t.cap) {
             if let Some(cc) = e.demonyms.country(t.text(text)) {
                 *context.entry(cc).or_default() += 1.0;
             }
@@ -238,7 +240,13 @@ impl Stage for PlaceTagger {
             let surface = &text[span.start..span.end];
             // `X, Y`: the next hit right after a comma qualifies this one.
             let qualifier = hits.get(k + 1).filter(|(s, _)| text[span.end..s.start].trim() == ",");
-            if qualifier.is_none() {
+            // ... and this one qualifies the previous one, whose country and division it holds.
+            let qualified = k
+                .checked_sub(1)
+                .filter(|&j| text[hits[j].0.end..span.start].trim() == ",")
+                .and_then(|j| chosen.iter().rev().find(|(s, _)| *s == hits[j].0))
+                .map(|&(_, i)| &e.places[i as usize]);
+            if qualifier.is_none() && qualified.is_none() {
                 if let Some(&i) = resolved.get(surface) {
                     chosen.push((*span, i));
                     continue;
@@ -248,11 +256,11 @@ impl Stage for PlaceTagger {
                 .iter()
                 .map(|&i| {
                     let p = &e.places[i as usize];
-                    let same_admin = cands.iter().any(|&j| {
+                    let big_city = cands.iter().any(|&j| {
                         let q = &e.places[j as usize];
-                        q.feature == "admin1" && q.cc == p.cc
+                        q.feature == "city" && q.cc == p.cc && q.population >= 100_000
                     });
-                    let mut s = base_score(p, same_admin);
+                    let mut s = base_score(p, big_city);
                     s += context.get(p.cc.as_str()).map_or(0.0, |c| 2.0 + c.min(5.0) / 5.0);
                     if let Some((_, qc)) = qualifier {
                         for &j in qc {
@@ -261,6 +269,14 @@ impl Stage for PlaceTagger {
                                 s += if q.feature == "admin1" { 25.0 } else { 20.0 };
                                 break;
                             }
+                        }
+                    }
+                    if let Some(x) = qualified {
+                        let holds = x.cc == p.cc
+                            && (p.feature == "country"
+                                || (p.feature == "admin1" && x.admin1.as_ref() == Some(&p.name)));
+                        if holds {
+                            s += 20.0;
                         }
                     }
                     (s, i)

@@ -69,6 +69,12 @@ impl Numbers {
         format!("(?:(?:{det} )?{num}(?:(?:-| |-and-| and ){num})*|{det})(?-u:\\b)")
     }
 
+    /// True for a digit string or a number word other than a determiner (`three`, `12`).
+    pub fn is_number(&self, word: &str) -> bool {
+        word.bytes().all(|b| b.is_ascii_digit() || b == b',') && !word.is_empty()
+            || self.words.get(&word.to_ascii_lowercase()).is_some_and(|w| !w.noun)
+    }
+
     /// The value of a number phrase in digits or words.
     pub fn read(&self, text: &str) -> Option<Read> {
         let t = text.trim();

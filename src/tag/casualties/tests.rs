@@ -2,6 +2,7 @@
 use super::*;
 use crate::doc::Sentence;
 use crate::input::Article;
+use chrono::NaiveDate;
 
 fn tagger() -> CasualtyTagger {
     CasualtyTagger::new(&Gazetteers::embedded()).expect("casualty gazetteers load")
@@ -56,7 +57,6 @@ fn rule_examples_and_counters() {
             let doc = run(&tagger, text);
             let got: Vec<String> = casualties(&doc)
                 .iter()
-                .filter(|(_, v, _)| !v.subset)
                 .map(|(_, v, _)| {
                     format!("{} {} {}", v.casualty_type, v.count, v.victim).trim().to_string()
                 })
@@ -128,7 +128,10 @@ fn forms() {
         &[("A dozen villagers", "kidnapped", 12, "villagers", "victim")],
     );
     t("Ten people are missing.", &[("Ten people", "missing", 10, "people", "victim")]);
-    t("The floods displaced 300 families.", &[]);
+    t(
+        "The floods displaced 300 families.",
+        &[("300 families", "displaced", 300, "families", "victim")],
+    );
     t("He was killed two days ago.", &[("He", "killed", 1, "He", "victim")]);
 }
 
@@ -201,4 +204,64 @@ fn odd_input_does_not_panic() {
     ] {
         run(&tagger, text);
     }
+}
+
+/// Runs `text` as one sentence of an article published on `published`.
+fn run_dated(text: &str, published: &str) -> Document {
+    let mut article = Article::from_text("test", text);
+    article.plain_text = false;
+    article.published = NaiveDate::parse_from_str(published, "%Y-%m-%d").ok();
+    let mut doc = Document::new(article);
+    doc.sentences = vec![Sentence { span: Span::new(0, text.len()), paragraph: 0 }];
+    tagger().annotate(&mut doc);
+    doc
+}
+
+#[test]
+fn earlier_events_are_background() {
+    let text = "Gunmen killed four soldiers on Monday. In October 2023, an earthquake in the \
+                province killed more than 1,500 people.";
+    let doc = run_dated(text, "2025-10-02");
+    assert_eq!(doc.totals.killed, Some(4));
+    let doc =
+        run_dated("The insurgency that began in 2009 has killed 35,000 people.", "2025-06-01");
+    assert_eq!(doc.totals.killed, None);
+    // the same year is this event's, not background
+    let doc = run_dated("In January 2025, gunmen killed 3 people.", "2025-01-20");
+    assert_eq!(doc.totals.killed, Some(3));
+}
+
+#[test]
+fn seed_sentences() {
+    let text = "A joint US-Syrian patrol was ambushed near Palmyra on December 13th, resulting in \
+                the deaths of two US soldiers and an interpreter. A report showed monthly attacks \
+                dropped from an average of 63 in 2024 to just 10 in 2025.";
+    let doc = run_dated(text, "2025-12-27");
+    let got: Vec<(Span, &str, u32)> = doc
+        .mentions
+        .iter()
+        .filter_map(|m| match &m.value {
+            Value::Casualty(v) => Some((m.span, v.victim.as_str(), v.count)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![(Span::new(96, 111), "US soldiers", 2), (Span::new(116, 130), "interpreter", 1)]
+    );
+    assert_eq!(doc.totals, Totals { killed: Some(3), ..Totals::default() });
+}
+
+#[test]
+fn roles_subsets_and_suspects() {
+    let doc = run(&tagger(), "Police arrested two men in connection with the shooting.");
+    let (s, v, _) = casualties(&doc)[0];
+    assert_eq!((s, v.casualty_type, v.role), ("two men", "arrested", "perpetrator"));
+    let doc = run(&tagger(), "The blast killed three civilians, including a 12-year-old girl.");
+    let got: Vec<(&str, bool)> = casualties(&doc).iter().map(|(s, v, _)| (*s, v.subset)).collect();
+    assert_eq!(got, vec![("three civilians", false), ("a 12-year-old girl", true)]);
+    assert_eq!(doc.totals.killed, Some(3));
+    totals_of("A bombing killed 12 people. The bomber was also killed.", Some(13), None);
+    totals_of("Police arrested 43 people and 11 officers were injured.", None, Some(11));
+    totals_of("No one was hurt.", None, None);
 }

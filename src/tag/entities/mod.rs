@@ -20,12 +20,60 @@ mod tests;
 pub(crate) mod text;
 
 use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Anchored, Input, MatchKind, StartKind};
 
 use crate::data::{DataFile, Gazetteers};
 use crate::error::{Error, Result};
+
+/// FxHash (as in rustc): word lookups happen per token, where SipHash's cost shows.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct FxHasher(u64);
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut b = [0u8; 8];
+            b[..chunk.len()].copy_from_slice(chunk);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(b))
+                .wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// A hash map with [`FxHasher`].
+pub(crate) type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+
+/// A case-insensitive word list without allocation per lookup: each word is stored as written
+/// in lower case, Capitalised and UPPER CASE, and looked up exactly.
+#[derive(Default)]
+pub(crate) struct WordSet(HashSet<String, BuildHasherDefault<FxHasher>>);
+
+impl WordSet {
+    fn from_words<'a>(words: impl Iterator<Item = &'a str>) -> WordSet {
+        let mut set = HashSet::default();
+        for w in words {
+            let lower = w.to_lowercase();
+            let mut cs = lower.chars();
+            let cap: String =
+                cs.next().map(|c| c.to_uppercase().chain(cs).collect()).unwrap_or_default();
+            set.insert(lower.to_uppercase());
+            set.insert(cap);
+            set.insert(lower);
+        }
+        WordSet(set)
+    }
+
+    /// True when `w` is in the list in lower case, Capitalised or UPPER CASE.
+    pub fn contains(&self, w: &str) -> bool {
+        self.0.contains(w)
+    }
+}
 
 /// A place entry: a country, first-level division, city, region, camp or area.
 #[derive(Debug, Clone)]
@@ -65,13 +113,17 @@ pub(crate) struct Hit {
 /// entries.
 pub(crate) struct Names {
     ac: AhoCorasick,
+    /// Bit `b0 << 8 | b1` is set when some pattern starts with the bytes `b0 b1` (or is the
+    /// single byte `b0`): a word start failing it cannot begin a match, so most lower-case
+    /// words never reach the automaton (an 8 KB table, cheaper than a hash lookup).
+    prefix2: Vec<u64>,
     pats: Vec<Vec<Hit>>,
-    index: HashMap<String, u32>,
+    index: FxMap<String, u32>,
 }
 
 impl Names {
-    fn build(surfaces: Vec<(String, u32)>, strip_articles: bool) -> Result<Names> {
-        let mut index: HashMap<String, u32> = HashMap::new();
+    fn build(surfaces: Vec<(String, u32)>, strip_articles: bool, dfa: bool) -> Result<Names> {
+        let mut index: FxMap<String, u32> = FxMap::default();
         let mut pats: Vec<Vec<Hit>> = Vec::new();
         let mut strings: Vec<String> = Vec::new();
         let mut add = |s: String, entry: u32, upper: bool| {
@@ -119,45 +171,71 @@ impl Names {
                 }
             }
         }
+        let mut prefix2 = vec![0u64; 65536 / 64];
+        for st in &strings {
+            let b = st.as_bytes();
+            let lo = (b[0] as usize) << 8;
+            let (from, to) = match b.get(1) {
+                Some(&b1) => (lo | b1 as usize, lo | b1 as usize),
+                None => (lo, lo | 0xFF),
+            };
+            for k in from..=to {
+                prefix2[k / 64] |= 1 << (k % 64);
+            }
+        }
         let ac = AhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostLongest)
-            .start_kind(StartKind::Both)
+            .start_kind(StartKind::Anchored)
+            // A DFA is fastest but too big for the ~10⁵ place names: only the small org list.
+            .kind(dfa.then_some(aho_corasick::AhoCorasickKind::DFA))
             .build(&strings)
             .map_err(|e| Error::Data {
                 file: "entities".into(),
                 line: 0,
                 message: format!("cannot build automaton: {e}"),
             })?;
-        Ok(Names { ac, pats, index })
+        Ok(Names { ac, prefix2, pats, index })
     }
 
-    /// Every match on word boundaries, leftmost-longest; when the longest match at a position
-    /// fails the boundary check, shorter ones at the same position are tried, then the next
-    /// position (so `Iranian` hides nothing and `New York Citys` still yields `New York`).
+    /// Every match on word boundaries, leftmost-longest, in one pass over the text's word
+    /// starts: the automaton runs anchored at each word start not inside an earlier match
+    /// (names start at word starts, so this finds what an unanchored scan with restarts finds,
+    /// while the bytes inside words never enter the automaton). When the longest match at a
+    /// start fails the boundary check, shorter ones are tried (`New York Citys` still yields
+    /// `New York`; `Iranian` yields nothing).
     pub fn find(&self, text: &str) -> Vec<(usize, usize, u32)> {
+        let bytes = text.as_bytes();
         let mut out = Vec::new();
-        let mut at = 0;
-        while at < text.len() {
-            let Some(m) = self.ac.find(Input::new(text).range(at..)) else { break };
-            let (start, mut end, mut pid) = (m.start(), m.end(), m.pattern().as_u32());
-            let mut ok = text::on_word_boundary(text, start, end);
-            while !ok && end > start + 1 {
-                let shorter =
-                    self.ac.find(Input::new(text).range(start..end - 1).anchored(Anchored::Yes));
-                match shorter {
-                    Some(s) => {
-                        end = s.end();
-                        pid = s.pattern().as_u32();
-                        ok = text::on_word_boundary(text, start, end);
-                    }
-                    None => break,
-                }
+        let mut next_free = 0;
+        for i in 0..bytes.len() {
+            let b = bytes[i];
+            if i < next_free || !(b.is_ascii_alphabetic() || b >= 0xC0) {
+                continue;
             }
-            if ok {
-                out.push((start, end, pid));
-                at = end;
-            } else {
-                at = start + text[start..].chars().next().map_or(1, char::len_utf8);
+            let word_start = match i.checked_sub(1).map(|j| bytes[j]) {
+                None => true,
+                Some(p) if p < 0x80 => !p.is_ascii_alphanumeric(),
+                Some(_) => !text[..i].chars().next_back().is_some_and(char::is_alphanumeric),
+            };
+            if !word_start {
+                continue;
+            }
+            let k = (b as usize) << 8 | bytes.get(i + 1).map_or(0, |&b1| b1 as usize);
+            if self.prefix2[k / 64] & (1 << (k % 64)) == 0 {
+                continue;
+            }
+            let mut end = bytes.len();
+            while let Some(m) = self.ac.find(Input::new(text).range(i..end).anchored(Anchored::Yes))
+            {
+                if text::on_word_boundary(text, i, m.end()) {
+                    out.push((i, m.end(), m.pattern().as_u32()));
+                    next_free = m.end();
+                    break;
+                }
+                end = m.end() - 1;
+                if end <= i {
+                    break;
+                }
             }
         }
         out
@@ -177,14 +255,14 @@ impl Names {
 /// Demonyms (`Syrian`, `Syrians`, `Afghan`) with the ISO 3166-1 alpha-2 code of their country.
 #[derive(Debug, Clone, Default)]
 pub struct Demonyms {
-    map: HashMap<String, String>,
+    map: FxMap<String, String>,
 }
 
 impl Demonyms {
     /// Reads the demonym column of `countries.tsv`.
     pub fn load(gazetteers: &Gazetteers) -> Result<Demonyms> {
         let file = gazetteers.file("countries.tsv")?;
-        let mut map = HashMap::new();
+        let mut map = FxMap::default();
         for row in file.tsv(4)? {
             for d in row.list(3) {
                 map.entry(d.to_string()).or_insert_with(|| row.get(0).to_string());
@@ -212,17 +290,17 @@ pub(crate) struct Inner {
     pub org_names: Names,
     pub demonyms: Demonyms,
     /// First name → is it also a common word (`Grace`, `Will`).
-    pub first_names: HashMap<String, bool>,
-    /// Titles and roles, lower case, without a final `.`.
-    pub titles: HashSet<String>,
-    /// Capitalised words that are never (part of) a name, lower case.
-    pub stopwords: HashSet<String>,
+    pub first_names: FxMap<String, bool>,
+    /// Titles and roles, without a final `.`.
+    pub titles: WordSet,
+    /// Capitalised words that are never (part of) a name.
+    pub stopwords: WordSet,
     /// Head nouns of organization names (`Group`, `Ministry`), as written.
-    pub org_heads: HashSet<String>,
+    pub org_heads: HashSet<String, BuildHasherDefault<FxHasher>>,
     /// Sports named at the start of a headline (`SOCCER`).
     pub sports_headlines: HashSet<String>,
-    /// Lower-case words of sports reports (`beat`, `halftime`).
-    pub sports_cues: HashSet<String>,
+    /// Lower-case words of sports reports (`beat`, `halftime`), as one small automaton.
+    pub sports_cues: AhoCorasick,
 }
 
 fn parse_f64(file: &DataFile, line: usize, s: &str) -> Result<Option<f64>> {
@@ -319,6 +397,7 @@ impl Entities {
                     "water" => "water",
                     "city" => "city",
                     "admin1" => "admin1",
+                    "county" => "county",
                     _ => "region",
                 };
                 places.push(Place {
@@ -371,12 +450,11 @@ impl Entities {
         let file = gazetteers.file("first_names.tsv")?;
         let first_names =
             file.tsv(1)?.iter().map(|r| (r.get(0).to_string(), r.get(1) == "1")).collect();
-        let lower_set = |name: &str| -> Result<HashSet<String>> {
+        let lower_set = |name: &str| -> Result<WordSet> {
             let file = gazetteers.file(name)?;
-            Ok(crate::data::word_list(&file)
-                .into_iter()
-                .map(|w| w.trim_end_matches('.').to_lowercase())
-                .collect())
+            Ok(WordSet::from_words(
+                crate::data::word_list(&file).into_iter().map(|w| w.trim_end_matches('.')),
+            ))
         };
         let titles = lower_set("titles.txt")?;
         let stopwords = lower_set("stopwords.txt")?;
@@ -384,11 +462,14 @@ impl Entities {
         let org_heads = crate::data::word_list(&file).into_iter().map(str::to_string).collect();
 
         let file = gazetteers.file("sports_cues.txt")?;
-        let (mut sports_headlines, mut sports_cues) = (HashSet::new(), HashSet::new());
+        let (mut sports_headlines, mut sports_cues) = (HashSet::new(), Vec::new());
         for (line, text) in file.lines() {
             match text.split_once(' ') {
                 Some(("headline", w)) => sports_headlines.insert(w.trim().to_string()),
-                Some(("cue", w)) => sports_cues.insert(w.trim().to_string()),
+                Some(("cue", w)) => {
+                    sports_cues.push(w.trim().to_string());
+                    true
+                }
                 _ => return Err(file.error(line, "expected `headline WORD` or `cue WORD`")),
             };
         }
@@ -397,9 +478,9 @@ impl Entities {
         place_surfaces.retain(|(s, _)| demonyms.country(s).is_none());
 
         Ok(Entities(Arc::new(Inner {
-            place_names: Names::build(place_surfaces, true)?,
+            place_names: Names::build(place_surfaces, true, false)?,
             places,
-            org_names: Names::build(org_surfaces, false)?,
+            org_names: Names::build(org_surfaces, false, true)?,
             orgs,
             demonyms,
             first_names,
@@ -407,7 +488,11 @@ impl Entities {
             stopwords,
             org_heads,
             sports_headlines,
-            sports_cues,
+            sports_cues: AhoCorasickBuilder::new()
+                .match_kind(MatchKind::LeftmostLongest)
+                .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+                .build(&sports_cues)
+                .map_err(|e| file.error(0, format!("cannot build automaton: {e}")))?,
         })))
     }
 

@@ -101,7 +101,9 @@ pub fn admit(mentions: &mut Vec<Mention>, cand: &Candidate) -> bool {
     won
 }
 
-/// True when `span` overlaps an entity mention already in `mentions`.
-pub fn taken(mentions: &[Mention], span: Span) -> bool {
-    mentions.iter().any(|m| is_entity(m) && m.span.overlaps(span))
+/// True when `span` overlaps one of `spans`, which are sorted and do not overlap each other
+/// (entity mentions after the policy has run).
+pub fn taken_sorted(spans: &[Span], span: Span) -> bool {
+    let i = spans.partition_point(|s| s.start < span.end);
+    i > 0 && spans[i - 1].end > span.start
 }

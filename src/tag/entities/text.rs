@@ -40,60 +40,104 @@ fn is_word_char(c: char) -> bool {
     c.is_alphanumeric()
 }
 
-/// Splits `text` into word tokens.
+/// The character at byte `i` (a char boundary) and whether it is a letter or digit.
+fn char_at(text: &str, i: usize) -> (char, bool) {
+    let b = text.as_bytes()[i];
+    if b < 0x80 {
+        (b as char, b.is_ascii_alphanumeric())
+    } else {
+        let c = text[i..].chars().next().unwrap_or(' ');
+        (c, is_word_char(c))
+    }
+}
+
+thread_local! {
+    /// The last document tokenized on this thread, with its tokens. The three entity stages run
+    /// one after the other on the same document and thread, and the document model has no
+    /// place for per-document scratch data, so this per-thread memo spares two of three
+    /// tokenizations. The text is compared in full (a memcmp), so a hit is always right.
+    static LAST: std::cell::RefCell<(String, std::rc::Rc<Vec<Tok>>)> = Default::default();
+}
+
+/// The tokens of `text`, tokenized once per document and thread.
+pub(crate) fn tokens(text: &str) -> std::rc::Rc<Vec<Tok>> {
+    LAST.with(|last| {
+        let mut last = last.borrow_mut();
+        if last.0 != text || last.1.is_empty() {
+            let toks = std::rc::Rc::new(tokenize(text));
+            last.0.clear();
+            last.0.push_str(text);
+            last.1 = toks;
+        }
+        last.1.clone()
+    })
+}
+
+/// Splits `text` into word tokens (ASCII bytes on a fast path).
 pub(crate) fn tokenize(text: &str) -> Vec<Tok> {
-    let mut toks: Vec<Tok> = Vec::with_capacity(text.len() / 5);
-    let mut chars = text.char_indices().peekable();
+    let bytes = text.as_bytes();
+    let n = bytes.len();
+    let mut toks: Vec<Tok> = Vec::with_capacity(n / 6);
     let mut line_caps = line_is_caps(text, 0);
     let mut line_title = line_is_title(text, 0);
     let mut prev_end = 0;
-    while let Some((i, c)) = chars.next() {
-        if c == '\n' {
-            line_caps = line_is_caps(text, i + 1);
-            line_title = line_is_title(text, i + 1);
+    let mut i = 0;
+    while i < n {
+        if bytes[i] == b'\n' {
+            i += 1;
+            line_caps = line_is_caps(text, i);
+            line_title = line_is_title(text, i);
             continue;
         }
-        if !is_word_char(c) {
+        let (c, word_char) = char_at(text, i);
+        if !word_char {
+            i += c.len_utf8();
             continue;
         }
         let start = i;
-        let mut end = i + c.len_utf8();
-        while let Some(&(j, d)) = chars.peek() {
-            if is_word_char(d) {
-                end = j + d.len_utf8();
-                chars.next();
+        let mut j = i + c.len_utf8();
+        while j < n {
+            let (d, wc) = char_at(text, j);
+            if wc {
+                j += d.len_utf8();
                 continue;
             }
             if matches!(d, '-' | '.' | '&' | '\'' | '’') {
-                let after = &text[j + d.len_utf8()..];
-                let mut rest = after.chars();
-                let next = rest.next();
-                if next.is_some_and(is_word_char) {
+                let k = j + d.len_utf8();
+                if k < n && char_at(text, k).1 {
                     // A possessive `'s` ends the word; `O'Shea` does not.
                     let possessive = matches!(d, '\'' | '’')
-                        && next == Some('s')
-                        && !rest.next().is_some_and(is_word_char);
+                        && bytes[k] == b's'
+                        && !(k + 1 < n && char_at(text, k + 1).1);
                     if !possessive {
-                        chars.next();
+                        j = k;
                         continue;
                     }
                 }
             }
             break;
         }
+        let end = j;
+        i = end;
         let word = &text[start..end];
         let gap = &text[prev_end..start];
         let joined = toks.last().is_some_and(|p| {
             (!gap.is_empty() && gap.bytes().all(|b| b == b' '))
                 || ((gap == ". " || gap == ".") && abbrev_like(p.text(text), p.cap))
         });
-        let sent_start = toks.last().map_or(true, |p| starts_sentence(text, p, gap));
-        let letters = word.chars().filter(|c| c.is_alphabetic()).count();
+        let sent_start = toks.last().is_none_or(|p| starts_sentence(text, p, gap));
+        let caps = if word.is_ascii() {
+            word.bytes().filter(u8::is_ascii_alphabetic).count() >= 2
+                && !word.bytes().any(|b| b.is_ascii_lowercase())
+        } else {
+            word.chars().filter(|c| c.is_alphabetic()).count() >= 2
+                && !word.chars().any(char::is_lowercase)
+        };
         toks.push(Tok {
             start,
             end,
             cap: c.is_uppercase(),
-            caps: letters >= 2 && !word.chars().any(char::is_lowercase),
+            caps,
             joined,
             sent_start,
             caps_line: line_caps,
@@ -124,7 +168,7 @@ fn line_is_caps(text: &str, from: usize) -> bool {
 fn line_is_title(text: &str, from: usize) -> bool {
     let line = text[from..].split('\n').next().unwrap_or("");
     let (mut long, mut cap) = (0, 0);
-    for w in line.split(' ').filter(|w| w.chars().count() > 3) {
+    for w in line.split(' ').filter(|w| w.len() > 3) {
         long += 1;
         cap += usize::from(w.starts_with(char::is_uppercase));
     }
@@ -189,16 +233,16 @@ fn is_abbrev(w: &str) -> bool {
 /// lower-case hyphenated part (`US-backed`).
 pub(crate) fn namey(word: &str) -> bool {
     // `US-backed`, `Kabul-based`, `Kurdish-led` are modifiers, not names.
-    if word.rsplit('-').next().is_some_and(|last| last.starts_with(char::is_lowercase))
-        && word.contains('-')
-    {
-        return false;
+    if let Some(h) = word.bytes().rposition(|b| b == b'-') {
+        if word[h + 1..].starts_with(char::is_lowercase) {
+            return false;
+        }
     }
     let mut cs = word.chars();
     match cs.next() {
         Some(c) if c.is_uppercase() => true,
         Some(c) if c.is_lowercase() => {
-            let rest = word.split_once('-').map(|(p, r)| (p, r));
+            let rest = word.split_once('-');
             matches!(rest, Some((p, r)) if ARTICLES.contains(&p) && r.chars().next().is_some_and(char::is_uppercase))
         }
         _ => false,

@@ -1,0 +1,512 @@
+/*!
+Second phase of date normalization: placeholders resolved to TIMEX3 values.
+
+A rule's value template becomes a [`Pending`] value when it matches. Values that need the
+article date, the tense of their clause or the date in focus stay pending until
+[`Resolver::resolve`] runs over the document's dates in text order (HeidelTime's `UNDEF-*`
+values and `specifyAmbiguousValues`, as a Rust enum).
+*/
+use chrono::{Datelike, Days, NaiveDate};
+
+/// A calendar unit that relative expressions move by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Unit {
+    Day,
+    Week,
+    Weekend,
+    Month,
+    Quarter,
+    Year,
+    Decade,
+    Century,
+}
+
+impl Unit {
+    /// The unit of a normalized unit code (`D`, `W`, `WE`, `M`, `Q`, `Y`, `DE`, `CE`).
+    fn from_code(code: &str) -> Option<Unit> {
+        Some(match code {
+            "D" => Unit::Day,
+            "W" => Unit::Week,
+            "WE" => Unit::Weekend,
+            "M" => Unit::Month,
+            "Q" => Unit::Quarter,
+            "Y" => Unit::Year,
+            "DE" => Unit::Decade,
+            "CE" => Unit::Century,
+            _ => return None,
+        })
+    }
+}
+
+/// What a relative value is counted from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Anchor {
+    /// The publication date (`yesterday`, `last week`).
+    Dct,
+    /// The last fully specified date before the mention (`the next day`), else the DCT.
+    Ref,
+    /// The DCT, at the granularity of a quarter in focus (financial news): `a year ago` after
+    /// `the third quarter` is that quarter a year before; `the quarter` is the quarter in
+    /// focus, else the last completed one.
+    Period,
+}
+
+/// Which year a date missing its year falls in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum YearDir {
+    /// Decided by the tense of the clause.
+    Tense,
+    /// The nearest such date at or before the article date.
+    Past,
+    /// The nearest such date at or after the article date.
+    Future,
+}
+
+/// Which occurrence of a weekday is meant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum WeekdayDir {
+    /// The same day or the nearest past one; the nearest coming one in a future clause.
+    Near,
+    /// 1 to 7 days before the article date.
+    Last,
+    /// 1 to 7 days after the article date.
+    Next,
+}
+
+/// The tense of the clause around a mention.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Tense {
+    /// Past (the default for news).
+    Past,
+    /// Future.
+    Future,
+}
+
+/// A value after the first phase: final, or waiting for the document pass.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) enum Pending {
+    /// A final value (`2025-12-13`, `P3Y`, `PRESENT_REF`).
+    Done(String),
+    /// A date missing its year: `rest` is what follows the year (`-12-13`, `-Q3`, `-SU`).
+    NoYear { rest: String, dir: YearDir },
+    /// `offset` units from the anchor, then `suffix` (`TMO`, `-FA`); a vague offset
+    /// (`several days ago`) becomes PAST_REF or FUTURE_REF.
+    Rel { anchor: Anchor, unit: Unit, offset: i64, vague: bool, suffix: String },
+    /// A weekday (1 = Monday) with a direction, then `suffix`; with `weekend`, the ISO week
+    /// of that Saturday as a weekend (`2025-W51-WE`).
+    Weekday { day: u32, weekend: bool, dir: WeekdayDir, suffix: String },
+}
+
+impl Pending {
+    /// Parses a value template after capture substitution (syntax in `dates.rules`).
+    pub(super) fn parse(v: &str) -> Result<Pending, String> {
+        if let Some(rest) = v.strip_prefix("UNDEF") {
+            let (dir, rest) = match rest.as_bytes().first() {
+                Some(b'<') => (YearDir::Past, &rest[1..]),
+                Some(b'>') => (YearDir::Future, &rest[1..]),
+                _ => (YearDir::Tense, rest),
+            };
+            return Ok(Pending::NoYear { rest: rest.to_string(), dir });
+        }
+        for (prefix, anchor) in
+            [("DCT:", Anchor::Dct), ("REF:", Anchor::Ref), ("PER:", Anchor::Period)]
+        {
+            if let Some(rest) = v.strip_prefix(prefix) {
+                let (head, suffix) = rest.split_once(':').unwrap_or((rest, ""));
+                let cut = head.find(['+', '-']).unwrap_or(head.len());
+                let unit = Unit::from_code(&head[..cut])
+                    .ok_or_else(|| format!("unknown unit in {v:?}"))?;
+                let (offset, vague) = match head.get(cut..cut + 1) {
+                    None | Some("") => (0, false),
+                    Some(sign) => {
+                        let sign = if sign == "-" { -1 } else { 1 };
+                        match &head[cut + 1..] {
+                            "X" => (sign, true),
+                            n => (
+                                sign * n.parse::<i64>().map_err(|_| format!("bad offset {v:?}"))?,
+                                false,
+                            ),
+                        }
+                    }
+                };
+                return Ok(Pending::Rel {
+                    anchor,
+                    unit,
+                    offset,
+                    vague,
+                    suffix: suffix.to_string(),
+                });
+            }
+        }
+        if let Some(rest) = v.strip_prefix("WD:") {
+            let mut parts = rest.splitn(3, ':');
+            // `WE` is the weekend: its Saturday is found as a weekday, then written as a week.
+            let first = parts.next();
+            let weekend = first == Some("WE");
+            let day = if weekend { Some(6) } else { first.and_then(|d| d.parse().ok()) };
+            let day = day
+                .filter(|d| (1..=7).contains(d))
+                .ok_or_else(|| format!("bad weekday in {v:?}"))?;
+            let dir = match parts.next() {
+                Some("last") => WeekdayDir::Last,
+                Some("next") => WeekdayDir::Next,
+                Some("near") => WeekdayDir::Near,
+                _ => return Err(format!("weekday direction must be near|last|next in {v:?}")),
+            };
+            let suffix = parts.next().unwrap_or("").to_string();
+            return Ok(Pending::Weekday { day, weekend, dir, suffix });
+        }
+        if let Some(rest) = v.strip_prefix("DUR:") {
+            let (n, unit) = rest.split_once(':').ok_or_else(|| format!("bad duration {v:?}"))?;
+            return duration(n, unit)
+                .map(Pending::Done)
+                .ok_or_else(|| format!("bad duration {v:?}"));
+        }
+        Ok(Pending::Done(v.to_string()))
+    }
+
+    /// True when the value needs no anchor (an absolute expression).
+    pub(super) fn anchored(&self) -> bool {
+        matches!(self, Pending::Done(_))
+    }
+}
+
+/// A TIMEX3 duration from a count (`3`, `X`, `1.5`) and a unit code (`Y`, `H`, `FN`...).
+fn duration(n: &str, unit: &str) -> Option<String> {
+    if n.is_empty() {
+        return None;
+    }
+    Some(match unit {
+        "Y" | "M" | "W" | "D" | "DE" | "CE" => format!("P{n}{unit}"),
+        "Q" => match n.parse::<u32>() {
+            Ok(k) => format!("P{}M", k * 3),
+            Err(_) => format!("P{n}Q"),
+        },
+        "FN" => match n.parse::<u32>() {
+            Ok(k) => format!("P{}W", k * 2),
+            Err(_) => format!("P{n}W"),
+        },
+        "H" => format!("PT{n}H"),
+        "MIN" => format!("PT{n}M"),
+        "S" => format!("PT{n}S"),
+        _ => return None,
+    })
+}
+
+/// The date in focus: the last mentioned date with its known parts.
+#[derive(Debug, Clone, Copy)]
+struct Focus {
+    year: i32,
+    quarter: Option<u32>,
+    month: Option<u32>,
+    day: Option<u32>,
+}
+
+/// Resolves pending values over one document, in text order.
+pub(super) struct Resolver {
+    dct: Option<NaiveDate>,
+    focus: Option<Focus>,
+}
+
+impl Resolver {
+    /// A resolver for an article published on `dct` (None: unknown, values keep `X` parts).
+    pub(super) fn new(dct: Option<NaiveDate>) -> Resolver {
+        Resolver { dct, focus: None }
+    }
+
+    /// The final value of `p`; `tense` is asked only when the value needs it. Dates with a
+    /// known year become the focus for later `REF` values.
+    pub(super) fn resolve(&mut self, p: &Pending, tense: impl FnOnce() -> Tense) -> String {
+        let value = match p {
+            Pending::Done(v) => v.clone(),
+            Pending::NoYear { rest, dir } => self.no_year(rest, *dir, tense),
+            Pending::Rel { anchor, unit, offset, vague, suffix } => {
+                if *vague {
+                    return if *offset < 0 { "PAST_REF" } else { "FUTURE_REF" }.to_string();
+                }
+                let focus = self.focus.and_then(|f| f.quarter.map(|q| (f.year, q)));
+                let mut offset = *offset;
+                // A year before or after a quarter in focus is that quarter (`a year earlier`).
+                match (anchor, unit, focus) {
+                    (Anchor::Ref | Anchor::Period, Unit::Year, Some((year, q))) => {
+                        return format!("{:04}-Q{q}", year as i64 + offset);
+                    }
+                    (Anchor::Period, Unit::Quarter, Some((year, q))) => {
+                        let start = NaiveDate::from_ymd_opt(year, q * 3 - 2, 1);
+                        if let Some(start) = start {
+                            return shift(start, Unit::Quarter, offset);
+                        }
+                    }
+                    (Anchor::Period, Unit::Quarter, None) => offset -= 1,
+                    _ => {}
+                }
+                let base = match anchor {
+                    Anchor::Dct | Anchor::Period => self.dct,
+                    Anchor::Ref => self.reference(*unit),
+                };
+                match base {
+                    Some(date) => shift(date, *unit, offset) + suffix,
+                    None => unknown(*unit).to_string() + suffix,
+                }
+            }
+            Pending::Weekday { day, weekend, dir, suffix } => match self.dct {
+                Some(dct) => {
+                    let today = dct.weekday().number_from_monday() as i64;
+                    let day = *day as i64;
+                    let back = (today - day).rem_euclid(7);
+                    let fwd = (day - today).rem_euclid(7);
+                    let delta = match dir {
+                        WeekdayDir::Last => -(if back == 0 { 7 } else { back }),
+                        WeekdayDir::Next => {
+                            if fwd == 0 {
+                                7
+                            } else {
+                                fwd
+                            }
+                        }
+                        WeekdayDir::Near => match tense() {
+                            Tense::Future => fwd,
+                            Tense::Past => -back,
+                        },
+                    };
+                    let unit = if *weekend { Unit::Weekend } else { Unit::Day };
+                    shift(add_days(dct, delta), unit, 0) + suffix
+                }
+                None if *weekend => format!("XXXX-WXX-WE{suffix}"),
+                None => format!("XXXX-WXX-{day}{suffix}"),
+            },
+        };
+        self.note(&value);
+        value
+    }
+
+    /// A year for a date given without one: the article's year, moved back (past clause) or
+    /// forward (future clause) when the month or quarter lies on the other side of the
+    /// article date (HeidelTime's `UNDEF-year`).
+    fn no_year(&self, rest: &str, dir: YearDir, tense: impl FnOnce() -> Tense) -> String {
+        let Some(dct) = self.dct else {
+            return format!("XXXX{rest}");
+        };
+        let part = rest.strip_prefix('-').unwrap_or(rest);
+        // A past clause still reaches a month or two ahead (dates announced for soon after).
+        let (mine, theirs, slack) = if let Some(q) = part.strip_prefix('Q') {
+            (q.parse::<u32>().ok(), dct.month0() / 3 + 1, 1)
+        } else if let Some(h) = part.strip_prefix('H') {
+            (h.parse::<u32>().ok(), dct.month0() / 6 + 1, 0)
+        } else {
+            (part.get(..2).and_then(|m| m.parse::<u32>().ok()), dct.month(), 2)
+        };
+        let mut year = dct.year();
+        if let Some(mine) = mine {
+            // Only a tense guess gets the slack; `last December` means what it says.
+            let (dir, slack) = match dir {
+                YearDir::Tense => match tense() {
+                    Tense::Past => (YearDir::Past, slack),
+                    Tense::Future => (YearDir::Future, slack),
+                },
+                d => (d, 0),
+            };
+            if dir == YearDir::Past && mine > theirs + slack {
+                year -= 1;
+            } else if dir == YearDir::Future && mine + slack < theirs {
+                year += 1;
+            }
+        }
+        format!("{year:04}{rest}")
+    }
+
+    /// The anchor date for a `REF` value of `unit`: the focus when it is precise enough,
+    /// else the article date.
+    fn reference(&self, unit: Unit) -> Option<NaiveDate> {
+        if let Some(f) = self.focus {
+            let month = f.month.or(f.quarter.map(|q| q * 3 - 2));
+            let f = Focus { month, ..f };
+            let (m, d) = match unit {
+                Unit::Year | Unit::Decade | Unit::Century => {
+                    (Some(f.month.unwrap_or(1)), Some(f.day.unwrap_or(1)))
+                }
+                Unit::Month | Unit::Quarter => (f.month, Some(f.day.unwrap_or(1))),
+                _ => (f.month, f.day),
+            };
+            if let (Some(m), Some(d)) = (m, d) {
+                if let Some(date) = NaiveDate::from_ymd_opt(f.year, m, d) {
+                    return Some(date);
+                }
+            }
+        }
+        self.dct
+    }
+
+    /// Makes `value` the focus when it names a calendar year (`2024`, `2024-12`, `2024-12-13`).
+    fn note(&mut self, value: &str) {
+        let b = value.as_bytes();
+        if b.len() < 4
+            || !b[..4].iter().all(u8::is_ascii_digit)
+            || b.get(4).is_some_and(|&c| c != b'-')
+        {
+            return;
+        }
+        let num = |r: std::ops::Range<usize>| value.get(r).and_then(|s| s.parse::<u32>().ok());
+        let Some(year) = num(0..4) else { return };
+        let month = num(5..7).filter(|m| (1..=12).contains(m));
+        let day = month.and(num(8..10)).filter(|d| (1..=31).contains(d));
+        let quarter =
+            value.get(5..6).filter(|q| *q == "Q").and(num(6..7)).filter(|q| (1..=4).contains(q));
+        self.focus = Some(Focus { year: year as i32, quarter, month, day });
+    }
+}
+
+/// `date` moved by `n` units, written at that unit's granularity.
+fn shift(date: NaiveDate, unit: Unit, n: i64) -> String {
+    match unit {
+        Unit::Day => add_days(date, n).format("%Y-%m-%d").to_string(),
+        Unit::Week | Unit::Weekend => {
+            let w = add_days(date, n * 7).iso_week();
+            let we = if unit == Unit::Weekend { "-WE" } else { "" };
+            format!("{:04}-W{:02}{we}", w.year(), w.week())
+        }
+        Unit::Month => {
+            let m = date.year() as i64 * 12 + date.month0() as i64 + n;
+            format!("{:04}-{:02}", m.div_euclid(12), m.rem_euclid(12) + 1)
+        }
+        Unit::Quarter => {
+            let q = date.year() as i64 * 4 + (date.month0() / 3) as i64 + n;
+            format!("{:04}-Q{}", q.div_euclid(4), q.rem_euclid(4) + 1)
+        }
+        Unit::Year => format!("{:04}", date.year() as i64 + n),
+        Unit::Decade => format!("{:03}", date.year() as i64 / 10 + n),
+        Unit::Century => format!("{:02}", date.year() as i64 / 100 + n),
+    }
+}
+
+/// `date` plus `n` days (saturating at the calendar's ends).
+fn add_days(date: NaiveDate, n: i64) -> NaiveDate {
+    let d = Days::new(n.unsigned_abs());
+    if n >= 0 { date.checked_add_days(d) } else { date.checked_sub_days(d) }.unwrap_or(date)
+}
+
+/// The value of a relative date whose anchor is unknown.
+fn unknown(unit: Unit) -> &'static str {
+    match unit {
+        Unit::Day => "XXXX-XX-XX",
+        Unit::Week => "XXXX-WXX",
+        Unit::Weekend => "XXXX-WXX-WE",
+        Unit::Month => "XXXX-XX",
+        Unit::Quarter => "XXXX-QX",
+        Unit::Year => "XXXX",
+        Unit::Decade => "XXX",
+        Unit::Century => "XX",
+    }
+}
+
+/// Words that mark a future clause, and a past one (beside `-ed` verbs).
+const FUTURE_CUES: &[&str] = &[
+    "will",
+    "shall",
+    "going",
+    "plans",
+    "plan",
+    "scheduled",
+    "expected",
+    "due",
+    "upcoming",
+    "next",
+    "intends",
+    "aims",
+    "tomorrow",
+    "wo",
+    "forthcoming",
+    "ends",
+    "begins",
+    "starts",
+    "expires",
+    "opens",
+];
+const PAST_CUES: &[&str] = &[
+    "was",
+    "were",
+    "had",
+    "did",
+    "said",
+    "told",
+    "ago",
+    "last",
+    "yesterday",
+    "earlier",
+    "began",
+    "came",
+    "went",
+    "took",
+    "made",
+    "saw",
+    "left",
+    "held",
+    "met",
+    "won",
+    "lost",
+    "fell",
+    "rose",
+    "struck",
+    "hit",
+    "killed",
+    "died",
+    "been",
+];
+
+/// Words after which an `-ed` form is a participle, not a past tense (`will be held`).
+const PASSIVE: &[&str] = &["be", "being", "is", "are", "am", "to", "get"];
+
+/// The tense of the clause around byte `at` of `sentence`: the nearest cue word decides;
+/// news defaults to the past (HeidelTime `getLastTense`).
+pub(crate) fn tense(sentence: &str, at: usize) -> Tense {
+    let bytes = sentence.as_bytes();
+    // Only the neighbourhood counts: a cue further away belongs to another clause.
+    let (lo, hi) = (at.saturating_sub(TENSE_WINDOW), (at + TENSE_WINDOW).min(bytes.len()));
+    let mut best: Option<(usize, Tense)> = None;
+    let mut buf = [0u8; 16];
+    let mut prev_passive = false;
+    let mut i = lo;
+    while i < hi {
+        if !bytes[i].is_ascii_alphabetic() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < bytes.len() && bytes[i].is_ascii_alphabetic() {
+            i += 1;
+        }
+        if start == lo && lo > 0 && bytes[lo - 1].is_ascii_alphabetic() {
+            continue; // a word cut by the window
+        }
+        let len = i - start;
+        let lower = if len <= buf.len() {
+            buf[..len].copy_from_slice(&bytes[start..i]);
+            buf[..len].make_ascii_lowercase();
+            std::str::from_utf8(&buf[..len]).unwrap_or("")
+        } else {
+            ""
+        };
+        let cue = if FUTURE_CUES.contains(&lower) {
+            Some(Tense::Future)
+        } else if (PAST_CUES.contains(&lower) || (len > 4 && lower.ends_with("ed")))
+            && !prev_passive
+        {
+            Some(Tense::Past)
+        } else if lower == "ll" && start > 0 && matches!(bytes[start - 1], b'\'') {
+            Some(Tense::Future)
+        } else {
+            None
+        };
+        if let Some(t) = cue {
+            let dist = if start >= at { start - at } else { at - i.min(at) };
+            if best.is_none_or(|(d, _)| dist < d) {
+                best = Some((dist, t));
+            }
+        }
+        prev_passive = PASSIVE.contains(&lower);
+    }
+    best.map_or(Tense::Past, |(_, t)| t)
+}
+
+/// How many bytes around a mention [`tense`] looks at.
+const TENSE_WINDOW: usize = 150;

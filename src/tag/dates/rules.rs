@@ -1,0 +1,452 @@
+/*!
+First phase of date tagging: the rules of `rules/dates.rules` and the words of `date_words.tsv`,
+compiled once, matched over a sentence into candidate mentions with pending values.
+*/
+use std::collections::HashMap;
+
+use regex::{Captures, Regex, RegexBuilder, RegexSet, RegexSetBuilder};
+
+/// Lazy-DFA cache per regex: the rule set is large, and a cache that is too small is rebuilt
+/// over and over (measured: most of the stage's time at the default size).
+const DFA_CACHE: usize = 64 << 20;
+
+use super::normalize::Pending;
+use crate::data::rules::RuleFile;
+use crate::data::DataFile;
+use crate::doc::Span;
+use crate::error::Result;
+
+/// Word tables by class (`month`, `weekday`, `number`...): lower-case word (trailing `.`
+/// dropped) to its normalized value.
+pub(super) struct Lexicon {
+    classes: HashMap<String, Vec<(String, String)>>,
+    lookup: HashMap<(String, String), String>,
+}
+
+/// Canonical lookup form of a word: lower case, no trailing `.`, curly apostrophes straight,
+/// single spaces.
+fn key(word: &str) -> String {
+    let w = word.trim().trim_end_matches('.').replace('’', "'").to_ascii_lowercase();
+    w.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+impl Lexicon {
+    /// Reads `class<TAB>word<TAB>value` rows.
+    pub(super) fn load(file: &DataFile) -> Result<Lexicon> {
+        let mut classes: HashMap<String, Vec<(String, String)>> = HashMap::new();
+        let mut lookup = HashMap::new();
+        for row in file.tsv(3)? {
+            let (class, word, value) = (row.get(0), row.get(1), row.get(2));
+            classes
+                .entry(class.to_string())
+                .or_default()
+                .push((word.to_string(), value.to_string()));
+            lookup.insert((class.to_string(), key(word)), value.to_string());
+        }
+        Ok(Lexicon { classes, lookup })
+    }
+
+    /// The value of `word` in `class`.
+    pub(super) fn get(&self, class: &str, word: &str) -> Option<&str> {
+        self.lookup.get(&(class.to_string(), key(word))).map(String::as_str)
+    }
+
+    /// The words of `class`, as written in the table.
+    pub(super) fn words(&self, class: &str) -> impl Iterator<Item = &str> {
+        self.classes.get(class).into_iter().flatten().map(|(w, _)| w.as_str())
+    }
+
+    /// Regex macros built from the tables: `{month}`, `{weekday}` (Title Case and UPPER CASE,
+    /// an abbreviation's period optional), `{season}`, `{numword}`, `{ordinal}`, `{holiday}`.
+    pub(super) fn macros(&self) -> HashMap<String, String> {
+        let mut out = HashMap::new();
+        for class in ["month", "weekday"] {
+            let mut alts = Vec::new();
+            for w in self.words(class) {
+                let bare = w.trim_end_matches('.');
+                let dot = if w.ends_with('.') { r"\.?" } else { "" };
+                for form in [bare.to_string(), bare.to_ascii_uppercase()] {
+                    alts.push(format!("{}{dot}", regex::escape(&form)));
+                }
+            }
+            out.insert(class.to_string(), alternation(alts));
+        }
+        let plain = |class: &str| -> Vec<String> {
+            self.words(class)
+                .map(|w| regex::escape(w).replace(' ', r"\s+").replace('\'', "(?:'|’)"))
+                .collect()
+        };
+        out.insert("season".into(), alternation(plain("season")));
+        out.insert("ordinal".into(), alternation(plain("ordinal")));
+        out.insert("holiday".into(), format!("(?-i:{})", alternation(plain("holiday"))));
+        // Number words: every listed word, and tens joined with units (`twenty-five`).
+        let numeric = |w: &&str| self.get("number", w).and_then(|v| v.parse::<u32>().ok());
+        let units: Vec<&str> = self
+            .words("number")
+            .filter(|w| numeric(w).is_some_and(|v| (1..10).contains(&v)))
+            .collect();
+        let mut nums = plain("number");
+        for tens in self
+            .words("number")
+            .filter(|w| numeric(w).is_some_and(|v| (20..100).contains(&v) && v % 10 == 0))
+        {
+            nums.push(format!("{tens}[- ](?:{})", units.join("|")));
+        }
+        out.insert("numword".into(), alternation(nums));
+        out
+    }
+
+    /// A year written in words: `nineteen ninety-six`, `two thousand and one`.
+    fn year_words(&self, text: &str) -> Option<String> {
+        let t = key(text);
+        if let Some(rest) = t.strip_prefix("two thousand") {
+            let rest = rest.trim().trim_start_matches("and").trim();
+            let n: u32 = if rest.is_empty() { 0 } else { self.number(rest)?.parse().ok()? };
+            return Some(format!("{}", 2000 + n));
+        }
+        let (century, rest) = t.split_once(' ')?;
+        let c: u32 = self.get("number", century)?.parse().ok()?;
+        let n: u32 = self.number(rest)?.parse().ok()?;
+        ((10..=20).contains(&c) && n < 100).then(|| format!("{}", c * 100 + n))
+    }
+
+    /// The number a count word or numeral stands for (`3`, `twenty-five`, `several` = `X`).
+    pub(super) fn number(&self, text: &str) -> Option<String> {
+        let t = text.trim().replace(',', "");
+        if t.bytes().next().is_some_and(|b| b.is_ascii_digit()) {
+            return t.parse::<f64>().ok().map(|_| t.trim_start_matches('0').to_string()).map(|s| {
+                if s.is_empty() || s.starts_with('.') {
+                    format!("0{s}")
+                } else {
+                    s
+                }
+            });
+        }
+        if let Some(v) = self.get("number", &t) {
+            return Some(v.to_string());
+        }
+        let (tens, unit) = t.split_once(['-', ' '])?;
+        let a: u32 = self.get("number", tens)?.parse().ok()?;
+        let b: u32 = self.get("number", unit)?.parse().ok()?;
+        Some((a + b).to_string())
+    }
+}
+
+/// One alternation, longest alternatives first (the regex engine prefers earlier ones).
+fn alternation(mut alts: Vec<String>) -> String {
+    alts.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
+    alts.dedup();
+    alts.join("|")
+}
+
+/// A compiled date rule.
+pub(super) struct DateRule {
+    /// Its name (provenance).
+    pub(super) name: String,
+    regex: Regex,
+    /// TIMEX3 type.
+    pub(super) timex_type: &'static str,
+    template: String,
+    mod_template: Option<String>,
+    /// A negative rule: its matches block dates and produce none.
+    pub(super) remove: bool,
+    /// `(text, value)` examples from the file.
+    #[cfg(test)]
+    pub(super) examples: Vec<(String, String)>,
+    /// Texts that must give no date.
+    #[cfg(test)]
+    pub(super) counters: Vec<String>,
+}
+
+/// A candidate mention from one rule match.
+#[derive(Debug, Clone)]
+pub(super) struct Candidate {
+    /// Its bytes in the document.
+    pub(super) span: Span,
+    /// Index of the rule that produced it.
+    pub(super) rule: usize,
+    /// The pending value (`None` for a negative rule).
+    pub(super) value: Option<Pending>,
+    /// TIMEX3 `mod`, if any.
+    pub(super) modifier: Option<&'static str>,
+}
+
+/// All date rules with the word tables their captures are normalized with.
+pub(super) struct RuleSet {
+    /// The rules in file order (earlier wins a tie on equal spans).
+    pub(super) rules: Vec<DateRule>,
+    set: RegexSet,
+    /// The word tables.
+    pub(super) lexicon: Lexicon,
+}
+
+impl RuleSet {
+    /// Compiles the rule file against the word tables.
+    pub(super) fn new(rules_file: &DataFile, words: &DataFile) -> Result<RuleSet> {
+        let lexicon = Lexicon::load(words)?;
+        let mut file = RuleFile::parse(rules_file)?;
+        let extra = lexicon.macros();
+        // File macros may use other macros: expand them (a few rounds cover any nesting).
+        for _ in 0..3 {
+            let snapshot = file.macros.clone();
+            for body in file.macros.values_mut() {
+                for (name, value) in snapshot.iter().chain(extra.iter()) {
+                    let needle = format!("{{{name}}}");
+                    if body.contains(&needle) {
+                        *body = body.replace(&needle, &format!("(?:{value})"));
+                    }
+                }
+            }
+        }
+        let mut rules = Vec::new();
+        for rule in &file.rules {
+            let pattern = file.expand(rule, "pattern", &extra)?;
+            let regex = RegexBuilder::new(&format!("(?i-u){pattern}"))
+                .dfa_size_limit(DFA_CACHE)
+                .build()
+                .map_err(|e| file.err(rule.line, &rule.name, &format!("bad pattern: {e}")))?;
+            let timex_type = match rule.get("type") {
+                Some("DATE") => "DATE",
+                Some("TIME") => "TIME",
+                Some("DURATION") => "DURATION",
+                Some("SET") => "SET",
+                other => {
+                    return Err(file.err(
+                        rule.line,
+                        &rule.name,
+                        &format!("type must be DATE|TIME|DURATION|SET, not {other:?}"),
+                    ))
+                }
+            };
+            let template = rule
+                .get("value")
+                .ok_or_else(|| file.err(rule.line, &rule.name, "no `value:`"))?
+                .to_string();
+            #[cfg(test)]
+            let examples = rule
+                .all("example")
+                .map(|f| {
+                    f.value
+                        .split_once("=>")
+                        .map(|(t, v)| (t.trim().to_string(), v.trim().to_string()))
+                        .ok_or_else(|| {
+                            file.err(f.line, &rule.name, "an example is `text => value`")
+                        })
+                })
+                .collect::<Result<Vec<_>>>()?;
+            rules.push(DateRule {
+                name: rule.name.clone(),
+                regex,
+                timex_type,
+                remove: template == "REMOVE",
+                template,
+                mod_template: rule.get("mod").map(str::to_string),
+                #[cfg(test)]
+                examples,
+                #[cfg(test)]
+                counters: rule.all("counter").map(|f| f.value.clone()).collect(),
+            });
+        }
+        let set = RegexSetBuilder::new(rules.iter().map(|r| r.regex.as_str()))
+            .dfa_size_limit(DFA_CACHE)
+            .build()
+            .map_err(|e| file.err(0, "(all)", &format!("rule set: {e}")))?;
+        Ok(RuleSet { rules, set, lexicon })
+    }
+
+    /// Candidates in `text[range]` (a sentence), with document offsets.
+    pub(super) fn candidates(&self, text: &str, range: Span, out: &mut Vec<Candidate>) {
+        let hay = &text[range.start..range.end];
+        for i in self.set.matches(hay).iter() {
+            let rule = &self.rules[i];
+            for caps in rule.regex.captures_iter(hay) {
+                let Some(whole) = caps.get(0) else { continue };
+                let t = caps.name("t").unwrap_or(whole);
+                let span = Span::new(range.start + t.start(), range.start + t.end());
+                if span.is_empty() || (!rule.remove && !free_standing(text, span)) {
+                    continue;
+                }
+                let (value, modifier) = if rule.remove {
+                    (None, None)
+                } else {
+                    let v = self.fill(&rule.template, &caps);
+                    match Pending::parse(&v) {
+                        Ok(p) => (
+                            Some(p),
+                            rule.mod_template.as_ref().and_then(|m| modifier(&self.fill(m, &caps))),
+                        ),
+                        Err(_) => continue,
+                    }
+                };
+                out.push(Candidate { span, rule: i, value, modifier });
+            }
+        }
+    }
+
+    /// `template` with every `{name}` replaced by the normalized capture `name` (or `name2`).
+    /// An absent `{year}` becomes `UNDEF` (resolved later); other absent captures are empty.
+    fn fill(&self, template: &str, caps: &Captures) -> String {
+        let mut out = String::with_capacity(template.len() + 8);
+        let mut rest = template;
+        while let Some(open) = rest.find('{') {
+            out.push_str(&rest[..open]);
+            let Some(close) = rest[open..].find('}') else { break };
+            let name = &rest[open + 1..open + close];
+            out.push_str(&self.capture(name, caps));
+            rest = &rest[open + close + 1..];
+        }
+        out.push_str(rest);
+        out
+    }
+
+    /// The normalized text of capture `name` (see the header of `dates.rules`).
+    fn capture(&self, name: &str, caps: &Captures) -> String {
+        if name == "hhmm" {
+            return hhmm(caps);
+        }
+        let text = caps.name(name).or_else(|| caps.name(&format!("{name}2"))).map(|m| m.as_str());
+        let Some(text) = text else {
+            return if name == "year" { "UNDEF".to_string() } else { String::new() };
+        };
+        let lex = &self.lexicon;
+        let digits =
+            || text.trim_end_matches(|c: char| c.is_ascii_alphabetic()).parse::<u32>().ok();
+        let v = match name {
+            "year" => year(text).or_else(|| lex.year_words(text)),
+            "rel" => Some(match text.to_ascii_lowercase().as_str() {
+                "last" | "past" | "previous" => "-1".to_string(),
+                "next" | "coming" => "+1".to_string(),
+                _ => String::new(),
+            }),
+            "month" => digits()
+                .map(|m| format!("{m:02}"))
+                .or_else(|| lex.get("month", text).map(str::to_string)),
+            "day" => digits()
+                .or_else(|| lex.get("ordinal", text).and_then(|v| v.parse().ok()))
+                .map(|d| format!("{d:02}")),
+            "n" => lex.number(text),
+            "unit" => lex.get("unit", text).map(str::to_string),
+            "weekday" => lex.get("weekday", text).map(str::to_string),
+            "season" => lex.get("season", text).map(str::to_string),
+            "holiday" => lex.get("holiday", text).map(str::to_string),
+            "q" => digits()
+                .or_else(|| lex.get("ordinal", text).and_then(|v| v.parse().ok()))
+                .map(|q| q.to_string()),
+            "pod" => lex.get("pod", text).map(|p| format!("T{p}")),
+            "decade" => decade(text).or_else(|| lex.get("decade", text).map(str::to_string)),
+            "century" => digits()
+                .or_else(|| lex.get("ordinal", text).and_then(|v| v.parse().ok()))
+                .and_then(|c| c.checked_sub(1))
+                .map(|c| format!("{c:02}")),
+            _ => Some(text.to_ascii_lowercase()),
+        };
+        v.unwrap_or_else(|| "?".to_string())
+    }
+}
+
+/// A four-digit year as is; `'98` or `98` to 1998 (two digits above 30 are the 1900s).
+fn year(text: &str) -> Option<String> {
+    let d = text.trim_start_matches(['\'', '’']);
+    match d.len() {
+        4 => d.parse::<u32>().ok().map(|y| format!("{y:04}")),
+        2 => d.parse::<u32>().ok().map(|y| format!("{}", if y > 30 { 1900 + y } else { 2000 + y })),
+        _ => None,
+    }
+}
+
+/// The TIMEX3 decade (`199`) of `1990s`, `1990's` or `'90s`.
+fn decade(text: &str) -> Option<String> {
+    let digits: String = text.chars().filter(char::is_ascii_digit).collect();
+    match digits.len() {
+        4 => Some(digits[..3].to_string()),
+        2 => Some(format!("19{}", &digits[..1])),
+        _ => None,
+    }
+}
+
+/// `HH:MM` from the `hour`, `minute` and `ampm` captures.
+fn hhmm(caps: &Captures) -> String {
+    let hour: u32 = caps.name("hour").and_then(|m| m.as_str().parse().ok()).unwrap_or(0);
+    let minute: u32 = caps.name("minute").and_then(|m| m.as_str().parse().ok()).unwrap_or(0);
+    let pm = caps.name("ampm").map(|m| m.as_str().to_ascii_lowercase().starts_with('p'));
+    let hour = match pm {
+        Some(true) if hour < 12 => hour + 12,
+        Some(false) if hour == 12 => 0,
+        _ => hour,
+    };
+    format!("{hour:02}:{minute:02}")
+}
+
+/// The TIMEX3 `mod` of a modifier word.
+fn modifier(word: &str) -> Option<&'static str> {
+    let w = word.trim();
+    if w.is_empty() {
+        return None;
+    }
+    Some(
+        if [
+            "early",
+            "the beginning of",
+            "the start of",
+            "the first half of",
+            "the early part of",
+            "the beginning",
+        ]
+        .contains(&w)
+        {
+            "START"
+        } else if ["mid", "the middle of"].contains(&w) {
+            "MID"
+        } else {
+            "END"
+        },
+    )
+}
+
+/// True when `span` is not glued to a letter, digit or currency sign (`1999` in `53453.1999`,
+/// `2020` in `$2020`).
+fn free_standing(text: &str, span: Span) -> bool {
+    let before = text[..span.start].chars().rev().take(2).collect::<Vec<_>>();
+    let glued_before = match before.as_slice() {
+        [c, ..] if c.is_alphanumeric() || matches!(c, '$' | '£' | '€' | '#' | '@' | '/') => true,
+        ['.' | ',', d, ..] if d.is_ascii_digit() => true,
+        _ => false,
+    };
+    let after = text[span.end..].chars().take(2).collect::<Vec<_>>();
+    let glued_after = match after.as_slice() {
+        [c, ..] if c.is_alphanumeric() || *c == '%' => true,
+        ['.' | ',' | '/', d, ..] if d.is_ascii_digit() => true,
+        _ => false,
+    };
+    !glued_before && !glued_after
+}
+
+#[cfg(test)]
+impl DateRule {
+    /// True when the rule's regex matches all of `text` (the check for `example:` lines).
+    pub(super) fn regex_matches_whole(&self, text: &str) -> bool {
+        self.regex.find_iter(text).any(|m| m.start() == 0 && m.end() == text.len())
+    }
+}
+
+#[cfg(test)]
+impl RuleSet {
+    /// Per-rule scan time over `texts` (a profiling aid for the ignored bench test).
+    pub(super) fn rule_costs(&self, texts: &[String]) -> Vec<(std::time::Duration, String)> {
+        let mut out: Vec<_> = self
+            .rules
+            .iter()
+            .map(|r| {
+                let t = std::time::Instant::now();
+                let n: usize = texts.iter().map(|x| r.regex.find_iter(x).count()).sum();
+                (t.elapsed(), format!("{} ({n} matches)", r.name))
+            })
+            .collect();
+        let t = std::time::Instant::now();
+        let n: usize = texts.iter().map(|x| self.set.matches(x).len()).sum();
+        out.push((t.elapsed(), format!("(rule set, {n})")));
+        out.sort();
+        out.reverse();
+        out
+    }
+}

@@ -1,0 +1,217 @@
+//! Table tests of the dates stage at a fixed publication date (the clock is never read).
+use chrono::NaiveDate;
+
+use super::*;
+use crate::doc::{Document, Sentence};
+use crate::input::Article;
+
+/// The article date every test uses unless it says otherwise: Saturday 2025-12-27.
+const DCT: (i32, u32, u32) = (2025, 12, 27);
+
+fn tagger() -> DateTagger {
+    DateTagger::new(&Gazetteers::embedded()).expect("date rules load")
+}
+
+/// A document of `text` published on `dct`, one sentence per `\n`-separated line.
+fn doc(text: &str, dct: Option<NaiveDate>) -> Document {
+    let mut article = Article::from_text("test", text);
+    article.published = dct;
+    let mut d = Document::new(article);
+    d.published = dct;
+    let mut start = 0;
+    for line in text.split('\n') {
+        if !line.is_empty() {
+            d.sentences.push(Sentence { span: Span::new(start, start + line.len()), paragraph: 0 });
+        }
+        start += line.len() + 1;
+    }
+    d
+}
+
+fn dct() -> Option<NaiveDate> {
+    NaiveDate::from_ymd_opt(DCT.0, DCT.1, DCT.2)
+}
+
+/// (start, end, value, rule) of every date found in `text`.
+fn run(
+    tagger: &DateTagger,
+    text: &str,
+    dct: Option<NaiveDate>,
+) -> Vec<(usize, usize, String, String)> {
+    let mut d = doc(text, dct);
+    tagger.annotate(&mut d);
+    d.mentions
+        .iter()
+        .map(|m| match &m.value {
+            Value::Date(v) => {
+                (m.span.start, m.span.end, v.value.clone(), m.provenance.rule.clone())
+            }
+            other => panic!("not a date: {other:?}"),
+        })
+        .collect()
+}
+
+/// Asserts the exact spans and values found in `text` at the test article date.
+#[track_caller]
+fn t(text: &str, want: &[(usize, usize, &str)]) {
+    let got: Vec<(usize, usize, String)> =
+        run(&tagger(), text, dct()).into_iter().map(|(s, e, v, _)| (s, e, v)).collect();
+    let want: Vec<(usize, usize, String)> =
+        want.iter().map(|&(s, e, v)| (s, e, v.to_string())).collect();
+    assert_eq!(got, want, "in {text:?}");
+}
+
+#[test]
+fn rule_file_examples_and_counters() {
+    let tagger = tagger();
+    let mut failures = Vec::new();
+    for rule in &tagger.rules.rules {
+        for (text, value) in &rule.examples {
+            let got = run(&tagger, text, dct());
+            let whole = rule.regex_matches_whole(text);
+            let ok = whole && got.len() == 1 && got[0].2 == *value && got[0].3 == rule.name;
+            if !ok {
+                failures.push(format!(
+                    "{}: example {text:?} => {value}: got {got:?} (whole match: {whole})",
+                    rule.name
+                ));
+            }
+        }
+        for text in &rule.counters {
+            let got = run(&tagger, text, dct());
+            if !got.is_empty() {
+                failures.push(format!("{}: counter {text:?} gave {got:?}", rule.name));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn absolute_dates() {
+    t("It happened on December 13, 2025 in the city.", &[(15, 32, "2025-12-13")]);
+    t("on 13 December 2025", &[(3, 19, "2025-12-13")]);
+    t("on 12/13/2025 and 2025-12-13", &[(3, 13, "2025-12-13"), (18, 28, "2025-12-13")]);
+    t("in mid-December", &[(3, 15, "2025-12")]);
+    t("in the 1990s and the 21st century", &[(3, 12, "199"), (17, 33, "20")]);
+    t(
+        "results for fiscal 2024 and the first quarter of 2025",
+        &[(12, 23, "2024"), (28, 53, "2025-Q1")],
+    );
+}
+
+#[test]
+fn missing_year_follows_tense() {
+    // Past clause, a month after the article's: last year.
+    let tagger = tagger();
+    let june = NaiveDate::from_ymd_opt(2025, 6, 10);
+    assert_eq!(run(&tagger, "The talks were held on December 3.", june)[0].2, "2024-12-03");
+    assert_eq!(run(&tagger, "The talks will be held on December 3.", june)[0].2, "2025-12-03");
+    assert_eq!(run(&tagger, "The vote will take place on March 3.", june)[0].2, "2026-03-03");
+}
+
+#[test]
+fn relative_dates() {
+    t(
+        "yesterday, on Tuesday, last week",
+        &[(0, 9, "2025-12-26"), (14, 21, "2025-12-23"), (23, 32, "2025-W51")],
+    );
+    t("next month, two days ago", &[(0, 10, "2026-01"), (12, 24, "2025-12-25")]);
+    t("earlier this year", &[(0, 17, "2025")]);
+    t("Sunday's attack", &[(0, 6, "2025-12-21")]);
+    t("The talks will resume on Monday.", &[(25, 31, "2025-12-29")]);
+}
+
+#[test]
+fn focus_date_anchors_the_previous_day() {
+    t(
+        "The attack came on March 12, 2024.\nA raid had taken place the previous day.",
+        &[(19, 33, "2024-03-12"), (58, 74, "2024-03-11")],
+    );
+}
+
+#[test]
+fn times_durations_sets() {
+    t("at 3 p.m. Monday", &[(3, 16, "2025-12-22T15:00")]);
+    t("Monday morning", &[(0, 14, "2025-12-22TMO")]);
+    t("overnight, at dawn", &[(0, 9, "2025-12-27TNI"), (14, 18, "2025-12-27TMO")]);
+    t(
+        "three years, the past decade, a 10-day ceasefire",
+        &[(0, 11, "P3Y"), (13, 28, "P1DE"), (32, 38, "P10D")],
+    );
+    t("monthly and every year", &[(0, 7, "P1M"), (12, 22, "P1Y")]);
+    t("now and recently", &[(0, 3, "PRESENT_REF"), (8, 16, "PAST_REF")]);
+}
+
+#[test]
+fn not_dates() {
+    t("a 25-year-old man", &[]);
+    t("2,000 troops and 1,000 people", &[]);
+    t("won 3-1 on penalties", &[]);
+    t("call 555-123-2025", &[]);
+    t("under Section 2025 of the code", &[]);
+    t("It may rain. May said she would go.", &[]);
+    t("the fall of the Assad regime", &[]);
+}
+
+#[test]
+fn without_publication_date_values_keep_unknown_parts() {
+    let tagger = tagger();
+    let got: Vec<String> = run(&tagger, "on December 13th, yesterday and Tuesday", None)
+        .into_iter()
+        .map(|m| m.2)
+        .collect();
+    assert_eq!(got, ["XXXX-12-13", "XXXX-XX-XX", "XXXX-WXX-2"]);
+}
+
+#[test]
+fn seed_article_dates() {
+    let text = "A patrol was ambushed near Palmyra on December 13th, killing two. The fall of the regime in December 2024 changed things.\nSyria joined the coalition in November 2025. A report showed monthly attacks dropped from an average of 63 in 2024 to just 10 in 2025.";
+    let got: Vec<(String, String)> = run(&tagger(), text, dct())
+        .into_iter()
+        .map(|(s, e, v, _)| (text[s..e].to_string(), v))
+        .collect();
+    let want = [
+        ("December 13th", "2025-12-13"),
+        ("December 2024", "2024-12"),
+        ("November 2025", "2025-11"),
+        ("monthly", "P1M"),
+        ("2024", "2024"),
+        ("2025", "2025"),
+    ];
+    let want: Vec<(String, String)> =
+        want.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect();
+    assert_eq!(got, want);
+}
+
+#[test]
+fn odd_input_does_not_panic() {
+    let tagger = tagger();
+    for text in
+        ["", "’’’ 2024’s “May 3”", "\u{1F600}1999\u{1F600}", "December 99, 99999 —— 0/0/0000"]
+    {
+        run(&tagger, text, dct());
+        run(&tagger, text, None);
+    }
+    // One huge sentence full of matches: every one found, in reasonable time.
+    let many = "in 2024, ".repeat(20_000);
+    assert_eq!(run(&tagger, &many, dct()).len(), 20_000);
+}
+
+/// Per-rule cost over real news text: `cargo test --release -- --ignored rule_costs --nocapture`
+/// with `NEWSX_BENCH_JSONL` naming a JSON Lines file of articles.
+#[test]
+#[ignore]
+fn rule_costs() {
+    let Ok(path) = std::env::var("NEWSX_BENCH_JSONL") else { return };
+    let data = std::fs::read_to_string(path).expect("bench file");
+    let texts: Vec<String> = data
+        .lines()
+        .take(3000)
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter_map(|v| v.get("text").and_then(|t| t.as_str()).map(str::to_string))
+        .collect();
+    for (time, rule) in tagger().rules.rule_costs(&texts).iter().take(15) {
+        println!("{time:>12.3?}  {rule}");
+    }
+}
