@@ -480,10 +480,18 @@ impl<'a> Resolver<'a> {
 /// True for a headline or subhead: most longer words capitalised (`Clinton Speaks 'Directly To
 /// White People'`); its quote marks mark phrases, not speech.
 fn headline(para: &str) -> bool {
-    let words = para.split_whitespace().map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()));
-    let long: Vec<&str> = words.filter(|w| w.chars().count() >= 4).collect();
-    let caps = long.iter().filter(|w| w.chars().next().is_some_and(char::is_uppercase)).count();
-    long.len() >= 3 && caps * 4 >= long.len() * 3
+    let (mut long, mut caps) = (0, 0);
+    for word in para.split_whitespace().map(|w| w.trim_matches(|c: char| !c.is_alphanumeric())) {
+        if word.chars().nth(3).is_some() {
+            long += 1;
+            caps += usize::from(word.starts_with(|c: char| c.is_uppercase()));
+            if long >= 8 && caps * 4 < long * 3 {
+                // clearly running text: stop early on long paragraphs
+                return false;
+            }
+        }
+    }
+    long >= 3 && caps * 4 >= long * 3
 }
 
 /// Same surname, or a close spelling variant (`Hawach`/`Hawash`): one substitution in a word of
