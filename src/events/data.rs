@@ -58,6 +58,7 @@ pub(crate) enum Cue {
     Speech,
     Armed,
     Crowd,
+    Home,
 }
 
 impl Cue {
@@ -75,6 +76,7 @@ impl Cue {
             "speech" => Cue::Speech,
             "armed" => Cue::Armed,
             "crowd" => Cue::Crowd,
+            "home" => Cue::Home,
             _ => return None,
         })
     }

@@ -387,7 +387,7 @@ impl EventBuilder {
         sentences: &[usize],
         trigger: Span,
     ) -> (Option<EventDate>, String) {
-        let dated = |m: &&Mention| matches!(&m.value, Value::Date(d) if d.timex_type == "DATE" && d.value.as_bytes().first().is_some_and(u8::is_ascii_digit));
+        let dated = |m: &&Mention| matches!(&m.value, Value::Date(d) if d.timex_type == "DATE" && d.value.len() >= 4 && d.value.as_bytes()[..4].iter().all(u8::is_ascii_digit));
         let value = |m: &Mention| match &m.value {
             Value::Date(d) => d.value.clone(),
             _ => String::new(),
@@ -513,15 +513,19 @@ impl EventBuilder {
         (Some(location), format!("{}/{}; events/{how}", m.provenance.stage, m.provenance.rule))
     }
 
-    /// With no place named, the country of the first demonym in the event's sentences
-    /// (`Kenyan police`), at the country's centroid.
+    /// With no place named, the country of the first demonym before a state or home noun in
+    /// the event's sentences (`Kenyan police`), at the country's centroid.
     fn demonym_location(&self, doc: &Document, sentences: &[usize]) -> (Option<Location>, String) {
         for &s in sentences {
             let span = Self::sentence_span(doc, s);
-            let Some((a, b, iso)) = self.data.demonyms.find(&doc.text, span.start, span.end).next()
-            else {
-                continue;
+            // `Kenyan police` places the event in Kenya; `Somali refugees` does not.
+            let home = |b: usize| {
+                let next = text::words_after(&doc.text, b, span.end, 1);
+                self.data.cues.find(&doc.text, b, next).any(|(_, _, c)| c.contains(&Cue::Home))
             };
+            let found =
+                self.data.demonyms.find(&doc.text, span.start, span.end).find(|(_, b, _)| home(*b));
+            let Some((a, b, iso)) = found else { continue };
             let Some((name, lat, lon)) = self.data.countries.get(iso) else { continue };
             let location = Location {
                 name: name.clone(),
