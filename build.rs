@@ -3,6 +3,8 @@
 use std::{env, fs, path::Path};
 
 fn collect(root: &Path, dir: &Path, out: &mut Vec<String>) {
+    // A directory's mtime changes when a file is added to it: rebuild then.
+    println!("cargo:rerun-if-changed={}", dir.display());
     let mut entries: Vec<_> = fs::read_dir(dir)
         .expect("read gazetteers dir")
         .map(|e| e.expect("dir entry").path())
@@ -20,7 +22,6 @@ fn collect(root: &Path, dir: &Path, out: &mut Vec<String>) {
 
 fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("gazetteers");
-    println!("cargo:rerun-if-changed=gazetteers");
     let mut files = Vec::new();
     collect(&root, &root, &mut files);
     let mut code = String::from("/// Embedded gazetteer files: (path relative to `gazetteers/`, contents).\npub(crate) static EMBEDDED: &[(&str, &str)] = &[\n");

@@ -353,7 +353,11 @@ impl Comparison<'_> {
                             continue;
                         }
                         let item = format!("event.{field}");
-                        if same(&w[field], &g[field]) {
+                        let agrees = match field.as_str() {
+                            "actors" => same_actors(&w[field], &g[field]),
+                            _ => same(&w[field], &g[field]),
+                        };
+                        if agrees {
                             self.count(&item).tp += 1;
                         } else {
                             let c = self.count(&item);
@@ -399,6 +403,28 @@ fn same(a: &Json, b: &Json) -> bool {
         }
         _ => a == b,
     }
+}
+
+/// Actors agree when each side's actors pair up one to one with the same role and
+/// compatible names: equal ignoring case, or the same head noun (the last word, ignoring a
+/// plural `s`), so that `three Somali soldiers` matches `Somali soldiers` and `crowd` matches
+/// `block party crowd`, while `army base` does not match `Nigerian Army`.
+fn same_actors(want: &Json, got: &Json) -> bool {
+    let head = |name: &str| {
+        let last = name.split_whitespace().last().unwrap_or("").to_lowercase();
+        last.strip_suffix('s').map(str::to_string).unwrap_or(last)
+    };
+    let compatible = |w: &Json, g: &Json| {
+        let (wn, gn) = (w["name"].as_str().unwrap_or(""), g["name"].as_str().unwrap_or(""));
+        w["role"] == g["role"] && (wn.eq_ignore_ascii_case(gn) || head(wn) == head(gn))
+    };
+    let (want, got) = (list(want), list(got));
+    let mut left: Vec<Option<&Json>> = got.iter().map(Some).collect();
+    want.len() == got.len()
+        && want.iter().all(|w| {
+            let slot = left.iter_mut().find(|g| g.is_some_and(|g| compatible(w, g)));
+            slot.and_then(Option::take).is_some()
+        })
 }
 
 fn value_differences(want: &Json, got: &Json, not_values: &[&str]) -> Vec<String> {
