@@ -49,7 +49,7 @@ pub struct DateTagger {
 
 /// How far around an anchor hit a rule looks (bytes): more than any date reaches from its
 /// anchor (`at 10:30 a.m. local time on Wednesday, December 13, 2025`).
-const REACH: usize = 96;
+const REACH: usize = 64;
 
 impl DateTagger {
     /// Builds the stage from `rules/dates.rules` and `date_words.tsv`.
