@@ -16,11 +16,11 @@ use super::rules::Lexicon;
 use crate::error::{Error, Result};
 
 /// Anchor ids of a run of digits (`#`), of one of one or two digits (`#2`: days, hours), of
-/// one of exactly four (`#4`: years), and of one followed by `s` or `'s` (`#s`: decades), by
+/// one of exactly three (`#3`: phone numbers), one of exactly four (`#4`: years), and of one followed by `s` or `'s` (`#s`: decades), by
 /// `/` (`#/`: numeric dates) or by `:` or `.` and a digit or by `am`/`p.m.` (`#:`: clock
 /// times); word anchors
 /// follow them.
-const DIGITS: [&str; 6] = ["#", "#2", "#4", "#s", "#/", "#:"];
+const DIGITS: [&str; 7] = ["#", "#2", "#4", "#s", "#/", "#:", "#3"];
 
 /// Word classes whose words are only anchors as capitalized (their patterns are case-sensitive:
 /// `may` the verb is not a month).
@@ -136,6 +136,7 @@ impl Anchors {
                 out.push((start, 0));
                 match run {
                     1 | 2 => out.push((start, 1)),
+                    3 => out.push((start, 6)),
                     4 => out.push((start, 2)),
                     _ => {}
                 }
