@@ -8,21 +8,20 @@ counts, money) block what they cover. (2) One pass over the document in text ord
 each pending value against the publication date, the tense of its clause and the last fully
 specified date ([`normalize::Resolver`]).
 
-Speed: one ASCII case-insensitive aho-corasick pass over the text finds month, weekday, unit
-and relative words and digits; only sentences with a hit reach the regexes, and there a
-`RegexSet` pass picks the rules worth running.
+Speed: one case-sensitive aho-corasick pass and a digit scan find the rules' anchors
+([`anchors`]); each rule runs only on windows around its own anchor hits.
 */
+mod anchors;
 mod normalize;
 mod rules;
 #[cfg(test)]
 mod tests;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use serde::Serialize;
 
 use crate::data::{DataFile, Gazetteers};
 use crate::doc::{Document, Mention, Provenance, Span, Value};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::pipeline::{Layer, Stage};
 use normalize::Resolver;
 use rules::{Candidate, RuleSet};
@@ -46,8 +45,11 @@ pub struct DateValue {
 /// The dates stage.
 pub struct DateTagger {
     rules: RuleSet,
-    gate: AhoCorasick,
 }
+
+/// How far around an anchor hit a rule looks (bytes): more than any date reaches from its
+/// anchor (`at 10:30 a.m. local time on Wednesday, December 13, 2025`).
+const REACH: usize = 64;
 
 impl DateTagger {
     /// Builds the stage from `rules/dates.rules` and `date_words.tsv`.
@@ -60,46 +62,82 @@ impl DateTagger {
 
     /// Builds the stage from a rule file and a word table.
     fn from_files(rules_file: &DataFile, words: &DataFile) -> Result<DateTagger> {
-        let rules = RuleSet::new(rules_file, words)?;
-        let lex = &rules.lexicon;
-        let mut keys: Vec<String> = Vec::new();
-        for class in ["month", "weekday", "season", "unit", "pod", "decade", "cue"] {
-            keys.extend(lex.words(class).map(|w| w.trim_end_matches('.').to_ascii_lowercase()));
-        }
-        keys.extend(
-            lex.words("holiday")
-                .filter_map(|w| w.split_whitespace().next())
-                .map(str::to_ascii_lowercase),
-        );
-        let gate = AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::LeftmostFirst)
-            .build(&keys)
-            .map_err(|e| Error::Data {
-                file: words.origin.clone(),
-                line: 0,
-                message: format!("date gate: {e}"),
-            })?;
-        Ok(DateTagger { rules, gate })
+        Ok(DateTagger { rules: RuleSet::new(rules_file, words)? })
     }
 
-    /// Candidates of every gated sentence of `doc`, in no particular order.
+    /// Candidates of every sentence with anchor hits, in no particular order.
     fn candidates(&self, doc: &Document) -> Vec<Candidate> {
+        let text = &doc.text;
+        let mut hits = Vec::new();
+        self.rules.anchors.hits(text, &mut hits);
         let mut out = Vec::new();
-        let mut next_sentence = 0;
-        for hit in self.gate.find_iter(&doc.text) {
-            if hit.start() < next_sentence {
+        let mut woken: Vec<(usize, usize)> = Vec::new();
+        let mut found = Vec::new();
+        let mut i = 0;
+        while i < hits.len() {
+            let Some(s) = doc.sentence_at(hits[i].0) else {
+                i += 1;
                 continue;
+            };
+            let sentence = doc.sentences[s].span;
+            woken.clear();
+            while i < hits.len() && hits[i].0 < sentence.end {
+                let (at, anchor) = hits[i];
+                woken.extend(self.rules.anchors.rules_of(anchor).iter().map(|&r| (r, at)));
+                i += 1;
             }
-            let Some(i) = doc.sentence_at(hit.start()) else { continue };
-            let sentence = doc.sentences[i].span;
-            let mut found = Vec::new();
-            self.rules.candidates(&doc.text, sentence, &mut found);
-            out.extend(select(found, &self.rules));
-            next_sentence = sentence.end;
+            // Per rule, the windows around its hits, merged where they overlap; negative
+            // rules last, and only when there is a date for them to block.
+            let remove = |r: usize| self.rules.rules[r].remove;
+            woken.sort_unstable_by_key(|&(r, at)| (remove(r), r, at));
+            found.clear();
+            let mut k = 0;
+            while k < woken.len() {
+                let rule = woken[k].0;
+                if remove(rule) && found.is_empty() {
+                    break;
+                }
+                let mut window = reach(text, sentence, woken[k].1);
+                k += 1;
+                while k < woken.len() && woken[k].0 == rule {
+                    let next = reach(text, sentence, woken[k].1);
+                    if next.start <= window.end {
+                        window.end = window.end.max(next.end);
+                    } else {
+                        self.rules.candidates(rule, text, sentence, window, &mut found);
+                        window = next;
+                    }
+                    k += 1;
+                }
+                self.rules.candidates(rule, text, sentence, window, &mut found);
+            }
+            out.extend(select(std::mem::take(&mut found), &self.rules));
         }
         out
     }
+}
+
+/// The window of `sentence` within [`REACH`] of byte `at`, widened to whitespace (so no
+/// word is cut) and kept on character boundaries.
+fn reach(text: &str, sentence: Span, at: usize) -> Span {
+    let bytes = text.as_bytes();
+    let mut lo = at.saturating_sub(REACH).max(sentence.start);
+    let floor = lo.saturating_sub(32).max(sentence.start);
+    while lo > floor && !bytes[lo - 1].is_ascii_whitespace() {
+        lo -= 1;
+    }
+    let mut hi = (at + REACH).min(sentence.end);
+    let ceil = (hi + 32).min(sentence.end);
+    while hi < ceil && !bytes[hi].is_ascii_whitespace() {
+        hi += 1;
+    }
+    while !text.is_char_boundary(lo) {
+        lo += 1;
+    }
+    while !text.is_char_boundary(hi) {
+        hi += 1;
+    }
+    Span::new(lo, hi.max(lo))
 }
 
 /// The overlap policy: the longest candidate wins, then the earlier rule, then the leftmost;

@@ -4,12 +4,13 @@ compiled once, matched over a sentence into candidate mentions with pending valu
 */
 use std::collections::HashMap;
 
-use regex::{Captures, Regex, RegexBuilder, RegexSet, RegexSetBuilder};
+use regex::{Captures, Regex, RegexBuilder};
 
-/// Lazy-DFA cache per regex: the rule set is large, and a cache that is too small is rebuilt
-/// over and over (measured: most of the stage's time at the default size).
-const DFA_CACHE: usize = 64 << 20;
+/// Lazy-DFA cache per regex: with big case-insensitive alternations a cache of the default
+/// size is cleared and rebuilt over and over (measured: most of the stage's time).
+const DFA_CACHE: usize = 16 << 20;
 
+use super::anchors::Anchors;
 use super::normalize::Pending;
 use crate::data::rules::RuleFile;
 use crate::data::DataFile;
@@ -175,7 +176,8 @@ pub(super) struct Candidate {
 pub(super) struct RuleSet {
     /// The rules in file order (earlier wins a tie on equal spans).
     pub(super) rules: Vec<DateRule>,
-    set: RegexSet,
+    /// Where each rule is worth running.
+    pub(super) anchors: Anchors,
     /// The word tables.
     pub(super) lexicon: Lexicon,
 }
@@ -199,7 +201,12 @@ impl RuleSet {
             }
         }
         let mut rules = Vec::new();
+        let mut anchor_specs = Vec::new();
         for rule in &file.rules {
+            let anchor = rule
+                .get("anchor")
+                .ok_or_else(|| file.err(rule.line, &rule.name, "no `anchor:`"))?;
+            anchor_specs.push((rule.name.clone(), anchor));
             let pattern = file.expand(rule, "pattern", &extra)?;
             let regex = RegexBuilder::new(&format!("(?i-u){pattern}"))
                 .dfa_size_limit(DFA_CACHE)
@@ -247,39 +254,51 @@ impl RuleSet {
                 counters: rule.all("counter").map(|f| f.value.clone()).collect(),
             });
         }
-        let set = RegexSetBuilder::new(rules.iter().map(|r| r.regex.as_str()))
-            .dfa_size_limit(DFA_CACHE)
-            .build()
-            .map_err(|e| file.err(0, "(all)", &format!("rule set: {e}")))?;
-        Ok(RuleSet { rules, set, lexicon })
+        let anchors = Anchors::new(&anchor_specs, &lexicon)?;
+        Ok(RuleSet { rules, anchors, lexicon })
     }
 
-    /// Candidates in `text[range]` (a sentence), with document offsets.
-    pub(super) fn candidates(&self, text: &str, range: Span, out: &mut Vec<Candidate>) {
-        let hay = &text[range.start..range.end];
-        for i in self.set.matches(hay).iter() {
-            let rule = &self.rules[i];
-            for caps in rule.regex.captures_iter(hay) {
-                let Some(whole) = caps.get(0) else { continue };
-                let t = caps.name("t").unwrap_or(whole);
-                let span = Span::new(range.start + t.start(), range.start + t.end());
-                if span.is_empty() || (!rule.remove && !free_standing(text, span)) {
-                    continue;
-                }
-                let (value, modifier) = if rule.remove {
-                    (None, None)
-                } else {
-                    let v = self.fill(&rule.template, &caps);
-                    match Pending::parse(&v) {
-                        Ok(p) => (
-                            Some(p),
-                            rule.mod_template.as_ref().and_then(|m| modifier(&self.fill(m, &caps))),
-                        ),
-                        Err(_) => continue,
-                    }
-                };
-                out.push(Candidate { span, rule: i, value, modifier });
+    /// Candidates of rule `i` that start in `window` of the sentence `sentence`, with
+    /// document offsets. The text before the window is context (`\b`, look-behind words);
+    /// a match that reaches the window's end inside the sentence is dropped (`$` and `\b`
+    /// cannot see past it; the rule's anchors put real matches well inside).
+    pub(super) fn candidates(
+        &self,
+        i: usize,
+        text: &str,
+        sentence: Span,
+        window: Span,
+        out: &mut Vec<Candidate>,
+    ) {
+        let rule = &self.rules[i];
+        let hay = &text[sentence.start..window.end];
+        let cut = window.end < sentence.end;
+        let mut at = window.start - sentence.start;
+        while at <= hay.len() {
+            let Some(caps) = rule.regex.captures_at(hay, at) else { break };
+            let Some(whole) = caps.get(0) else { break };
+            at = if whole.is_empty() { next_char(hay, whole.end()) } else { whole.end() };
+            if cut && whole.end() == hay.len() {
+                break;
             }
+            let t = caps.name("t").unwrap_or(whole);
+            let span = Span::new(sentence.start + t.start(), sentence.start + t.end());
+            if span.is_empty() || (!rule.remove && !free_standing(text, span)) {
+                continue;
+            }
+            let (value, modifier) = if rule.remove {
+                (None, None)
+            } else {
+                let v = self.fill(&rule.template, &caps);
+                match Pending::parse(&v) {
+                    Ok(p) => (
+                        Some(p),
+                        rule.mod_template.as_ref().and_then(|m| modifier(&self.fill(m, &caps))),
+                    ),
+                    Err(_) => continue,
+                }
+            };
+            out.push(Candidate { span, rule: i, value, modifier });
         }
     }
 
@@ -342,6 +361,11 @@ impl RuleSet {
         };
         v.unwrap_or_else(|| "?".to_string())
     }
+}
+
+/// The offset after the character at `at` (past the end when `at` is the end).
+fn next_char(hay: &str, at: usize) -> usize {
+    hay[at..].chars().next().map_or(at + 1, |c| at + c.len_utf8())
 }
 
 /// A four-digit year as is; `'98` or `98` to 1998 (two digits above 30 are the 1900s).
@@ -442,9 +466,6 @@ impl RuleSet {
                 (t.elapsed(), format!("{} ({n} matches)", r.name))
             })
             .collect();
-        let t = std::time::Instant::now();
-        let n: usize = texts.iter().map(|x| self.set.matches(x).len()).sum();
-        out.push((t.elapsed(), format!("(rule set, {n})")));
         out.sort();
         out.reverse();
         out

@@ -18,6 +18,8 @@ fn doc(text: &str, dct: Option<NaiveDate>) -> Document {
     article.published = dct;
     let mut d = Document::new(article);
     d.published = dct;
+    // A text that opens with a date is not an article timestamp here.
+    d.layout.timestamp = None;
     let mut start = 0;
     for line in text.split('\n') {
         if !line.is_empty() {
@@ -196,6 +198,61 @@ fn odd_input_does_not_panic() {
     // One huge sentence full of matches: every one found, in reasonable time.
     let many = "in 2024, ".repeat(20_000);
     assert_eq!(run(&tagger, &many, dct()).len(), 20_000);
+}
+
+/// The stage's own speed over real news text (sentences cut roughly at `. ` and newlines):
+/// `cargo test --release -- --ignored stage_speed --nocapture` with `NEWSX_BENCH_JSONL` set.
+#[test]
+#[ignore]
+fn stage_speed() {
+    let Ok(path) = std::env::var("NEWSX_BENCH_JSONL") else { return };
+    let data = std::fs::read_to_string(path).expect("bench file");
+    let tagger = tagger();
+    let mut docs: Vec<Document> = data
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter_map(|v| v.get("text").and_then(|t| t.as_str()).map(str::to_string))
+        .map(|text| {
+            let mut d = doc("", dct());
+            let mut start = 0;
+            for (i, b) in text.bytes().enumerate() {
+                if b == b'\n' || (b == b' ' && i > 0 && text.as_bytes()[i - 1] == b'.') {
+                    d.sentences.push(Sentence { span: Span::new(start, i), paragraph: 0 });
+                    start = i + 1;
+                }
+            }
+            d.sentences.push(Sentence { span: Span::new(start, text.len()), paragraph: 0 });
+            d.text = text;
+            d
+        })
+        .collect();
+    let bytes: usize = docs.iter().map(|d| d.text.len()).sum();
+    let t = std::time::Instant::now();
+    let mut hits = Vec::new();
+    for d in &docs {
+        hits.clear();
+        tagger.rules.anchors.hits(&d.text, &mut hits);
+    }
+    println!("anchor pass: {:.2} s", t.elapsed().as_secs_f64());
+    let t = std::time::Instant::now();
+    let mut n = 0;
+    for d in &mut docs {
+        tagger.annotate(d);
+        n += d.mentions.len();
+    }
+    let secs = t.elapsed().as_secs_f64();
+    // Again with warm caches: the steady state of a long run.
+    let t = std::time::Instant::now();
+    for d in &mut docs {
+        d.mentions.clear();
+        tagger.annotate(d);
+    }
+    println!("warm: {:.1} MB/s", bytes as f64 / 1e6 / t.elapsed().as_secs_f64());
+    println!(
+        "{n} dates, {:.1} MB in {secs:.2} s: {:.1} MB/s",
+        bytes as f64 / 1e6,
+        bytes as f64 / 1e6 / secs
+    );
 }
 
 /// Per-rule cost over real news text: `cargo test --release -- --ignored rule_costs --nocapture`
