@@ -161,6 +161,41 @@ fn alternation<'a>(words: impl Iterator<Item = &'a str>) -> String {
     format!("(?i:{})", escaped.join("|"))
 }
 
+/// A subject phrase within a list, with its offset in the sentence.
+struct Phrase<'t> {
+    text: &'t str,
+    start: usize,
+}
+
+impl<'t> Phrase<'t> {
+    fn as_str(&self) -> &'t str {
+        self.text
+    }
+    fn start(&self) -> usize {
+        self.start
+    }
+    fn end(&self) -> usize {
+        self.start + self.text.len()
+    }
+    fn is_empty(&self) -> bool {
+        self.text.trim().is_empty()
+    }
+}
+
+/// The last clause of `list` (at `start`): after the last `who`, `when`, `before`, `and`...
+fn last_clause(list: &str, start: usize) -> Phrase<'_> {
+    let lower = list.to_ascii_lowercase();
+    let cut = [
+        " who ", " when ", " before ", " after ", " and ", " but ", " that ", " as ", " while ",
+        " where ",
+    ]
+    .iter()
+    .filter_map(|w| lower.rfind(w).map(|i| i + w.len()))
+    .max()
+    .unwrap_or(0);
+    Phrase { text: &list[cut..], start: start + cut }
+}
+
 /// True when `text` starts with the words `word` followed by a non-letter.
 fn starts_word(text: &str, word: &str) -> bool {
     text.len() > word.len()
@@ -728,6 +763,15 @@ impl CasualtyTagger {
                 }
                 let mut items = Vec::new();
                 if let Some(n) = rule.count {
+                    // The subject is the last clause of the list (`X was a star before [she]`);
+                    // a bare relative pronoun has no antecedent here.
+                    let list = last_clause(list.as_str(), list.start());
+                    let subject = list.as_str().to_ascii_lowercase();
+                    if list.is_empty()
+                        || matches!(subject.as_str(), "who" | "which" | "that" | "it")
+                    {
+                        continue;
+                    }
                     // a fixed count is for one person (`he`, `Nabi`), not `the victims` (the first noun)
                     let plural = list
                         .as_str()
