@@ -331,7 +331,7 @@ impl CasualtyTagger {
         // from being rebuilt over and over.
         let compile = |src: &str, line: usize, name: &str| {
             RegexBuilder::new(src)
-                .dfa_size_limit(256 << 20)
+                .dfa_size_limit(32 << 20)
                 .build()
                 .map_err(|e| rf.err(line, name, &e.to_string()))
         };
