@@ -12,7 +12,8 @@ use newsx::{BatchLimits, Gazetteers, Pipeline, Reader, ReaderOptions};
 
 fn corpus() -> Option<PathBuf> {
     let given = std::env::args().skip(1).find(|a| !a.starts_with('-')).map(PathBuf::from);
-    let default = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data/news/articles.jsonl");
+    let default =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data/news/articles.jsonl");
     given.or(Some(default)).filter(|p| p.is_file())
 }
 
@@ -37,7 +38,15 @@ fn main() {
         let mut sink = JsonlSink::new(std::io::sink(), Records::Events, "null");
         let reader = Reader::new(std::slice::from_ref(&path), ReaderOptions::default());
         let summary = pool
-            .install(|| newsx::run(reader, &pipeline, &mut sink, &newsx::run::Silent, BatchLimits::default()))
+            .install(|| {
+                newsx::run(
+                    reader,
+                    &pipeline,
+                    &mut sink,
+                    &newsx::run::Silent,
+                    BatchLimits::default(),
+                )
+            })
             .expect("run");
         let secs = summary.elapsed.as_secs_f64();
         println!(
@@ -51,7 +60,12 @@ fn main() {
             summary.failed
         );
         if threads == 1 {
-            let total: f64 = pipeline.timings().iter().zip(&before).map(|((_, t), (_, b))| (*t - *b).as_secs_f64()).sum();
+            let total: f64 = pipeline
+                .timings()
+                .iter()
+                .zip(&before)
+                .map(|((_, t), (_, b))| (*t - *b).as_secs_f64())
+                .sum();
             for ((name, t), (_, b)) in pipeline.timings().iter().zip(&before) {
                 let stage = (*t - *b).as_secs_f64();
                 println!(

@@ -214,9 +214,16 @@ pub struct Document {
 }
 
 impl Document {
-    /// A document for `article` with its layout found and no annotations yet.
+    /// A document for `article` with its layout found by the embedded word lists, and no
+    /// annotations yet. [`crate::Pipeline`] uses its own layout data (which `--gazetteers` can
+    /// override) through [`Document::with_layout`].
     pub fn new(article: Article) -> Document {
         let found = crate::layout::detect(&article.text, article.plain_text);
+        Document::with_layout(article, found)
+    }
+
+    /// A document for `article` with the layout already found, and no annotations yet.
+    pub fn with_layout(article: Article, found: crate::layout::Found) -> Document {
         let published = article.published.or(found.published);
         Document {
             id: article.id,

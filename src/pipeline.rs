@@ -12,6 +12,7 @@ use crate::data::Gazetteers;
 use crate::doc::Document;
 use crate::error::{Error, Result};
 use crate::input::Article;
+use crate::layout::Layouter;
 
 /// An annotation layer a stage provides.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -48,6 +49,7 @@ pub trait Stage: Send + Sync {
 
 /// The ordered stages, with per-stage timing.
 pub struct Pipeline {
+    layouter: Layouter,
     stages: Vec<Box<dyn Stage>>,
     nanos: Vec<AtomicU64>,
 }
@@ -58,21 +60,25 @@ impl Pipeline {
     pub fn new(gazetteers: &Gazetteers) -> Result<Pipeline> {
         use crate::tag;
         let entities = tag::entities::Entities::load(gazetteers)?;
-        Pipeline::from_stages(vec![
-            Box::new(crate::segment::Segmenter::new(gazetteers)?),
-            Box::new(tag::dates::DateTagger::new(gazetteers)?),
-            Box::new(tag::orgs::OrgTagger::new(gazetteers, &entities)?),
-            Box::new(tag::persons::PersonTagger::new(gazetteers, &entities)?),
-            Box::new(tag::places::PlaceTagger::new(gazetteers, &entities)?),
-            Box::new(tag::casualties::CasualtyTagger::new(gazetteers)?),
-            Box::new(tag::quotes::QuoteTagger::new(gazetteers)?),
-            Box::new(crate::events::EventBuilder::new(gazetteers)?),
-        ])
+        let layouter = Layouter::new(gazetteers)?;
+        Pipeline::from_stages(
+            layouter,
+            vec![
+                Box::new(crate::segment::Segmenter::new(gazetteers)?),
+                Box::new(tag::dates::DateTagger::new(gazetteers)?),
+                Box::new(tag::orgs::OrgTagger::new(gazetteers, &entities)?),
+                Box::new(tag::persons::PersonTagger::new(gazetteers, &entities)?),
+                Box::new(tag::places::PlaceTagger::new(gazetteers, &entities)?),
+                Box::new(tag::casualties::CasualtyTagger::new(gazetteers)?),
+                Box::new(tag::quotes::QuoteTagger::new(gazetteers)?),
+                Box::new(crate::events::EventBuilder::new(gazetteers)?),
+            ],
+        )
     }
 
-    /// A pipeline of the given stages, checked for order: every required layer must be
-    /// provided by an earlier stage.
-    pub fn from_stages(stages: Vec<Box<dyn Stage>>) -> Result<Pipeline> {
+    /// A pipeline of the given stages after `layouter`, checked for order: every required
+    /// layer must be provided by an earlier stage.
+    pub fn from_stages(layouter: Layouter, stages: Vec<Box<dyn Stage>>) -> Result<Pipeline> {
         let mut provided = Vec::new();
         for stage in &stages {
             for need in stage.requires() {
@@ -91,12 +97,13 @@ impl Pipeline {
             provided.push(stage.provides());
         }
         let nanos = stages.iter().map(|_| AtomicU64::new(0)).collect();
-        Ok(Pipeline { stages, nanos })
+        Ok(Pipeline { layouter, stages, nanos })
     }
 
     /// Runs every stage over one article.
     pub fn annotate(&self, article: Article) -> Document {
-        let mut doc = Document::new(article);
+        let found = self.layouter.detect(&article.text, article.plain_text);
+        let mut doc = Document::with_layout(article, found);
         for (stage, nanos) in self.stages.iter().zip(&self.nanos) {
             let start = Instant::now();
             stage.annotate(&mut doc);

@@ -18,7 +18,7 @@ fn invalid_utf8_names_file_and_line() {
     let err = stderr(&out);
     assert!(err.contains(&format!("{}:2: invalid UTF-8 at byte 19", bad.display())), "{err}");
     assert_eq!(ids(&out), vec![good.display().to_string()]);
-    assert!(err.contains("1 articles, 0 events, 1 errors"), "{err}");
+    assert!(err.contains("1 articles, 1 events, 1 errors"), "{err}");
 }
 
 #[test]

@@ -59,7 +59,7 @@ fn analyze_plain_text_file() {
         .map(|s| (s["start"].as_u64().unwrap(), s["end"].as_u64().unwrap()))
         .collect();
     assert_eq!(spans, vec![(0, 36), (37, 53)]);
-    assert!(stderr(&out).contains("newsx: 1 articles, 0 events, 0 errors"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("newsx: 1 articles, 1 events, 0 errors"), "{}", stderr(&out));
 }
 
 #[test]

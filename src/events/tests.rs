@@ -28,10 +28,11 @@ fn doc(text: &str, mentions: &[M]) -> Document {
     let mut start = 0;
     let mut paragraph = 0;
     let bytes = text.as_bytes();
-    for (i, _) in text.char_indices() {
+    for (i, c) in text.char_indices() {
         let end_para = text[i..].starts_with("\n\n");
-        if text[i..].starts_with(". ") || end_para || i + 1 == text.len() {
-            let end = if end_para { i } else { i + 1 };
+        let last = i + c.len_utf8() == text.len();
+        if text[i..].starts_with(". ") || end_para || last {
+            let end = if end_para { i } else { i + c.len_utf8() };
             if end > start {
                 d.sentences.push(Sentence { span: Span::new(start, end), paragraph });
             }
@@ -46,9 +47,15 @@ fn doc(text: &str, mentions: &[M]) -> Document {
     }
     for m in mentions {
         let (words, value) = match *m {
-            M::Date(w, v) => {
-                (w, Value::Date(DateValue { timex_type: "DATE", value: v.into(), anchored: false }))
-            }
+            M::Date(w, v) => (
+                w,
+                Value::Date(DateValue {
+                    timex_type: "DATE",
+                    value: v.into(),
+                    anchored: false,
+                    modifier: None,
+                }),
+            ),
             M::Place(w, name, cc) => (
                 w,
                 Value::Place(PlaceValue {
@@ -287,8 +294,18 @@ fn arrests_and_attacks_are_separate_events_and_quotes_link() {
 
 #[test]
 fn odd_input_never_panics() {
-    for text in ["", "attack", "“attack”", "was ambushed", "ambushed by", "Killed — by “ISIS”, on"]
-    {
+    for text in [
+        "",
+        "attack",
+        "“attack”",
+        "was ambushed",
+        "ambushed by",
+        "Killed — by “ISIS”, on",
+        "é was killed",
+        "“é”was ambushed on “é",
+        "Gunmen attacked é",
+        "were killed by",
+    ] {
         let _ = events(doc(text, &[]));
     }
 }

@@ -120,6 +120,9 @@ pub(crate) fn phrase_after(
 ) -> Option<(usize, usize)> {
     let b = text.as_bytes();
     let ceiling = ceiling.min(b.len());
+    if !text.is_char_boundary(ceiling) || !text.is_char_boundary(pos) || pos > ceiling {
+        return None;
+    }
     let mut i = pos;
     let (mut start, mut end, mut count) = (None, pos, 0);
     while i < ceiling && count < 6 {

@@ -79,17 +79,15 @@ impl Layouter {
         }
         let words = gazetteers.file("dateline_words.tsv")?;
         for row in words.tsv(2)? {
-            let set = match row.get(1) {
-                "particle" => &mut layouter.particles,
-                "month" => &mut layouter.months,
-                // Wire copy writes months in any case (`FEb 26`).
+            let word = row.get(0);
+            match row.get(1) {
+                "particle" => layouter.particles.insert(word.to_string()),
+                // Wire copy writes months in any case (`FEb 26`): kept folded.
+                "month" => layouter.months.insert(word.to_ascii_lowercase()),
                 other => {
                     return Err(words.error(row.line, format!("unknown dateline class {other:?}")))
                 }
             };
-            let word = row.get(0);
-            let is_month = row.get(1) == "month";
-            set.insert(if is_month { word.to_ascii_lowercase() } else { word.to_string() });
         }
         Ok(layouter)
     }
@@ -154,7 +152,7 @@ impl Layouter {
             && blank_after
             && (marked
                 || found.layout.timestamp.is_some()
-                || self.dateline(line).map_or(true, |d| d.span.end < line.len()));
+                || self.dateline(line).is_none_or(|d| d.span.end < line.len()));
         if is_title {
             found.layout.title = Some(Span::new(words_from, words_end));
             after_title
@@ -188,7 +186,8 @@ impl Layouter {
             }
             // A sign-off run into the last paragraph: `... said.  Reuter`.
             if round == 0 {
-                if let Some(word_start) = line.rfind(char::is_whitespace).map(|i| i + 1) {
+                let space = line.char_indices().rev().find(|(_, c)| c.is_whitespace());
+                if let Some(word_start) = space.map(|(i, c)| i + c.len_utf8()) {
                     let word = &line[word_start..];
                     let before = line[..word_start].trim_end();
                     if self.signoffs.iter().any(|s| s == word)
@@ -270,7 +269,7 @@ impl Layouter {
         if dash_len > 0 {
             let end = d + dash_len;
             let follows = body[end..].chars().next();
-            let ok = follows.map_or(true, char::is_whitespace)
+            let ok = follows.is_none_or(char::is_whitespace)
                 && (first_caps || region || agency || dated)
                 && (d > i || agency);
             return ok

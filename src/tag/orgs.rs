@@ -415,6 +415,39 @@ impl Stage for OrgTagger {
                 b.cand.span.start,
             ))
         });
+        // `Lumeris Energy` ... `Lumeris`: the distinctive first word of a two-word name with a
+        // head noun names the organization later in the article.
+        let e = &*self.entities.0;
+        let mut short: Vec<(String, OrgValue)> = Vec::new();
+        for f in &found {
+            let name = &text[f.cand.span.start..f.cand.span.end];
+            if let Some((first, head)) = name.split_once(' ') {
+                let distinctive = f.rule == "org_head"
+                    && e.org_heads.contains(head)
+                    && first.chars().count() >= 4
+                    && !first.contains('.')
+                    && e.place_names.lookup(first).is_none()
+                    && e.demonyms.country(first).is_none()
+                    && !e.first_names.contains_key(first)
+                    && !e.stopwords.contains(first);
+                if distinctive {
+                    short.push((first.to_string(), f.value.clone()));
+                }
+            }
+        }
+        if !short.is_empty() {
+            for t in toks.iter().filter(|t| t.cap) {
+                let w = t.text(text);
+                if let Some((_, v)) = short.iter().find(|(s, _)| s == w) {
+                    let span = Span::new(t.start, t.end);
+                    found.push(Found {
+                        cand: Candidate { span, kind: Kind::Org, priority: Priority::Pattern },
+                        value: v.clone(),
+                        rule: "doc_org_short".into(),
+                    });
+                }
+            }
+        }
         for f in found {
             if admit(&mut doc.mentions, &f.cand) {
                 let sentence = doc.sentence_at(f.cand.span.start).unwrap_or(usize::MAX);

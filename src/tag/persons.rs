@@ -227,7 +227,12 @@ impl Ctx<'_> {
                 r[..stop].split([' ', '-']).take(8).any(|w| self.e.titles.contains(w))
             })
         });
-        (age || role).then_some((Priority::Pattern, None))
+        // `Folake Adeyemi, a 38-year-old teacher`.
+        let aged = rest.strip_prefix(", a ").is_some_and(|r| {
+            let d = r.bytes().take_while(u8::is_ascii_digit).count();
+            (1..=3).contains(&d) && r[d..].starts_with("-year-old")
+        });
+        (age || role || aged).then_some((Priority::Pattern, None))
     }
 
     /// The appositive after a person (`, a senior Syria analyst with the International Crisis

@@ -92,8 +92,9 @@ pub(super) enum Pending {
     /// `offset` units from the anchor, then `suffix` (`TMO`, `-FA`); a vague offset
     /// (`several days ago`) becomes PAST_REF or FUTURE_REF.
     Rel { anchor: Anchor, unit: Unit, offset: i64, vague: bool, suffix: String },
-    /// A weekday (1 = Monday) with a direction, then `suffix`.
-    Weekday { day: u32, dir: WeekdayDir, suffix: String },
+    /// A weekday (1 = Monday) with a direction, then `suffix`; with `weekend`, the ISO week
+    /// of that Saturday as a weekend (`2025-W51-WE`).
+    Weekday { day: u32, weekend: bool, dir: WeekdayDir, suffix: String },
 }
 
 impl Pending {
@@ -139,8 +140,13 @@ impl Pending {
         }
         if let Some(rest) = v.strip_prefix("WD:") {
             let mut parts = rest.splitn(3, ':');
-            let day = parts.next().and_then(|d| d.parse().ok()).filter(|d| (1..=7).contains(d));
-            let day = day.ok_or_else(|| format!("bad weekday in {v:?}"))?;
+            // `WE` is the weekend: its Saturday is found as a weekday, then written as a week.
+            let first = parts.next();
+            let weekend = first == Some("WE");
+            let day = if weekend { Some(6) } else { first.and_then(|d| d.parse().ok()) };
+            let day = day
+                .filter(|d| (1..=7).contains(d))
+                .ok_or_else(|| format!("bad weekday in {v:?}"))?;
             let dir = match parts.next() {
                 Some("last") => WeekdayDir::Last,
                 Some("next") => WeekdayDir::Next,
@@ -148,7 +154,7 @@ impl Pending {
                 _ => return Err(format!("weekday direction must be near|last|next in {v:?}")),
             };
             let suffix = parts.next().unwrap_or("").to_string();
-            return Ok(Pending::Weekday { day, dir, suffix });
+            return Ok(Pending::Weekday { day, weekend, dir, suffix });
         }
         if let Some(rest) = v.strip_prefix("DUR:") {
             let (n, unit) = rest.split_once(':').ok_or_else(|| format!("bad duration {v:?}"))?;
@@ -243,7 +249,7 @@ impl Resolver {
                     None => unknown(*unit).to_string() + suffix,
                 }
             }
-            Pending::Weekday { day, dir, suffix } => match self.dct {
+            Pending::Weekday { day, weekend, dir, suffix } => match self.dct {
                 Some(dct) => {
                     let today = dct.weekday().number_from_monday() as i64;
                     let day = *day as i64;
@@ -263,8 +269,10 @@ impl Resolver {
                             Tense::Past => -back,
                         },
                     };
-                    shift(dct, Unit::Day, delta) + suffix
+                    let unit = if *weekend { Unit::Weekend } else { Unit::Day };
+                    shift(add_days(dct, delta), unit, 0) + suffix
                 }
+                None if *weekend => format!("XXXX-WXX-WE{suffix}"),
                 None => format!("XXXX-WXX-{day}{suffix}"),
             },
         };

@@ -122,7 +122,7 @@ pub(crate) struct Names {
 }
 
 impl Names {
-    fn build(surfaces: Vec<(String, u32)>, strip_articles: bool, dfa: bool) -> Result<Names> {
+    fn build(surfaces: Vec<(String, u32, bool)>, strip_articles: bool, dfa: bool) -> Result<Names> {
         let mut index: FxMap<String, u32> = FxMap::default();
         let mut pats: Vec<Vec<Hit>> = Vec::new();
         let mut strings: Vec<String> = Vec::new();
@@ -138,7 +138,7 @@ impl Names {
                 None => list.push(Hit { entry, upper }),
             }
         };
-        for (s, entry) in surfaces {
+        for (s, entry, with_upper) in surfaces {
             let s = s.trim();
             let s = s.strip_prefix("the ").unwrap_or(s);
             if s.chars().count() < 2 || !s.chars().next().is_some_and(char::is_alphabetic) {
@@ -153,7 +153,7 @@ impl Names {
                 continue;
             }
             let upper = s.to_uppercase();
-            if upper != s && upper.len() == s.len() {
+            if with_upper && upper != s && upper.len() == s.len() {
                 add(upper, entry, true);
             }
             if s.starts_with(char::is_lowercase) {
@@ -334,8 +334,8 @@ impl Entities {
                 common: false,
                 source: format!("countries.tsv:{}", row.line),
             });
-            place_surfaces.push((row.get(1).to_string(), id));
-            place_surfaces.extend(row.list(2).map(|a| (a.to_string(), id)));
+            place_surfaces.push((row.get(1).to_string(), id, true));
+            place_surfaces.extend(row.list(2).map(|a| (a.to_string(), id, true)));
         }
 
         let file = gazetteers.file("admin1.tsv")?;
@@ -358,8 +358,8 @@ impl Entities {
                 common: false,
                 source: format!("admin1.tsv:{}", row.line),
             });
-            place_surfaces.push((row.get(2).to_string(), id));
-            place_surfaces.extend(row.list(3).map(|a| (a.to_string(), id)));
+            place_surfaces.push((row.get(2).to_string(), id, true));
+            place_surfaces.extend(row.list(3).map(|a| (a.to_string(), id, true)));
         }
 
         let file = gazetteers.file("cities.tsv")?;
@@ -377,8 +377,10 @@ impl Entities {
                 common: row.get(7) == "1",
                 source: format!("cities.tsv:{}", row.line),
             });
-            place_surfaces.push((row.get(1).to_string(), id));
-            place_surfaces.extend(row.list(8).map(|a| (a.to_string(), id)));
+            place_surfaces.push((row.get(1).to_string(), id, true));
+            // City aliases get no UPPER CASE form: capitals lines and datelines use main names,
+            // and it halves the automaton.
+            place_surfaces.extend(row.list(8).map(|a| (a.to_string(), id, false)));
         }
 
         // Hand-curated areas; optional so that a build without them still runs.
@@ -411,8 +413,8 @@ impl Entities {
                     common: false,
                     source: format!("{name}:{}", row.line),
                 });
-                place_surfaces.push((row.get(0).to_string(), id));
-                place_surfaces.extend(row.list(5).map(|a| (a.to_string(), id)));
+                place_surfaces.push((row.get(0).to_string(), id, true));
+                place_surfaces.extend(row.list(5).map(|a| (a.to_string(), id, true)));
             }
         }
 
@@ -443,8 +445,8 @@ impl Entities {
                 country: row.get(2).to_string(),
                 line: row.line,
             });
-            org_surfaces.push((row.get(0).to_string(), id));
-            org_surfaces.extend(row.list(3).map(|a| (a.to_string(), id)));
+            org_surfaces.push((row.get(0).to_string(), id, true));
+            org_surfaces.extend(row.list(3).map(|a| (a.to_string(), id, true)));
         }
 
         let file = gazetteers.file("first_names.tsv")?;
@@ -475,7 +477,7 @@ impl Entities {
         }
         let demonyms = Demonyms::load(gazetteers)?;
         // A demonym is never a place (`German` is also a parish of the Isle of Man).
-        place_surfaces.retain(|(s, _)| demonyms.country(s).is_none());
+        place_surfaces.retain(|(s, _, _)| demonyms.country(s).is_none());
 
         Ok(Entities(Arc::new(Inner {
             place_names: Names::build(place_surfaces, true, false)?,

@@ -320,3 +320,18 @@ fn odd_input_never_panics() {
         }
     }
 }
+
+#[test]
+fn later_short_forms_and_appositive_evidence() {
+    t(
+        "Shares of Norvale Energy fell. Norvale said more.",
+        &[("org", "Norvale Energy", "Norvale Energy"), ("org", "Norvale", "Norvale Energy")],
+    );
+    t(
+        "Tunde Okafor, a 38-year-old teacher, said so.",
+        &[("person", "Tunde Okafor", "Tunde Okafor")],
+    );
+    t("The wicket fell to S. Waugh later.", &[("person", "S. Waugh", "S. Waugh")]);
+    // One-word aliases inside a longer capitalised name are not the organization.
+    t("The UEFA Cup final was played.", &[]);
+}

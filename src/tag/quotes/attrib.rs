@@ -286,17 +286,21 @@ fn span(toks: &[Tok], a: usize, b: usize) -> Span {
 /// `ministry spokesman Abdul Wali Haqmal` gives the role `ministry spokesman`, and `Ahmed Jabbar
 /// of the Kirkuk Operations Command` the affiliation `Kirkuk Operations Command`.
 fn attr(toks: &[Tok], np: &Np, verb: Option<usize>, rule: &'static str, lex: &Lexicon) -> Attr {
-    let (mut a, mut b) = (np.a, np.b);
+    let (mut a, mut b, mut kind) = (np.a, np.b, np.kind);
     let (mut role, mut affiliation) = (None, None);
     let det = |t: &Tok| lex.is(t.s, class::DET);
-    if np.kind == SpeakerKind::Name {
-        let prep = (a + 1..b)
-            .find(|&k| lex.is(toks[k].s, class::PREP) && !toks[k].cap() && toks[k - 1].cap());
+    if !matches!(kind, SpeakerKind::Pronoun(_)) {
+        // `Ahmed Jabbar of the X Command`, `a U.S. Embassy official in Nairobi`: the speaker
+        // words end before the preposition; a name after it is the affiliation
+        let prep = (a + 1..b).find(|&k| lex.is(toks[k].s, class::PREP) && !toks[k].cap());
         if let Some(p) = prep {
             let j = (p + 1..b).find(|&j| !det(&toks[j])).unwrap_or(b);
             affiliation = (j < b && toks[j].cap()).then(|| span(toks, j, b));
             b = p;
+            kind = np_kind(toks, a, b, lex);
         }
+    }
+    if kind == SpeakerKind::Name {
         if let Some(l) = (a..b).rev().find(|&k| !toks[k].cap() && !det(&toks[k])) {
             if l + 1 < b {
                 let r = (a..l).find(|&r| !det(&toks[r])).unwrap_or(l);
@@ -311,7 +315,7 @@ fn attr(toks: &[Tok], np: &Np, verb: Option<usize>, rule: &'static str, lex: &Le
     }
     Attr {
         speaker: span(toks, a, b),
-        kind: np.kind,
+        kind,
         verb: verb.map(|v| Span::new(toks[v].start, toks[v].end)),
         role,
         affiliation,
@@ -501,7 +505,12 @@ pub(super) fn before(toks: &[Tok], lex: &Lexicon) -> Option<Attr> {
     }
     let participle = toks[v].s.ends_with("ing");
     let after_comma = end > 0 && appos_mark(&toks[end - 1]);
-    let np = if after_comma || participle { None } else { np_backward(toks, end, lex) };
+    // `footage of Trump saying`: a participle takes the name right before it
+    let np = if after_comma {
+        None
+    } else {
+        np_backward(toks, end, lex).filter(|np| !participle || np.kind == SpeakerKind::Name)
+    };
     let np = match np {
         Some(np) => np,
         // `Flynn, a top Trump surrogate, said`, `Trump attacked Clinton, saying`, `She then

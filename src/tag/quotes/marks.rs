@@ -91,6 +91,7 @@ fn marks(text: &str) -> Vec<Mark> {
 /// start a quote (hard-wrapped lines inside a sentence stay joined).
 fn paragraphs(text: &str) -> Vec<(usize, usize)> {
     let bytes = text.as_bytes();
+    let wrapped = hard_wrapped(text);
     let mut out = Vec::new();
     let mut start = 0;
     for nl in memchr_iter(b'\n', bytes) {
@@ -100,7 +101,8 @@ fn paragraphs(text: &str) -> Vec<(usize, usize)> {
         let ends = line.ends_with(['.', '!', '?', ':', '"', '\'', '”', '’', '»']);
         let opens = next.starts_with(['"', '“', '‘', '«', '`', '\'', '―', '—', '-']);
         let indented = text[nl + 1..].starts_with([' ', '\t']);
-        if blank || ends || opens || indented {
+        // in hard-wrapped text (AQUAINT-style newswire) only blank lines and indents count
+        if blank || indented || !wrapped && (ends || opens) {
             if !line.trim().is_empty() {
                 out.push((start, start + line.len()));
             }
@@ -111,6 +113,18 @@ fn paragraphs(text: &str) -> Vec<(usize, usize)> {
         out.push((start, text.trim_end().len().max(start)));
     }
     out
+}
+
+/// True for hard-wrapped text: many lines, nearly all under 90 bytes, and a good share of them
+/// ending inside a sentence.
+fn hard_wrapped(text: &str) -> bool {
+    let (mut lines, mut short, mut open_ended) = (0, 0, 0);
+    for line in text.lines().map(str::trim_end).filter(|l| !l.trim().is_empty()) {
+        lines += 1;
+        short += usize::from(line.len() < 90);
+        open_ended += usize::from(!line.ends_with(['.', '!', '?', ':', '"', '\'', '”', '’']));
+    }
+    lines >= 6 && short * 10 >= lines * 9 && open_ended * 3 >= lines
 }
 
 /// Which way a straight mark faces from its neighbours, if they tell.

@@ -234,12 +234,15 @@ struct Resolver<'a> {
     raws: &'a [RawQuote],
     /// Person and organization mentions with their canonical names.
     entities: Vec<(Span, String)>,
+    /// Organization mentions, for `it` and `they`.
+    orgs: Vec<(Span, String)>,
     /// Person mentions with a full name.
     persons: Vec<Known>,
     /// Full names known in the document, in text order (person mentions and own name runs).
     known: OnceCell<Vec<Known>>,
-    /// Named speakers so far: (position, name, gender, role).
-    speakers: Vec<(usize, String, u16, Option<String>)>,
+    /// Speakers so far: (position, canonical, gender, role, named: a person's or org's name
+    /// rather than a role phrase).
+    speakers: Vec<(usize, String, u16, Option<String>, bool)>,
 }
 
 impl<'a> Resolver<'a> {
@@ -249,6 +252,13 @@ impl<'a> Resolver<'a> {
             .iter()
             .filter_map(|m| match &m.value {
                 Value::Person(p) => Some((m.span, p.name.clone())),
+                Value::Org(o) => Some((m.span, o.name.clone())),
+                _ => None,
+            })
+            .collect();
+        let orgs = doc
+            .mentions_of(Kind::Org)
+            .filter_map(|m| match &m.value {
                 Value::Org(o) => Some((m.span, o.name.clone())),
                 _ => None,
             })
@@ -267,6 +277,7 @@ impl<'a> Resolver<'a> {
             lex,
             raws,
             entities,
+            orgs,
             persons,
             known: OnceCell::new(),
             speakers: Vec::new(),
@@ -336,7 +347,7 @@ impl<'a> Resolver<'a> {
         raw: &RawQuote,
         pos: usize,
         ok: impl Fn(u16) -> bool,
-    ) -> Option<String> {
+    ) -> Option<(usize, String)> {
         let from = raw.para_start.min(pos);
         let outside = |t: &attrib::Tok| {
             let i = self.raws.partition_point(|r| r.close <= t.start);
@@ -347,7 +358,7 @@ impl<'a> Resolver<'a> {
         toks.split(|t| t.sentence_end()).rev().find_map(|sentence| {
             let span = attrib::subject_span(sentence, self.lex)?;
             let (name, gender) = self.canonical(span);
-            ok(gender).then_some(name)
+            ok(gender).then_some((span.start, name))
         })
     }
 
@@ -362,14 +373,32 @@ impl<'a> Resolver<'a> {
                 } else if bits & class::SHE != 0 {
                     class::TITLE_F
                 } else {
-                    return None;
+                    // `it`/`they`: the latest organization named in the paragraph
+                    return self
+                        .orgs
+                        .iter()
+                        .rev()
+                        .find(|(sp, _)| raw.para_start <= sp.start && sp.end <= pos)
+                        .map(|(_, name)| name.clone());
                 };
                 let ok = |g: u16| g == 0 || g == want;
-                let found = self.paragraph_subject(raw, pos, ok).or_else(|| {
+                // in its paragraph: the later of the latest speaker and the latest subject
+                let subject = self.paragraph_subject(raw, pos, ok);
+                let recent = self
+                    .speakers
+                    .iter()
+                    .rev()
+                    .find(|s| raw.para_start <= s.0 && s.0 < pos && ok(s.2));
+                let local = match (subject, recent) {
+                    (Some(sub), Some(r)) if r.0 > sub.0 => Some(r.1.clone()),
+                    (Some(sub), _) => Some(sub.1),
+                    (None, r) => r.map(|r| r.1.clone()),
+                };
+                let found = local.or_else(|| {
                     self.speakers
                         .iter()
                         .rev()
-                        .find(|s| s.0 < pos && ok(s.2) && s.1.contains(' '))
+                        .find(|s| s.0 < pos && ok(s.2) && s.4 && s.1.contains(' '))
                         .map(|s| s.1.clone())
                         .or_else(|| {
                             self.known()
@@ -380,14 +409,14 @@ impl<'a> Resolver<'a> {
                         })
                 });
                 if let Some(name) = &found {
-                    self.speakers.push((pos, name.clone(), want, None));
+                    self.speakers.push((pos, name.clone(), want, None, true));
                 }
                 found
             }
             SpeakerKind::Name => {
                 let (name, gender) = self.canonical(a.speaker);
                 let role = a.role.map(|r| self.text[r.start..r.end].to_string());
-                self.speakers.push((pos, name.clone(), gender, role));
+                self.speakers.push((pos, name.clone(), gender, role, true));
                 Some(name)
             }
             SpeakerKind::Role => {
@@ -396,7 +425,9 @@ impl<'a> Resolver<'a> {
                 let by_role = self.speakers.iter().rev().find(|s| {
                     s.0 < pos && s.3.as_deref().is_some_and(|r| r.to_lowercase().contains(&head))
                 });
-                Some(by_role.map_or(phrase, |s| s.1.clone()))
+                let name = by_role.map_or(phrase, |s| s.1.clone());
+                self.speakers.push((pos, name.clone(), 0, None, false));
+                Some(name)
             }
         }
     }
@@ -449,10 +480,18 @@ impl<'a> Resolver<'a> {
 /// True for a headline or subhead: most longer words capitalised (`Clinton Speaks 'Directly To
 /// White People'`); its quote marks mark phrases, not speech.
 fn headline(para: &str) -> bool {
-    let words = para.split_whitespace().map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()));
-    let long: Vec<&str> = words.filter(|w| w.chars().count() >= 4).collect();
-    let caps = long.iter().filter(|w| w.chars().next().is_some_and(char::is_uppercase)).count();
-    long.len() >= 3 && caps * 4 >= long.len() * 3
+    let (mut long, mut caps) = (0, 0);
+    for word in para.split_whitespace().map(|w| w.trim_matches(|c: char| !c.is_alphanumeric())) {
+        if word.chars().nth(3).is_some() {
+            long += 1;
+            caps += usize::from(word.starts_with(|c: char| c.is_uppercase()));
+            if long >= 8 && caps * 4 < long * 3 {
+                // clearly running text: stop early on long paragraphs
+                return false;
+            }
+        }
+    }
+    long >= 3 && caps * 4 >= long * 3
 }
 
 /// Same surname, or a close spelling variant (`Hawach`/`Hawash`): one substitution in a word of

@@ -114,6 +114,10 @@ fn attribution_before_the_quote() {
         "Intro line.\n\nSaid Omar Diallo: \"We will not stop now, whatever happens.\"",
         &[("We will not stop now, whatever happens.", "Omar Diallo", "Omar Diallo", "Said")],
     );
+    t(
+        "Intro line.\n\nSenator Ruth Cole wrote on X: \"The bill will pass this week, I am sure.\"",
+        &[("The bill will pass this week, I am sure.", "Ruth Cole", "Ruth Cole", "wrote")],
+    );
     // the attribution closes the previous paragraph
     t(
         "Intro line.\n\nGovernor Lisa Brandt wrote:\n\n\"The state will cover the costs of the cleanup.\"",
@@ -168,6 +172,20 @@ fn wire_styles_guillemets_and_single_quotes() {
     );
     // apostrophes are never quote marks
     t("Intro line.\n\nIn the '90s the boys' club didn't change, Diallo said.", &[]);
+}
+
+#[test]
+fn hard_wrapped_wire_text_keeps_quotes_across_lines() {
+    let text = "Intro line.\n\n   The council met on Tuesday to discuss the budget. Members\nargued for hours. ``We cannot keep paying for roads that nobody\nuses. It is time to stop,'' said Omar Diallo, the council\nchairman. Others disagreed with him and the vote was put off\nuntil next week, when members will meet again to decide on\nthe plan and its costs for the coming years.\n";
+    t(
+        text,
+        &[(
+            "We cannot keep paying for roads that nobody\nuses. It is time to stop,",
+            "Omar Diallo",
+            "Omar Diallo",
+            "said",
+        )],
+    );
 }
 
 #[test]
