@@ -152,13 +152,59 @@ fn casualty_type(name: &str) -> Option<&'static str> {
     TYPES.iter().copied().find(|t| *t == name)
 }
 
-/// An alternation of `words`, longest first, regex-escaped, case-insensitive.
+/// An alternation of `words`, longest first, regex-escaped, in its cased variants
+/// (`killed|Killed|KILLED`): literal alternatives compile to a prefix trie, which keeps the
+/// lazy DFA small, where `(?i)` would make a class per letter.
 fn alternation<'a>(words: impl Iterator<Item = &'a str>) -> String {
-    let mut words: Vec<&str> = words.collect();
-    words.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
-    words.dedup();
-    let escaped: Vec<String> = words.iter().map(|w| regex::escape(w)).collect();
-    format!("(?i:{})", escaped.join("|"))
+    let mut variants: Vec<String> = Vec::new();
+    for w in words {
+        let lower = w.to_ascii_lowercase();
+        let first = capitalize(&lower, false);
+        let title = capitalize(&lower, true);
+        let upper = w.to_ascii_uppercase();
+        variants.extend([lower, first, title, upper]);
+    }
+    variants.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
+    variants.dedup();
+    let escaped: Vec<String> = variants.iter().map(|w| regex::escape(w)).collect();
+    format!("(?:{})", escaped.join("|"))
+}
+
+/// `word` with its first letter (or, `every`, each word's first letter) in upper case.
+fn capitalize(word: &str, every: bool) -> String {
+    let mut out = String::with_capacity(word.len());
+    let mut start = true;
+    for ch in word.chars() {
+        out.push(if start { ch.to_ascii_uppercase() } else { ch });
+        start = every && ch == ' ' || start && !ch.is_ascii_alphanumeric();
+    }
+    out
+}
+
+/// Rewrites each `(?i:a|b c)` group of plain words in `pattern` as an [`alternation`].
+fn cased_groups(pattern: &str) -> String {
+    let mut out = String::with_capacity(pattern.len());
+    let mut rest = pattern;
+    while let Some(i) = rest.find("(?i:") {
+        out.push_str(&rest[..i]);
+        let body = &rest[i + 4..];
+        let end = body.find(')').filter(|&j| {
+            body[..j].bytes().all(|b| b.is_ascii_alphanumeric() || b" |'-".contains(&b))
+                && !body[..j].is_empty()
+        });
+        match end {
+            Some(j) => {
+                out.push_str(&alternation(body[..j].split('|')));
+                rest = &body[j + 1..];
+            }
+            None => {
+                out.push_str("(?i:");
+                rest = body;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// A subject phrase within a list, with its offset in the sentence.
@@ -330,7 +376,7 @@ impl CasualtyTagger {
         // The word-list alternations make big automata: a larger lazy-DFA cache keeps them
         // from being rebuilt over and over.
         let compile = |src: &str, line: usize, name: &str| {
-            RegexBuilder::new(src)
+            RegexBuilder::new(&cased_groups(src))
                 .dfa_size_limit(32 << 20)
                 .build()
                 .map_err(|e| rf.err(line, name, &e.to_string()))
