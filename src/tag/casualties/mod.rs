@@ -152,13 +152,94 @@ fn casualty_type(name: &str) -> Option<&'static str> {
     TYPES.iter().copied().find(|t| *t == name)
 }
 
-/// An alternation of `words`, longest first, regex-escaped, case-insensitive.
+/// An alternation of `words`, longest first, regex-escaped, in its cased variants
+/// (`killed|Killed|KILLED`): literal alternatives compile to a prefix trie, which keeps the
+/// lazy DFA small, where `(?i)` would make a class per letter.
 fn alternation<'a>(words: impl Iterator<Item = &'a str>) -> String {
-    let mut words: Vec<&str> = words.collect();
-    words.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
-    words.dedup();
-    let escaped: Vec<String> = words.iter().map(|w| regex::escape(w)).collect();
-    format!("(?i:{})", escaped.join("|"))
+    let mut variants: Vec<String> = Vec::new();
+    for w in words {
+        let lower = w.to_ascii_lowercase();
+        let first = capitalize(&lower, false);
+        let title = capitalize(&lower, true);
+        let upper = w.to_ascii_uppercase();
+        variants.extend([lower, first, title, upper]);
+    }
+    variants.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
+    variants.dedup();
+    let escaped: Vec<String> = variants.iter().map(|w| regex::escape(w)).collect();
+    format!("(?:{})", escaped.join("|"))
+}
+
+/// `word` with its first letter (or, `every`, each word's first letter) in upper case.
+fn capitalize(word: &str, every: bool) -> String {
+    let mut out = String::with_capacity(word.len());
+    let mut start = true;
+    for ch in word.chars() {
+        out.push(if start { ch.to_ascii_uppercase() } else { ch });
+        start = every && ch == ' ' || start && !ch.is_ascii_alphanumeric();
+    }
+    out
+}
+
+/// Rewrites each `(?i:a|b c)` group of plain words in `pattern` as an [`alternation`].
+fn cased_groups(pattern: &str) -> String {
+    let mut out = String::with_capacity(pattern.len());
+    let mut rest = pattern;
+    while let Some(i) = rest.find("(?i:") {
+        out.push_str(&rest[..i]);
+        let body = &rest[i + 4..];
+        let end = body.find(')').filter(|&j| {
+            body[..j].bytes().all(|b| b.is_ascii_alphanumeric() || b" |'-".contains(&b))
+                && !body[..j].is_empty()
+        });
+        match end {
+            Some(j) => {
+                out.push_str(&alternation(body[..j].split('|')));
+                rest = &body[j + 1..];
+            }
+            None => {
+                out.push_str("(?i:");
+                rest = body;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// A subject phrase within a list, with its offset in the sentence.
+struct Phrase<'t> {
+    text: &'t str,
+    start: usize,
+}
+
+impl<'t> Phrase<'t> {
+    fn as_str(&self) -> &'t str {
+        self.text
+    }
+    fn start(&self) -> usize {
+        self.start
+    }
+    fn end(&self) -> usize {
+        self.start + self.text.len()
+    }
+    fn is_empty(&self) -> bool {
+        self.text.trim().is_empty()
+    }
+}
+
+/// The last clause of `list` (at `start`): after the last `who`, `when`, `before`, `and`...
+fn last_clause(list: &str, start: usize) -> Phrase<'_> {
+    let lower = list.to_ascii_lowercase();
+    let cut = [
+        " who ", " when ", " before ", " after ", " and ", " but ", " that ", " as ", " while ",
+        " where ",
+    ]
+    .iter()
+    .filter_map(|w| lower.rfind(w).map(|i| i + w.len()))
+    .max()
+    .unwrap_or(0);
+    Phrase { text: &list[cut..], start: start + cut }
 }
 
 /// True when `text` starts with the words `word` followed by a non-letter.
@@ -295,8 +376,8 @@ impl CasualtyTagger {
         // The word-list alternations make big automata: a larger lazy-DFA cache keeps them
         // from being rebuilt over and over.
         let compile = |src: &str, line: usize, name: &str| {
-            RegexBuilder::new(src)
-                .dfa_size_limit(256 << 20)
+            RegexBuilder::new(&cased_groups(src))
+                .dfa_size_limit(32 << 20)
                 .build()
                 .map_err(|e| rf.err(line, name, &e.to_string()))
         };
@@ -728,6 +809,15 @@ impl CasualtyTagger {
                 }
                 let mut items = Vec::new();
                 if let Some(n) = rule.count {
+                    // The subject is the last clause of the list (`X was a star before [she]`);
+                    // a bare relative pronoun has no antecedent here.
+                    let list = last_clause(list.as_str(), list.start());
+                    let subject = list.as_str().to_ascii_lowercase();
+                    if list.is_empty()
+                        || matches!(subject.as_str(), "who" | "which" | "that" | "it")
+                    {
+                        continue;
+                    }
                     // a fixed count is for one person (`he`, `Nabi`), not `the victims` (the first noun)
                     let plural = list
                         .as_str()
