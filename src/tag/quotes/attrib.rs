@@ -179,7 +179,7 @@ fn headed(toks: &[Tok], a: usize, mut b: usize, lex: &Lexicon) -> Option<Np> {
 
 /// A preposition or conjunction, also capitalised (`During`, `As`): it opens no speaker phrase.
 fn lead_word(t: &Tok, lex: &Lexicon) -> bool {
-    let bits = lex.classes(&t.s.to_lowercase());
+    let bits = lex.classes(t.s);
     bits & (class::PREP | class::BREAK) != 0 && bits & class::DET == 0
 }
 
