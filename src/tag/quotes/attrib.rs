@@ -42,45 +42,63 @@ impl Tok<'_> {
     }
 }
 
+/// The char at byte `j` of `seg` (a char boundary), decoding only non-ASCII bytes.
+fn char_at(seg: &str, j: usize) -> Option<char> {
+    match *seg.as_bytes().get(j)? {
+        b if b.is_ascii() => Some(char::from(b)),
+        _ => seg.get(j..)?.chars().next(),
+    }
+}
+
+fn alnum(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric()
+    } else {
+        c.is_alphanumeric()
+    }
+}
+
 /// Tokens of `text[from..to]` (offsets into `text`). Words keep inner `'`, `’`, `-`, `.` and
 /// a final `.` of titles and initials (`Mr.`, `U.S.`, `J.`).
 pub(super) fn tokens<'a>(text: &'a str, from: usize, to: usize, lex: &Lexicon) -> Vec<Tok<'a>> {
-    let mut out = Vec::new();
     let seg = &text[from..to];
-    let mut it = seg.char_indices().peekable();
-    while let Some((i, c)) = it.next() {
+    let mut out = Vec::with_capacity(seg.len() / 5 + 1);
+    let mut i = 0;
+    while let Some(c) = char_at(seg, i) {
+        let mut end = i + c.len_utf8();
         if c.is_whitespace() {
+            i = end;
             continue;
         }
-        let mut end = i + c.len_utf8();
-        if c.is_alphanumeric() {
-            while let Some(&(j, d)) = it.peek() {
+        let word = alnum(c);
+        if word {
+            while let Some(d) = char_at(seg, end) {
+                let next = end + d.len_utf8();
                 let joins = matches!(d, '\'' | '’' | '-' | '.' | '&' | '/')
-                    && seg[j + d.len_utf8()..].chars().next().is_some_and(char::is_alphanumeric);
-                if d.is_alphanumeric() || joins {
-                    end = j + d.len_utf8();
-                    it.next();
-                } else {
+                    && char_at(seg, next).is_some_and(alnum);
+                if !(alnum(d) || joins) {
                     break;
                 }
+                end = next;
             }
-            let word = &seg[i..end];
-            if seg[end..].starts_with('.') {
-                let with_dot = &seg[i..end + 1];
-                let initial = word.chars().count() == 1 && c.is_uppercase();
+            if seg.as_bytes().get(end) == Some(&b'.') {
+                let w = &seg[i..end];
+                let initial = end - i == c.len_utf8() && c.is_uppercase();
                 // `R-Ky.,` and `(D-Wis.)`: a dot before more punctuation ends no sentence
-                let abbrev = seg[end + 1..].starts_with([',', ')', ';', ':']);
-                if initial || abbrev || word.contains('.') || lex.is(with_dot, class::ANY_TITLE) {
+                let abbrev = matches!(seg.as_bytes().get(end + 1), Some(b',' | b')' | b';' | b':'));
+                if initial
+                    || abbrev
+                    || w.contains('.')
+                    || lex.is(&seg[i..end + 1], class::ANY_TITLE)
+                {
                     end += 1;
-                    it.next();
                 }
             }
-        } else if c == '-' && seg[end..].starts_with('-') {
+        } else if c == '-' && seg.as_bytes().get(end) == Some(&b'-') {
             end += 1;
-            it.next();
         }
-        let word = c.is_alphanumeric();
         out.push(Tok { s: &seg[i..end], start: from + i, end: from + end, word });
+        i = end;
     }
     out
 }
@@ -161,7 +179,7 @@ fn headed(toks: &[Tok], a: usize, mut b: usize, lex: &Lexicon) -> Option<Np> {
 
 /// A preposition or conjunction, also capitalised (`During`, `As`): it opens no speaker phrase.
 fn lead_word(t: &Tok, lex: &Lexicon) -> bool {
-    let bits = lex.classes(&t.s.to_lowercase());
+    let bits = lex.classes(t.s);
     bits & (class::PREP | class::BREAK) != 0 && bits & class::DET == 0
 }
 

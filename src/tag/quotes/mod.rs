@@ -122,7 +122,8 @@ impl QuoteTagger {
         for (i, raw) in raws.iter().enumerate() {
             let got =
                 own[i].map(|a| (a, a.rule)).or_else(|| self.shared(&raws, &own, &assigned, i));
-            let short = text[raw.start..raw.end].split_whitespace().count() < MIN_WORDS;
+            let short =
+                text[raw.start..raw.end].split_whitespace().take(MIN_WORDS).count() < MIN_WORDS;
             // unattributed marks are terms, titles or partial quotes; a short quote is speech
             // only with its own attribution (else: scare quote, title); a dropped quote passes
             // no attribution on
