@@ -380,6 +380,18 @@ impl EventBuilder {
         drafts
     }
 
+    /// True when the date mention is bound to a speech verb next to it (`said on Tuesday`, `Tuesday said`).
+    fn reporting_date(&self, doc: &Document, m: &Mention) -> bool {
+        let (t, span) = (&doc.text, m.span);
+        let sentence = doc.sentences.get(m.sentence).map_or(Span::new(0, t.len()), |s| s.span);
+        let before = text::words_before(t, sentence.start, span.start, 2);
+        let after = text::words_after(t, span.end, sentence.end, 1);
+        let speech = |a: usize, b: usize| {
+            self.data.cues.find(t, a, b).any(|(_, _, c)| c.contains(&Cue::Speech))
+        };
+        speech(before, span.start) || speech(span.end, after)
+    }
+
     /// The event's date: nearest the trigger in its sentences, else before it, else published.
     fn date(
         &self,
@@ -387,9 +399,15 @@ impl EventBuilder {
         sentences: &[usize],
         trigger: Span,
     ) -> (Option<EventDate>, String) {
-        let dated = |m: &&Mention| matches!(&m.value, Value::Date(d) if d.timex_type == "DATE" && d.value.len() >= 4 && d.value.as_bytes()[..4].iter().all(u8::is_ascii_digit));
+        // A time of day (`Sunday evening`) dates the event to its day; durations and sets never do.
+        // A date bound to a reporting verb (`police said Tuesday`) dates the report, not the event.
+        let dated = |m: &&Mention| {
+            matches!(&m.value, Value::Date(d) if (d.timex_type == "DATE" || d.timex_type == "TIME")
+                && d.value.len() >= 4 && d.value.as_bytes()[..4].iter().all(u8::is_ascii_digit))
+                && !self.reporting_date(doc, m)
+        };
         let value = |m: &Mention| match &m.value {
-            Value::Date(d) => d.value.clone(),
+            Value::Date(d) => d.value.split('T').next().unwrap_or_default().to_string(),
             _ => String::new(),
         };
         let make = |m: &Mention, how: &str| {

@@ -246,6 +246,20 @@ fn date_from_earlier_sentence_else_fallback() {
 }
 
 #[test]
+fn reporting_date_is_not_the_event_date() {
+    let text =
+        "On Sunday the town was quiet. Gunmen opened fire on a market, police said on Tuesday.";
+    let ev =
+        events(doc(text, &[M::Date("Sunday", "2025-12-21"), M::Date("Tuesday", "2025-12-23")]));
+    assert_eq!(ev[0].date.as_ref().unwrap().value, "2025-12-21");
+    let ev = events(doc(
+        "Gunmen opened fire on a market, police said on Tuesday.",
+        &[M::Date("Tuesday", "2025-12-23")],
+    ));
+    assert!(ev[0].date.as_ref().unwrap().fallback);
+}
+
+#[test]
 fn actors_from_agents_and_objects_with_demonym_country() {
     let ev = events(doc("Two gunmen opened fire on Syrian troops.", &[]));
     let roles: Vec<(&str, &str, Option<&str>)> =
