@@ -601,6 +601,14 @@ impl EventBuilder {
         {
             let in_event = sentences.contains(&m.sentence);
             let Some((name, kind)) = named(m) else { continue };
+            // A credit (`(AP)`, a dateline's agency) reports the event and never acts in it.
+            let dateline = doc.layout.dateline.as_ref().is_some_and(|d| d.span.contains(m.span));
+            let bracketed = m.span.start > 0
+                && text.as_bytes().get(m.span.start - 1) == Some(&b'(')
+                && text.as_bytes().get(m.span.end) == Some(&b')');
+            if dateline || bracketed {
+                continue;
+            }
             let sspan = Self::sentence_span(doc, m.sentence);
             let clause = text::clause_start(text, sspan.start, m.span.start);
             let window = text::words_before(text, clause, m.span.start, 3);

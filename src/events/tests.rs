@@ -246,6 +246,15 @@ fn date_from_earlier_sentence_else_fallback() {
 }
 
 #[test]
+fn bracketed_credit_is_never_an_actor() {
+    let text = "BANNU (Wire) - The Southern Front attacked a checkpoint.";
+    let d = doc(text, &[M::Org("Wire", "Wire"), M::Org("Southern Front", "Southern Front")]);
+    let ev = events(d);
+    assert!(ev[0].actors.iter().all(|a| a.name != "Wire"), "{ev:#?}");
+    assert!(ev[0].actors.iter().any(|a| a.name == "Southern Front" && a.role == "perpetrator"));
+}
+
+#[test]
 fn reporting_date_is_not_the_event_date() {
     let text =
         "On Sunday the town was quiet. Gunmen opened fire on a market, police said on Tuesday.";
