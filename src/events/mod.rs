@@ -846,9 +846,13 @@ impl EventBuilder {
             if !only_violent && !sentences.contains(&m.sentence) {
                 continue;
             }
-            // The same victims reported twice count once, at the highest figure.
+            // The same victims reported twice count once, at the highest figure; the same toll
+            // of the same head noun (`seven al-Shabaab fighters`, `seven fighters`) is a repeat.
+            let head = |v: &str| v.rsplit(' ').next().unwrap_or_default().to_ascii_lowercase();
             if let Some(d) = details.iter_mut().find(|d| {
-                d.casualty_type == c.casualty_type && d.victim.eq_ignore_ascii_case(&c.victim)
+                d.casualty_type == c.casualty_type
+                    && (d.victim.eq_ignore_ascii_case(&c.victim)
+                        || (d.count == c.count && head(&d.victim) == head(&c.victim)))
             }) {
                 d.count = d.count.max(c.count);
                 continue;

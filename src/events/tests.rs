@@ -246,6 +246,21 @@ fn date_from_earlier_sentence_else_fallback() {
 }
 
 #[test]
+fn repeated_toll_counts_once() {
+    let text =
+        "An airstrike killed seven Southern Front fighters. The strike killed seven fighters.";
+    let d = doc(
+        text,
+        &[
+            M::Killed("seven Southern Front fighters", 7, "Southern Front fighters"),
+            M::Killed("seven fighters", 7, "fighters"),
+        ],
+    );
+    let ev = events(d);
+    assert_eq!(ev[0].casualties.killed, Some(7), "{ev:#?}");
+}
+
+#[test]
 fn bracketed_credit_is_never_an_actor() {
     let text = "BANNU (Wire) - The Southern Front attacked a checkpoint.";
     let d = doc(text, &[M::Org("Wire", "Wire"), M::Org("Southern Front", "Southern Front")]);
