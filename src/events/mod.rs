@@ -893,7 +893,13 @@ impl EventBuilder {
         let (date, date_rule) = self.date(doc, &sentences, best.span);
         let (location, location_rule) = self.location(doc, &sentences);
         let is_violent = group(&ty.event_type) == "violent";
-        let casualties = self.casualties(doc, &sentences, is_violent && violent == 1);
+        // An arrest's sentence often recalls the toll of the incident it follows; that toll
+        // belongs to the incident when the article has one.
+        let casualties = if ty.event_type == "arrest" && violent > 0 {
+            Casualties { killed: None, wounded: None, details: Vec::new() }
+        } else {
+            self.casualties(doc, &sentences, is_violent && violent == 1)
+        };
         let quotes = doc
             .quotes
             .iter()

@@ -246,6 +246,16 @@ fn date_from_earlier_sentence_else_fallback() {
 }
 
 #[test]
+fn arrest_does_not_take_the_attack_toll() {
+    let text =
+        "Gunmen stormed a hotel. Police arrested two men over the attack that killed three guards.";
+    let d = doc(text, &[M::Killed("three guards", 3, "guards")]);
+    let ev = events(d);
+    let arrest = ev.iter().find(|e| e.event_type == "arrest").expect("arrest");
+    assert_eq!(arrest.casualties.killed, None, "{ev:#?}");
+}
+
+#[test]
 fn repeated_toll_counts_once() {
     let text =
         "An airstrike killed seven Southern Front fighters. The strike killed seven fighters.";
