@@ -380,6 +380,18 @@ impl EventBuilder {
         drafts
     }
 
+    /// True when the date mention is bound to a speech verb next to it (`said on Tuesday`, `Tuesday said`).
+    fn reporting_date(&self, doc: &Document, m: &Mention) -> bool {
+        let (t, span) = (&doc.text, m.span);
+        let sentence = doc.sentences.get(m.sentence).map_or(Span::new(0, t.len()), |s| s.span);
+        let before = text::words_before(t, sentence.start, span.start, 2);
+        let after = text::words_after(t, span.end, sentence.end, 1);
+        let speech = |a: usize, b: usize| {
+            self.data.cues.find(t, a, b).any(|(_, _, c)| c.contains(&Cue::Speech))
+        };
+        speech(before, span.start) || speech(span.end, after)
+    }
+
     /// The event's date: nearest the trigger in its sentences, else before it, else published.
     fn date(
         &self,
@@ -387,9 +399,15 @@ impl EventBuilder {
         sentences: &[usize],
         trigger: Span,
     ) -> (Option<EventDate>, String) {
-        let dated = |m: &&Mention| matches!(&m.value, Value::Date(d) if d.timex_type == "DATE" && d.value.len() >= 4 && d.value.as_bytes()[..4].iter().all(u8::is_ascii_digit));
+        // A time of day (`Sunday evening`) dates the event to its day; durations and sets never do.
+        // A date bound to a reporting verb (`police said Tuesday`) dates the report, not the event.
+        let dated = |m: &&Mention| {
+            matches!(&m.value, Value::Date(d) if (d.timex_type == "DATE" || d.timex_type == "TIME")
+                && d.value.len() >= 4 && d.value.as_bytes()[..4].iter().all(u8::is_ascii_digit))
+                && !self.reporting_date(doc, m)
+        };
         let value = |m: &Mention| match &m.value {
-            Value::Date(d) => d.value.clone(),
+            Value::Date(d) => d.value.split('T').next().unwrap_or_default().to_string(),
             _ => String::new(),
         };
         let make = |m: &Mention, how: &str| {
@@ -583,6 +601,14 @@ impl EventBuilder {
         {
             let in_event = sentences.contains(&m.sentence);
             let Some((name, kind)) = named(m) else { continue };
+            // A credit (`(AP)`, a dateline's agency) reports the event and never acts in it.
+            let dateline = doc.layout.dateline.as_ref().is_some_and(|d| d.span.contains(m.span));
+            let bracketed = m.span.start > 0
+                && text.as_bytes().get(m.span.start - 1) == Some(&b'(')
+                && text.as_bytes().get(m.span.end) == Some(&b')');
+            if dateline || bracketed {
+                continue;
+            }
             let sspan = Self::sentence_span(doc, m.sentence);
             let clause = text::clause_start(text, sspan.start, m.span.start);
             let window = text::words_before(text, clause, m.span.start, 3);
@@ -820,9 +846,13 @@ impl EventBuilder {
             if !only_violent && !sentences.contains(&m.sentence) {
                 continue;
             }
-            // The same victims reported twice count once, at the highest figure.
+            // The same victims reported twice count once, at the highest figure; the same toll
+            // of the same head noun (`seven al-Shabaab fighters`, `seven fighters`) is a repeat.
+            let head = |v: &str| v.rsplit(' ').next().unwrap_or_default().to_ascii_lowercase();
             if let Some(d) = details.iter_mut().find(|d| {
-                d.casualty_type == c.casualty_type && d.victim.eq_ignore_ascii_case(&c.victim)
+                d.casualty_type == c.casualty_type
+                    && (d.victim.eq_ignore_ascii_case(&c.victim)
+                        || (d.count == c.count && head(&d.victim) == head(&c.victim)))
             }) {
                 d.count = d.count.max(c.count);
                 continue;
@@ -863,7 +893,13 @@ impl EventBuilder {
         let (date, date_rule) = self.date(doc, &sentences, best.span);
         let (location, location_rule) = self.location(doc, &sentences);
         let is_violent = group(&ty.event_type) == "violent";
-        let casualties = self.casualties(doc, &sentences, is_violent && violent == 1);
+        // An arrest's sentence often recalls the toll of the incident it follows; that toll
+        // belongs to the incident when the article has one.
+        let casualties = if ty.event_type == "arrest" && violent > 0 {
+            Casualties { killed: None, wounded: None, details: Vec::new() }
+        } else {
+            self.casualties(doc, &sentences, is_violent && violent == 1)
+        };
         let quotes = doc
             .quotes
             .iter()

@@ -246,6 +246,54 @@ fn date_from_earlier_sentence_else_fallback() {
 }
 
 #[test]
+fn arrest_does_not_take_the_attack_toll() {
+    let text =
+        "Gunmen stormed a hotel. Police arrested two men over the attack that killed three guards.";
+    let d = doc(text, &[M::Killed("three guards", 3, "guards")]);
+    let ev = events(d);
+    let arrest = ev.iter().find(|e| e.event_type == "arrest").expect("arrest");
+    assert_eq!(arrest.casualties.killed, None, "{ev:#?}");
+}
+
+#[test]
+fn repeated_toll_counts_once() {
+    let text =
+        "An airstrike killed seven Southern Front fighters. The strike killed seven fighters.";
+    let d = doc(
+        text,
+        &[
+            M::Killed("seven Southern Front fighters", 7, "Southern Front fighters"),
+            M::Killed("seven fighters", 7, "fighters"),
+        ],
+    );
+    let ev = events(d);
+    assert_eq!(ev[0].casualties.killed, Some(7), "{ev:#?}");
+}
+
+#[test]
+fn bracketed_credit_is_never_an_actor() {
+    let text = "BANNU (Wire) - The Southern Front attacked a checkpoint.";
+    let d = doc(text, &[M::Org("Wire", "Wire"), M::Org("Southern Front", "Southern Front")]);
+    let ev = events(d);
+    assert!(ev[0].actors.iter().all(|a| a.name != "Wire"), "{ev:#?}");
+    assert!(ev[0].actors.iter().any(|a| a.name == "Southern Front" && a.role == "perpetrator"));
+}
+
+#[test]
+fn reporting_date_is_not_the_event_date() {
+    let text =
+        "On Sunday the town was quiet. Gunmen opened fire on a market, police said on Tuesday.";
+    let ev =
+        events(doc(text, &[M::Date("Sunday", "2025-12-21"), M::Date("Tuesday", "2025-12-23")]));
+    assert_eq!(ev[0].date.as_ref().unwrap().value, "2025-12-21");
+    let ev = events(doc(
+        "Gunmen opened fire on a market, police said on Tuesday.",
+        &[M::Date("Tuesday", "2025-12-23")],
+    ));
+    assert!(ev[0].date.as_ref().unwrap().fallback);
+}
+
+#[test]
 fn actors_from_agents_and_objects_with_demonym_country() {
     let ev = events(doc("Two gunmen opened fire on Syrian troops.", &[]));
     let roles: Vec<(&str, &str, Option<&str>)> =
