@@ -70,6 +70,14 @@ pub struct Diff {
     pub detail: String,
 }
 
+impl Diff {
+    /// One line: `fixture item kind: detail`.
+    pub fn line(&self) -> String {
+        let kind = serde_json::to_string(&self.kind).unwrap_or_default();
+        format!("{} {} {}: {}", self.fixture, self.item, kind.trim_matches('"'), self.detail)
+    }
+}
+
 /// The result of evaluating fixtures.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Report {
@@ -104,15 +112,7 @@ impl Report {
         } else {
             let _ = writeln!(out, "{} differences:", self.diffs.len());
             for d in &self.diffs {
-                let kind = serde_json::to_string(&d.kind).unwrap_or_default();
-                let _ = writeln!(
-                    out,
-                    "  {} {} {}: {}",
-                    d.fixture,
-                    d.item,
-                    kind.trim_matches('"'),
-                    d.detail
-                );
+                let _ = writeln!(out, "  {}", d.line());
             }
         }
         out

@@ -452,22 +452,3 @@ impl DateRule {
         self.regex.find_iter(text).any(|m| m.start() == 0 && m.end() == text.len())
     }
 }
-
-#[cfg(test)]
-impl RuleSet {
-    /// Per-rule scan time over `texts` (a profiling aid for the ignored bench test).
-    pub(super) fn rule_costs(&self, texts: &[String]) -> Vec<(std::time::Duration, String)> {
-        let mut out: Vec<_> = self
-            .rules
-            .iter()
-            .map(|r| {
-                let t = std::time::Instant::now();
-                let n: usize = texts.iter().map(|x| r.regex.find_iter(x).count()).sum();
-                (t.elapsed(), format!("{} ({n} matches)", r.name))
-            })
-            .collect();
-        out.sort();
-        out.reverse();
-        out
-    }
-}
