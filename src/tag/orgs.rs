@@ -103,7 +103,7 @@ fn gazetteer(e: &Inner, text: &str, toks: &[Tok], out: &mut Vec<Found>) {
             continue;
         }
         let o = &e.orgs[hit.entry as usize];
-        let rule = format!("orgs.tsv:{}", o.line);
+        let rule = o.source.clone();
         out.push(org(
             Span::new(start, end),
             Priority::Curated,

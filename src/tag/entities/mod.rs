@@ -91,13 +91,14 @@ pub(crate) struct Place {
     pub source: String,
 }
 
-/// An organization entry from `orgs.tsv`.
+/// An organization entry from `orgs.tsv` or `orgs_world.tsv`.
 #[derive(Debug, Clone)]
 pub(crate) struct Org {
     pub name: String,
     pub kind: String,
     pub country: String,
-    pub line: usize,
+    /// `FILE:LINE` of the entry, for provenance.
+    pub source: String,
 }
 
 /// One gazetteer entry a pattern of an automaton stands for.
@@ -431,35 +432,48 @@ impl Entities {
             }
         }
 
-        let file = gazetteers.file("orgs.tsv")?;
+        // The hand-curated core first: where both files list a surface form, the core's entry
+        // wins (the automaton keeps the first entry of a surface).
         let mut orgs = Vec::new();
         let mut org_surfaces = Vec::new();
-        for row in file.tsv(2)? {
-            const TYPES: &[&str] = &[
-                "armed_group",
-                "igo",
-                "ngo",
-                "military",
-                "government",
-                "police",
-                "party",
-                "media",
-                "company",
-                "sports",
-                "other",
-            ];
-            if !TYPES.contains(&row.get(1)) {
-                return Err(file.error(row.line, format!("unknown org type {:?}", row.get(1))));
+        for name in ["orgs.tsv", "orgs_world.tsv"] {
+            let file = gazetteers.file(name)?;
+            for row in file.tsv(2)? {
+                const TYPES: &[&str] = &[
+                    "armed_group",
+                    "igo",
+                    "ngo",
+                    "military",
+                    "government",
+                    "police",
+                    "party",
+                    "media",
+                    "company",
+                    "sports",
+                    "other",
+                ];
+                if !TYPES.contains(&row.get(1)) {
+                    return Err(file.error(row.line, format!("unknown org type {:?}", row.get(1))));
+                }
+                // `Dawn (newspaper)`: the qualifier only tells homonyms apart; it is neither
+                // output nor matched.
+                let canonical = row.get(0);
+                let (shown, qualified) = match canonical.split_once(" (") {
+                    Some((bare, _)) if canonical.ends_with(')') => (bare, true),
+                    _ => (canonical, false),
+                };
+                let id = orgs.len() as u32;
+                orgs.push(Org {
+                    name: shown.to_string(),
+                    kind: row.get(1).to_string(),
+                    country: row.get(2).to_string(),
+                    source: format!("{name}:{}", row.line),
+                });
+                if !qualified {
+                    org_surfaces.push((shown.to_string(), id, true));
+                }
+                org_surfaces.extend(row.list(3).map(|a| (a.to_string(), id, true)));
             }
-            let id = orgs.len() as u32;
-            orgs.push(Org {
-                name: row.get(0).to_string(),
-                kind: row.get(1).to_string(),
-                country: row.get(2).to_string(),
-                line: row.line,
-            });
-            org_surfaces.push((row.get(0).to_string(), id, true));
-            org_surfaces.extend(row.list(3).map(|a| (a.to_string(), id, true)));
         }
 
         let file = gazetteers.file("first_names.tsv")?;
