@@ -1,10 +1,13 @@
 /*!
 The event's actors: perpetrators and targets with their roles.
 */
-use crate::doc::{Document, Mention, Span, Value};
+use crate::doc::{Document, Kind, Mention, Span, Value};
 
 use super::data::Cue;
-use super::{group, sorted_unique, text, Actor, Candidate, Draft, EventBuilder};
+use super::{group, reading_order, text, Actor, Candidate, Draft, EventBuilder};
+
+/// Bytes between an agent and its trigger that still make it the trigger's subject.
+const NEAR: usize = 24;
 
 impl EventBuilder {
     /// Perpetrators and targets from the event's sentences.
@@ -16,7 +19,7 @@ impl EventBuilder {
                 actors.push(actor);
             }
         };
-        let sentences: Vec<usize> = sorted_unique(draft.cands.iter().map(|c| c.sentence));
+        let sentences = reading_order(doc, draft);
         let named = |m: &Mention| match &m.value {
             Value::Org(o) => Some((o.name.clone(), "org")),
             Value::Person(p) => Some((p.name.clone(), "person")),
@@ -109,10 +112,94 @@ impl EventBuilder {
                 add(&mut actors, agent);
             }
         }
+        if actors.is_empty() {
+            if let Some(country) = self.demonym_perpetrator(doc, draft) {
+                add(&mut actors, country);
+            }
+        }
+        let accord = matches!(
+            self.data.types[draft.cands[draft.best].type_index].event_type.as_str(),
+            "agreement" | "cooperation"
+        );
+        if accord && actors.is_empty() {
+            for party in self.parties(doc, &sentences) {
+                add(&mut actors, party);
+            }
+            return actors;
+        }
         if let Some(target) = self.target(doc, draft) {
             add(&mut actors, target);
         }
         actors
+    }
+
+    /// The two parties of an agreement: `X and Y agreed...` (the first as `perpetrator`, the
+    /// second as `target`, as ACLED's actor1 and actor2).
+    fn parties(&self, doc: &Document, sentences: &[usize]) -> Vec<Actor> {
+        let text = doc.text.as_str();
+        let dateline = doc.layout.dateline.as_ref().map_or(0, |d| d.span.end);
+        for &s in sentences {
+            let sspan = Self::sentence_span(doc, s);
+            let start = sspan.start.max(dateline.min(sspan.end));
+            let verb = self
+                .data
+                .cues
+                .find(text, start, sspan.end)
+                .find(|(_, _, c)| c.contains(&Cue::Accord));
+            let Some((v, _, _)) = verb else { continue };
+            let subject = &text[start..v];
+            let Some(and) = subject.find(" and ") else { continue };
+            let halves = [(start, start + and), (start + and + 5, v)];
+            let mut out = Vec::new();
+            for ((a, b), role) in halves.into_iter().zip(["perpetrator", "target"]) {
+                let Some((a, b)) = text::phrase_after(text, a, b, &|_, _| false) else { break };
+                let span = Span::new(a, b);
+                let named = doc.mentions.iter().find(|m| span.contains(m.span));
+                let (name, kind) = match named.map(|m| &m.value) {
+                    Some(Value::Org(o)) => (o.name.clone(), Some("org")),
+                    Some(Value::Person(p)) => (p.name.clone(), Some("person")),
+                    _ => (doc.slice(span).to_string(), None),
+                };
+                let country = self.data.demonym_country(doc.slice(span));
+                out.push(Actor {
+                    role,
+                    name,
+                    kind,
+                    country,
+                    start: a,
+                    end: b,
+                    rule: "agreement_party",
+                });
+            }
+            if out.len() == 2 {
+                return out;
+            }
+        }
+        Vec::new()
+    }
+
+    /// The country of a demonym right before a trigger (`Russian drone strike`, `Israeli
+    /// airstrikes`): the state that fired.
+    fn demonym_perpetrator(&self, doc: &Document, draft: &Draft) -> Option<Actor> {
+        let text = doc.text.as_str();
+        draft.cands.iter().filter(|c| !c.anaphoric).find_map(|c| {
+            let start = text::words_before(text, 0, c.span.start, 1);
+            let (a, b, iso) = self.data.demonyms.find(text, start, c.span.start).last()?;
+            if !text[b..c.span.start].trim().is_empty() {
+                return None;
+            }
+            let (name, _, _) = self.data.countries.get(iso)?;
+            let actor = Actor {
+                role: "perpetrator",
+                name: name.clone(),
+                kind: Some("country"),
+                country: Some(iso.clone()),
+                start: a,
+                end: b,
+                rule: "demonym_of_trigger",
+            };
+            Some(actor)
+        })
     }
 
     /// A generic agent (`gunmen`) that acts: `by X`, or the subject of an active trigger in its
@@ -124,8 +211,10 @@ impl EventBuilder {
         sentences: &[usize],
     ) -> Option<Actor> {
         let text = doc.text.as_str();
-        let mut best: Option<(usize, Actor)> = None;
-        for &s in sentences {
+        // A near subject (`gunmen opened fire`) in the body wins over one in the title; with none
+        // near, the nearest anywhere.
+        let mut best: Option<((bool, usize, usize), Actor)> = None;
+        for (order, &s) in sentences.iter().enumerate() {
             let sspan = Self::sentence_span(doc, s);
             for (a, b, cue) in self.data.cues.find(text, sspan.start, sspan.end) {
                 if !cue.contains(&Cue::Agent) {
@@ -135,8 +224,23 @@ impl EventBuilder {
                 if self.data.cues.find(text, b, next).any(|(_, _, c)| c.contains(&Cue::Speech)) {
                     continue;
                 }
+                // `against al-Shabaab militants` names the target.
+                let before = text::words_before(text, sspan.start, a, 2).max(text::clause_start(
+                    text,
+                    sspan.start,
+                    a,
+                ));
+                if self.data.cues.find(text, before, a).any(|(_, _, c)| c.contains(&Cue::Target)) {
+                    continue;
+                }
                 let window = text::words_before(text, sspan.start, a, 1);
                 let by = text::words(text, window, a).first().is_some_and(|w| w == "by");
+                // An agent that is itself the trigger (`a suicide bomber rammed`) acts.
+                let itself = draft.cands.iter().any(|c| {
+                    c.span.start == a
+                        && !c.anaphoric
+                        && group(&self.data.types[c.type_index].event_type) == "violent"
+                });
                 let distance = draft
                     .cands
                     .iter()
@@ -149,8 +253,15 @@ impl EventBuilder {
                     })
                     .map(|c| c.span.start - b)
                     .min();
-                let Some(distance) = (if by { Some(0) } else { distance }) else { continue };
-                if best.as_ref().is_some_and(|(d, _)| *d <= distance) {
+                let Some(distance) = (if by || itself { Some(0) } else { distance }) else {
+                    continue;
+                };
+                let key = if distance <= NEAR {
+                    (false, order, distance)
+                } else {
+                    (true, distance, order)
+                };
+                if best.as_ref().is_some_and(|(k, _)| *k <= key) {
                     continue;
                 }
                 let start = self.count_before(doc, a);
@@ -163,7 +274,7 @@ impl EventBuilder {
                     end: b,
                     rule: "agent",
                 };
-                best = Some((distance, actor));
+                best = Some((key, actor));
             }
         }
         best.map(|(_, a)| a)
@@ -243,13 +354,19 @@ impl EventBuilder {
                 // Protest verbs take no victim: `marched peacefully through` names no target.
                 let ty = &self.data.types[c.type_index];
                 let word = doc.slice(c.span).to_ascii_lowercase();
-                let verb =
-                    word.ends_with("ed") || (ty.subtype == "killing" && !word.ends_with("ing"));
+                let irregular = ["struck", "hit", "shot"].iter().any(|v| word.ends_with(v));
+                let verb = word.ends_with("ed")
+                    || irregular
+                    || (ty.subtype == "killing" && !word.ends_with("ing"));
                 let transitive = verb && group(&ty.event_type) != "demo";
                 // `protest against X` names a grievance, not a target.
                 let cue = cue.filter(|_| ty.subtype != "peaceful_protest");
-                let stop =
-                    |a: usize, b: usize| self.data.triggers.find(text, a, b).next().is_some();
+                // A trigger ends the phrase (`attack on X kills`) unless it names people
+                // (`at Paris protesters`).
+                let stop = |a: usize, b: usize| {
+                    self.data.triggers.find(text, a, b).next().is_some()
+                        && !self.data.cues.find(text, a, b).any(|(_, _, c)| c.contains(&Cue::Agent))
+                };
                 match cue {
                     Some((_, b, _)) => {
                         text::phrase_after(text, b, end, &stop).map(|p| (p, "target_cue"))
@@ -260,6 +377,18 @@ impl EventBuilder {
                 }
             };
             let Some(((a, b), rule)) = found else { continue };
+            // A place or a date is never a target: `on Kharkiv` names where, `Paris protesters` who.
+            let place = doc
+                .mentions
+                .iter()
+                .filter(|m| matches!(m.kind(), Kind::Place | Kind::Date))
+                .find(|m| m.span.start == a && m.span.end <= b);
+            let a = match place {
+                Some(m) if text[m.span.end..b].trim().is_empty() => continue,
+                Some(m) => m.span.end,
+                None => a,
+            };
+            let a = a + text[a..b].len() - text[a..b].trim_start().len();
             let span = Span::new(a, b);
             // A named organization or person keeps its canonical name.
             let named = doc

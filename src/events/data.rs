@@ -59,6 +59,8 @@ pub(crate) enum Cue {
     Armed,
     Crowd,
     Home,
+    Distinct,
+    Accord,
 }
 
 impl Cue {
@@ -77,6 +79,8 @@ impl Cue {
             "armed" => Cue::Armed,
             "crowd" => Cue::Crowd,
             "home" => Cue::Home,
+            "distinct" => Cue::Distinct,
+            "accord" => Cue::Accord,
             _ => return None,
         })
     }

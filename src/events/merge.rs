@@ -7,11 +7,16 @@ use crate::tag::places::PlaceValue;
 use super::{group, Candidate, Draft, EventBuilder, DAY_LEN};
 
 impl EventBuilder {
-    /// The day-or-finer date value in `sentence`, if any, for telling incidents apart.
-    pub(super) fn own_date(doc: &Document, sentence: usize) -> Option<&str> {
+    /// The day-or-finer date value in `sentence`, if any, for telling incidents apart; a date
+    /// that dates a report (`officials said on Tuesday`) does not date the incident.
+    pub(super) fn own_date<'d>(&self, doc: &'d Document, sentence: usize) -> Option<&'d str> {
         doc.mentions_of(Kind::Date).filter(|m| m.sentence == sentence).find_map(|m| {
             match &m.value {
-                Value::Date(d) if d.timex_type == "DATE" && d.value.len() >= DAY_LEN => {
+                Value::Date(d)
+                    if d.timex_type == "DATE"
+                        && d.value.len() >= DAY_LEN
+                        && !self.reporting_date(doc, m) =>
+                {
                     Some(d.value.as_str())
                 }
                 _ => None,
@@ -19,20 +24,29 @@ impl EventBuilder {
         })
     }
 
-    /// The specific (below country) place named in `sentence`, if any.
-    pub(super) fn own_place<'d>(&self, doc: &'d Document, sentence: usize) -> Option<&'d str> {
-        doc.mentions_of(Kind::Place).filter(|m| m.sentence == sentence).find_map(|m| {
-            match &m.value {
-                Value::Place(p) if !self.is_country(p) => Some(p.name.as_str()),
+    /// The specific (below country) place named in `sentence` outside the dateline, if any.
+    pub(super) fn own_place<'d>(
+        &self,
+        doc: &'d Document,
+        sentence: usize,
+    ) -> Option<&'d PlaceValue> {
+        let dateline = doc.layout.dateline.as_ref().map(|d| d.span);
+        doc.mentions_of(Kind::Place)
+            .filter(|m| m.sentence == sentence && !dateline.is_some_and(|d| d.contains(m.span)))
+            .find_map(|m| match &m.value {
+                Value::Place(p) if !self.is_country(p) => Some(p),
                 _ => None,
-            }
-        })
+            })
     }
 
     /// True for a place no more specific than a country (a country, or a region across
     /// countries such as the Sahel).
+    /// A region inside one country (`Lower Shabelle`) is specific; `southern Somalia` is not.
     pub(super) fn is_country(&self, place: &PlaceValue) -> bool {
-        matches!(place.feature, "country" | "region")
+        let country_name = self.data.countries.get(&place.country).map(|c| c.0.as_str());
+        place.feature == "country"
+            || (place.feature == "region"
+                && (place.country.is_empty() || country_name == Some(place.name.as_str())))
     }
 
     /// True when `cand` cannot be the same incident as `draft`: another date or place.
@@ -43,11 +57,16 @@ impl EventBuilder {
         }
         let differs =
             |a: Option<&str>, b: Option<&str>| matches!((a, b), (Some(a), Some(b)) if a != b);
-        let date = Self::own_date(doc, cand.sentence);
+        // Places differ unless equal or nested (a town and its province).
+        let apart = |a: Option<&PlaceValue>, b: Option<&PlaceValue>| match (a, b) {
+            (Some(a), Some(b)) => a.name != b.name && !inside(a, b) && !inside(b, a),
+            _ => false,
+        };
+        let date = self.own_date(doc, cand.sentence);
         let place = self.own_place(doc, cand.sentence);
-        sentences.iter().any(|&s| {
-            differs(date, Self::own_date(doc, s)) || differs(place, self.own_place(doc, s))
-        })
+        sentences
+            .iter()
+            .any(|&s| differs(date, self.own_date(doc, s)) || apart(place, self.own_place(doc, s)))
     }
 
     /// Groups the candidates into incidents.
@@ -69,7 +88,8 @@ impl EventBuilder {
                     && matches!(t.subtype.as_str(), "killing" | "armed_assault" | "armed_clash")
             };
             let last = drafts.len().checked_sub(1);
-            let joins_protest = crowd_violence(&cand)
+            // ACLED codes arrests made at a protest as part of the protest.
+            let joins_protest = (crowd_violence(&cand) || ty.event_type == "arrest")
                 && drafts.last().is_some_and(|d| group_of(&d.cands[d.best]) == "demo" && near(d));
             // Only a protest word (not `hurled`, `looted`) turns nearby violence into a protest.
             let protest_joins = ty.event_type == "protest"
@@ -79,6 +99,7 @@ impl EventBuilder {
             } else {
                 drafts.iter().rposition(|d| {
                     group_of(&d.cands[d.best]) == group(&ty.event_type)
+                        && (!cand.distinct || d.cands.iter().any(|c| c.sentence == cand.sentence))
                         && (cand.anaphoric || !self.conflicts(doc, d, &cand))
                 })
             };
@@ -98,4 +119,12 @@ impl EventBuilder {
         }
         drafts
     }
+}
+
+/// True when `place` lies in `area` (`Konduga` in `Borno`, whose admin1 is `Borno State`).
+fn inside(place: &PlaceValue, area: &PlaceValue) -> bool {
+    place.admin1.as_deref().is_some_and(|a| {
+        a.strip_prefix(area.name.as_str())
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with(' '))
+    })
 }

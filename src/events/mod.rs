@@ -55,6 +55,8 @@ struct Candidate {
     rank: u8,
     trigger: usize,
     anaphoric: bool,
+    /// `a separate attack`: never the same incident as an earlier one.
+    distinct: bool,
 }
 
 /// An event being assembled.
@@ -128,6 +130,18 @@ impl EventBuilder {
             {
                 continue;
             }
+            // `In a separate attack, gunmen killed...`: the sentence reports a new incident;
+            // `another incident` alone speaks of none.
+            let distinct_cue = self
+                .data
+                .cues
+                .find(text, text::words_before(text, sspan.start, s, 2), s)
+                .any(|(_, _, c)| c.contains(&Cue::Distinct));
+            if distinct_cue && trig.strength == Strength::Anaphor {
+                continue;
+            }
+            let distinct = distinct_cue
+                || out.last().is_some_and(|c: &Candidate| c.sentence == sentence && c.distinct);
             let before = text::words(text, text::words_before(text, sspan.start, s, 1), s);
             let definite =
                 matches!(before.first().map(String::as_str), Some("the" | "this" | "that"));
@@ -138,6 +152,7 @@ impl EventBuilder {
                 rank: trig.rank,
                 trigger: trig.index,
                 anaphoric: trig.strength == Strength::Anaphor || definite,
+                distinct,
             });
         }
         out
@@ -192,14 +207,14 @@ impl EventBuilder {
         let best = draft.cands[draft.best];
         let actors = self.actors(doc, draft);
         let ty = self.refine(doc, draft, &actors);
-        let mut sentences = sorted_unique(draft.cands.iter().map(|c| c.sentence));
-        // The title repeats the lede: read fields from the body first.
-        let title = doc.layout.title.and_then(|t| doc.sentence_at(t.start));
-        if sentences.len() > 1 && title == sentences.first().copied() {
-            sentences.remove(0);
-            sentences.extend(title);
-        }
-        let (date, date_rule) = self.date(doc, &sentences, best.span);
+        let mut sentences = reading_order(doc, draft);
+        let elsewhere = |s: usize| {
+            drafts
+                .iter()
+                .enumerate()
+                .any(|(i, d)| i != index && d.cands.iter().any(|c| c.sentence == s))
+        };
+        let (date, date_rule) = self.date(doc, &sentences, best.span, &elsewhere);
         let (location, location_rule) = self.location(doc, &sentences);
         let is_violent = group(&ty.event_type) == "violent";
         // An arrest's sentence often recalls the toll of the incident it follows; that toll
@@ -318,6 +333,18 @@ impl EventBuilder {
         };
         refined.and_then(|s| self.type_row(s)).unwrap_or(ty)
     }
+}
+
+/// The event's sentences in the order its fields are read: the body first, then the title
+/// (which repeats the lede in fewer words).
+fn reading_order(doc: &Document, draft: &Draft) -> Vec<usize> {
+    let mut sentences = sorted_unique(draft.cands.iter().map(|c| c.sentence));
+    let title = doc.layout.title.and_then(|t| doc.sentence_at(t.start));
+    if sentences.len() > 1 && title == sentences.first().copied() {
+        sentences.remove(0);
+        sentences.extend(title);
+    }
+    sentences
 }
 
 fn sorted_unique(it: impl Iterator<Item = usize>) -> Vec<usize> {

@@ -25,6 +25,7 @@ impl EventBuilder {
         doc: &Document,
         sentences: &[usize],
         trigger: Span,
+        elsewhere: &dyn Fn(usize) -> bool,
     ) -> (Option<EventDate>, String) {
         // A time of day (`Sunday evening`) dates the event to its day; durations and sets never do.
         // A date bound to a reporting verb (`police said Tuesday`) dates the report, not the event.
@@ -82,6 +83,16 @@ impl EventBuilder {
         if let Some(m) = lead_date {
             return make(m, "lead");
         }
+        // The sentence after the lede often gives the details (`... on Sunday morning`) when it
+        // reports no other event.
+        let next = first + 1;
+        let detail = doc
+            .mentions_of(Kind::Date)
+            .filter(dated)
+            .find(|m| m.sentence == next && !sentences.contains(&next) && !elsewhere(next));
+        if let Some(m) = detail {
+            return make(m, "next_sentence");
+        }
         match doc.published {
             Some(p) => (
                 Some(EventDate {
@@ -130,18 +141,25 @@ impl EventBuilder {
             }
             _ => false,
         };
+        // The most specific place (a town over its province), then one introduced by `in`,
+        // `near`..., then the first.
+        let level = |m: &&&Mention| match &m.value {
+            Value::Place(p) => match p.feature {
+                "admin1" | "region" => 2,
+                "county" => 1,
+                _ => 0,
+            },
+            _ => 3,
+        };
         let chosen = places
             .iter()
             .filter(in_event)
             .filter(agrees)
             .filter(|m| !in_dateline(m))
             .filter(specific)
-            .find(introduced)
-            .map(|m| (m, "event_sentence_preposition"))
-            .or_else(|| {
-                let mut own =
-                    places.iter().filter(in_event).filter(agrees).filter(|m| !in_dateline(m));
-                own.find(specific).map(|m| (m, "event_sentence"))
+            .min_by_key(|m| (level(m), !introduced(m), m.span.start))
+            .map(|m| {
+                (m, if introduced(&m) { "event_sentence_preposition" } else { "event_sentence" })
             })
             .or_else(|| places.iter().filter(in_dateline).find(specific).map(|m| (m, "dateline")))
             .or_else(|| places.iter().find(in_event).map(|m| (m, "event_sentence_country")))
