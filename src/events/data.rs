@@ -61,6 +61,7 @@ pub(crate) enum Cue {
     Home,
     Distinct,
     Accord,
+    Rampage,
 }
 
 impl Cue {
@@ -81,6 +82,7 @@ impl Cue {
             "home" => Cue::Home,
             "distinct" => Cue::Distinct,
             "accord" => Cue::Accord,
+            "rampage" => Cue::Rampage,
             _ => return None,
         })
     }

@@ -291,6 +291,19 @@ impl EventBuilder {
     /// The ACLED distinctions the trigger alone cannot make: an attack on armed men is a
     /// battle; a clash of crowds, or a protest with fighting, a riot; a protest with shots or
     /// killings, one with intervention.
+    /// True when the event's casualties are armed men (`a police sergeant was killed`).
+    fn armed_victims(&self, doc: &Document, draft: &Draft) -> bool {
+        doc.mentions_of(Kind::Casualty).any(|m| {
+            let Value::Casualty(c) = &m.value else { return false };
+            draft.cands.iter().any(|d| d.sentence == m.sentence)
+                && self
+                    .data
+                    .cues
+                    .find(&c.victim, 0, c.victim.len())
+                    .any(|(_, _, k)| k.contains(&Cue::Armed))
+        })
+    }
+
     fn refine(&self, doc: &Document, draft: &Draft, actors: &[Actor]) -> &TypeRow {
         let best = draft.cands[draft.best];
         let ty = &self.data.types[best.type_index];
@@ -311,7 +324,8 @@ impl EventBuilder {
                     });
                     a.role == "target" && (armed_org || has_cue(Cue::Armed, a.start, a.end))
                 })
-                .then_some("attack_on_forces"),
+                .then_some("attack_on_forces")
+                .or_else(|| self.armed_victims(doc, draft).then_some("attack_on_forces")),
             ("violent", "armed_clash") => draft
                 .cands
                 .iter()
@@ -321,7 +335,11 @@ impl EventBuilder {
                 })
                 .then_some("violent_demonstration"),
             ("demo", "peaceful_protest" | "protest_with_intervention") => {
-                if draft.cands.iter().any(|c| kinds(c) == ("violent", "armed_clash")) {
+                let rampage = draft.cands.iter().any(|c| {
+                    let s = Self::sentence_span(doc, c.sentence);
+                    has_cue(Cue::Rampage, s.start, s.end)
+                });
+                if rampage || draft.cands.iter().any(|c| kinds(c) == ("violent", "armed_clash")) {
                     Some("violent_demonstration")
                 } else if draft.cands.iter().any(|c| kinds(c).0 == "violent") {
                     Some("protest_with_intervention")

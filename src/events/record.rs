@@ -105,6 +105,11 @@ pub struct Location {
     pub start: usize,
     /// End byte.
     pub end: usize,
+    /// How a country-level place was inferred when the event's sentences name no place:
+    /// `article_place` (the country of the article's other places), `org_country` (a named
+    /// organization's home country), `demonym` (`Kenyan police`). Absent when named.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub inferred: Option<&'static str>,
 }
 
 /// One actor of the event.

@@ -165,7 +165,7 @@ impl EventBuilder {
             .or_else(|| places.iter().find(in_event).map(|m| (m, "event_sentence_country")))
             .or_else(|| places.iter().find(in_dateline).map(|m| (m, "dateline_country")))
             .or_else(|| places.iter().filter(in_lead).find(specific).map(|m| (m, "lead")));
-        let Some((m, how)) = chosen else { return self.demonym_location(doc, sentences) };
+        let Some((m, how)) = chosen else { return self.inferred_location(doc, sentences) };
         let Value::Place(p) = &m.value else { return (None, String::new()) };
         let start = self.preposition_before(doc, m.span.start);
         let location = Location {
@@ -176,38 +176,82 @@ impl EventBuilder {
             text: doc.text[start..m.span.end].to_string(),
             start,
             end: m.span.end,
+            inferred: None,
         };
         (Some(location), format!("{}/{}; events/{how}", m.provenance.stage, m.provenance.rule))
     }
 
-    /// With no place named, the country of the first demonym before a state or home noun in
-    /// the event's sentences (`Kenyan police`), at the country's centroid.
-    pub(super) fn demonym_location(
+    /// With no place named in the event's sentences, the dateline or the lead: the country of
+    /// the article's other places, else a named organization's home country (in the event's
+    /// sentences, then anywhere), else a demonym before a state, home or agent noun (`Kenyan
+    /// police`), at the country's centroid and marked as inferred.
+    pub(super) fn inferred_location(
         &self,
         doc: &Document,
         sentences: &[usize],
     ) -> (Option<Location>, String) {
+        let text = doc.text.as_str();
+        let make = |iso: &str, span: Span, how: &'static str| {
+            let (name, lat, lon) = self.data.countries.get(iso)?;
+            let location = Location {
+                name: name.clone(),
+                country: iso.to_string(),
+                lat: *lat,
+                lon: *lon,
+                text: text[span.start..span.end].to_string(),
+                start: span.start,
+                end: span.end,
+                inferred: Some(how),
+            };
+            Some((Some(location), format!("events/{how}")))
+        };
+        // The country most of the article's places lie in.
+        let mut counts: Vec<(&str, usize, Span)> = Vec::new();
+        for m in doc.mentions_of(Kind::Place) {
+            let Value::Place(p) = &m.value else { continue };
+            if p.country.is_empty() {
+                continue;
+            }
+            match counts.iter_mut().find(|c| c.0 == p.country) {
+                Some(c) => c.1 += 1,
+                None => counts.push((p.country.as_str(), 1, m.span)),
+            }
+        }
+        let top = counts.iter().enumerate().max_by_key(|(i, c)| (c.1, std::cmp::Reverse(*i)));
+        if let Some(found) = top.and_then(|(_, c)| make(c.0, c.2, "article_place")) {
+            return found;
+        }
+        fn org_country(m: &Mention) -> Option<(&str, Span)> {
+            match &m.value {
+                Value::Org(o) => o.country.as_deref().map(|c| (c, m.span)),
+                _ => None,
+            }
+        }
+        let org = doc
+            .mentions
+            .iter()
+            .filter(|m| sentences.contains(&m.sentence))
+            .find_map(org_country)
+            .or_else(|| doc.mentions.iter().find_map(org_country));
+        if let Some(found) = org.and_then(|(iso, span)| make(iso, span, "org_country")) {
+            return found;
+        }
         for &s in sentences {
             let span = Self::sentence_span(doc, s);
             // `Kenyan police` places the event in Kenya; `Somali refugees` does not.
             let home = |b: usize| {
-                let next = text::words_after(&doc.text, b, span.end, 1);
-                self.data.cues.find(&doc.text, b, next).any(|(_, _, c)| c.contains(&Cue::Home))
+                let next = text::words_after(text, b, span.end, 1);
+                self.data
+                    .cues
+                    .find(text, b, next)
+                    .any(|(_, _, c)| c.contains(&Cue::Home) || c.contains(&Cue::Agent))
             };
             let found =
-                self.data.demonyms.find(&doc.text, span.start, span.end).find(|(_, b, _)| home(*b));
+                self.data.demonyms.find(text, span.start, span.end).find(|(_, b, _)| home(*b));
             let Some((a, b, iso)) = found else { continue };
-            let Some((name, lat, lon)) = self.data.countries.get(iso) else { continue };
-            let location = Location {
-                name: name.clone(),
-                country: iso.clone(),
-                lat: *lat,
-                lon: *lon,
-                text: doc.text[a..b].to_string(),
-                start: a,
-                end: b,
-            };
-            return (Some(location), "events/demonym_country".to_string());
+            if let Some(found) = make(iso, Span::new(a, b), "demonym") {
+                return found;
+            }
         }
         (None, String::new())
     }
