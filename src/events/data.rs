@@ -62,6 +62,8 @@ pub(crate) enum Cue {
     Distinct,
     Accord,
     Rampage,
+    /// An ACLED actor type (`inter`) code 1-8 for a head noun.
+    Inter(u8),
 }
 
 impl Cue {
@@ -83,7 +85,10 @@ impl Cue {
             "distinct" => Cue::Distinct,
             "accord" => Cue::Accord,
             "rampage" => Cue::Rampage,
-            _ => return None,
+            _ => match s.strip_prefix("inter").and_then(|n| n.parse().ok()) {
+                Some(n @ 1..=8) => Cue::Inter(n),
+                _ => return None,
+            },
         })
     }
 
