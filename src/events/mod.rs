@@ -206,8 +206,8 @@ impl EventBuilder {
         let draft = &drafts[index];
         let best = draft.cands[draft.best];
         let mut actors = self.actors(doc, draft);
-        for i in 0..actors.len() {
-            actors[i].inter = self.inter(doc, &actors[i]);
+        for actor in &mut actors {
+            actor.inter = self.inter(doc, actor);
         }
         let code = |role: &str| actors.iter().find(|a| a.role == role).and_then(|a| a.inter);
         let interaction = match (code("perpetrator"), code("target")) {
