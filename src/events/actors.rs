@@ -84,6 +84,8 @@ impl EventBuilder {
                 });
             let rule = if claims {
                 "claim"
+            } else if in_event && self.reports_own_strike(doc, draft, m) {
+                "reports_own_strike"
             } else if cue_before {
                 "perpetrator_cue"
             } else if subject {
@@ -132,6 +134,42 @@ impl EventBuilder {
             add(&mut actors, target);
         }
         actors
+    }
+
+    /// A state force saying that `the strike was conducted` (with no `by` naming another) reports
+    /// its own strike.
+    fn reports_own_strike(&self, doc: &Document, draft: &Draft, m: &Mention) -> bool {
+        let text = doc.text.as_str();
+        let state = matches!(&m.value, Value::Org(o) if matches!(o.org_type.as_str(), "military" | "government"));
+        if !state {
+            return false;
+        }
+        let sspan = Self::sentence_span(doc, m.sentence);
+        draft
+            .cands
+            .iter()
+            .filter(|c| c.sentence == m.sentence && c.anaphoric && c.span.start > m.span.end)
+            .any(|c| {
+                let said = self
+                    .data
+                    .cues
+                    .find(text, m.span.end, c.span.start)
+                    .any(|(_, _, k)| k.contains(&Cue::Speech));
+                let end = text::clause_end(text, c.span.end, sspan.end);
+                let own = text::words_after(text, c.span.end, end, 3);
+                let own = self
+                    .data
+                    .cues
+                    .find(text, c.span.end, own)
+                    .find(|(_, _, k)| k.contains(&Cue::OwnAction));
+                let by_other = |b: usize| {
+                    text::words(text, b, text::words_after(text, b, end, 1))
+                        .first()
+                        .is_some_and(|w| w == "by")
+                };
+                said && text::words(text, m.span.end, c.span.start).len() <= 8
+                    && own.is_some_and(|(_, b, _)| !by_other(b))
+            })
     }
 
     /// The ACLED actor type of `actor`: from an organization's type, a state (`Russia`), or the
@@ -422,11 +460,13 @@ impl EventBuilder {
             };
             let a = a + text[a..b].len() - text[a..b].trim_start().len();
             let span = Span::new(a, b);
-            // A named organization or person keeps its canonical name.
-            let named = doc
-                .mentions
-                .iter()
-                .find(|m| span.contains(m.span) && m.span.len() * 2 >= span.len());
+            // A named organization or person keeps its canonical name; an armed group named in
+            // the phrase is the target (`seven al-Shabaab fighters` → al-Shabaab, ACLED's actor2).
+            let named = doc.mentions.iter().find(|m| {
+                let armed = matches!(&m.value, Value::Org(o) if o.org_type == "armed_group");
+                let named = matches!(&m.value, Value::Org(_) | Value::Person(_));
+                span.contains(m.span) && named && (armed || m.span.len() * 2 >= span.len())
+            });
             let (name, kind) = match named.map(|m| &m.value) {
                 Some(Value::Org(o)) => (o.name.clone(), Some("org")),
                 Some(Value::Person(p)) => (p.name.clone(), Some("person")),

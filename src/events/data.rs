@@ -28,6 +28,9 @@ pub(crate) enum Strength {
     Weak,
     /// Joins the latest compatible event (`the incident`).
     Anaphor,
+    /// Only `the X` joining an earlier compatible event, never an event of its own (`the
+    /// strike` after an airstrike; a labour strike joins nothing).
+    Refer,
 }
 
 /// One trigger entry.
@@ -62,6 +65,7 @@ pub(crate) enum Cue {
     Distinct,
     Accord,
     Rampage,
+    OwnAction,
     /// An ACLED actor type (`inter`) code 1-8 for a head noun.
     Inter(u8),
 }
@@ -85,6 +89,7 @@ impl Cue {
             "distinct" => Cue::Distinct,
             "accord" => Cue::Accord,
             "rampage" => Cue::Rampage,
+            "own_action" => Cue::OwnAction,
             _ => match s.strip_prefix("inter").and_then(|n| n.parse().ok()) {
                 Some(n @ 1..=8) => Cue::Inter(n),
                 _ => return None,
@@ -184,7 +189,12 @@ impl EventData {
                 "strong" => Strength::Strong,
                 "weak" => Strength::Weak,
                 "anaphor" => Strength::Anaphor,
-                _ => return Err(file.error(row.line, "strength must be strong, weak or anaphor")),
+                "refer" => Strength::Refer,
+                _ => {
+                    return Err(
+                        file.error(row.line, "strength must be strong, weak, anaphor or refer")
+                    )
+                }
             };
             patterns.push(row.get(0).to_string());
             let rule = format!("event_triggers.tsv:{}", row.line);

@@ -114,6 +114,7 @@ impl EventBuilder {
                     d.cands.push(cand);
                 }
                 // A definite `the attack` with nothing before it still reports an incident.
+                None if cand.refer => {}
                 None => drafts.push(Draft { cands: vec![cand], best: 0 }),
             }
         }

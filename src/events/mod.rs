@@ -57,6 +57,8 @@ struct Candidate {
     anaphoric: bool,
     /// `a separate attack`: never the same incident as an earlier one.
     distinct: bool,
+    /// Only joins an earlier event (`the strike`).
+    refer: bool,
 }
 
 /// An event being assembled.
@@ -145,13 +147,17 @@ impl EventBuilder {
             let before = text::words(text, text::words_before(text, sspan.start, s, 1), s);
             let definite =
                 matches!(before.first().map(String::as_str), Some("the" | "this" | "that"));
+            if trig.strength == Strength::Refer && !definite {
+                continue;
+            }
             out.push(Candidate {
                 span: Span::new(s, e),
                 sentence,
                 type_index: trig.type_index,
                 rank: trig.rank,
                 trigger: trig.index,
-                anaphoric: trig.strength == Strength::Anaphor || definite,
+                anaphoric: matches!(trig.strength, Strength::Anaphor | Strength::Refer) || definite,
+                refer: trig.strength == Strength::Refer,
                 distinct,
             });
         }
