@@ -84,7 +84,16 @@ pub(crate) fn scan(e: &Inner, text: &str) -> Rc<Scan> {
     LAST.with(|last| {
         let mut last = last.borrow_mut();
         if last.0 != e.generation || last.1 != text {
-            last.2 = Rc::new(build_scan(e, text));
+            // The stages have dropped their handles by now: refill the buffers in place, so
+            // that a document costs no allocation once they have grown.
+            match Rc::get_mut(&mut last.2) {
+                Some(s) => build_scan(e, text, s),
+                None => {
+                    let mut s = Scan::default();
+                    build_scan(e, text, &mut s);
+                    last.2 = Rc::new(s);
+                }
+            }
             last.0 = e.generation;
             last.1.clear();
             last.1.push_str(text);
@@ -145,13 +154,17 @@ fn extend(
     }
 }
 
-fn build_scan(e: &Inner, text: &str) -> Scan {
-    let mut toks = tokenize(text);
-    let (mut places, mut orgs) = (Vec::new(), Vec::new());
+fn build_scan(e: &Inner, text: &str, scan: &mut Scan) {
+    tokenize_into(text, &mut scan.toks);
+    let Scan { toks, places, orgs } = scan;
+    places.clear();
+    orgs.clear();
     let (mut free_p, mut free_o) = (0, 0);
     for t in toks.iter_mut() {
         let word = &text[t.start..t.end];
-        t.namey = namey(word);
+        // A lower-case word without a hyphen is never namey (the common case, decided cheaply).
+        t.namey = (!word.as_bytes()[0].is_ascii_lowercase() || word.bytes().any(|b| b == b'-'))
+            && namey(word);
         let mut ws = t.start;
         loop {
             let q = run_end(text, ws);
@@ -179,27 +192,32 @@ fn build_scan(e: &Inner, text: &str) -> Scan {
             t.w = e.lex.get_token(word);
         }
     }
-    Scan { toks, places, orgs }
 }
 
 /// Splits `text` into word tokens (ASCII bytes on a fast path).
-pub(crate) fn tokenize(text: &str) -> Vec<Tok> {
+fn tokenize_into(text: &str, toks: &mut Vec<Tok>) {
+    toks.clear();
     let bytes = text.as_bytes();
     let n = bytes.len();
-    let mut toks: Vec<Tok> = Vec::with_capacity(n / 6);
     let mut line_caps = line_is_caps(text, 0);
     let mut line_title = line_is_title(text, 0);
     let mut prev_end = 0;
     let mut i = 0;
+    // Facts about the gap since the previous token, gathered while skipping it: most gaps are
+    // one space, which decides `joined` and `sent_start` without looking at the gap again.
+    let (mut gap_newline, mut gap_spaces) = (false, true);
     while i < n {
-        if bytes[i] == b'\n' {
+        let b = bytes[i];
+        if b == b'\n' {
             i += 1;
+            gap_newline = true;
             line_caps = line_is_caps(text, i);
             line_title = line_is_title(text, i);
             continue;
         }
         let (c, word_char) = char_at(text, i);
         if !word_char {
+            gap_spaces &= b == b' ';
             i += c.len_utf8();
             continue;
         }
@@ -230,14 +248,23 @@ pub(crate) fn tokenize(text: &str) -> Vec<Tok> {
         i = end;
         let word = &text[start..end];
         let gap = &text[prev_end..start];
-        let joined = toks.last().is_some_and(|p| {
-            (!gap.is_empty() && gap.bytes().all(|b| b == b' '))
-                || ((gap == ". " || gap == ".") && abbrev_like(p.text(text), p.cap))
-        });
-        let sent_start = toks.last().is_none_or(|p| starts_sentence(text, p, gap));
+        let (joined, sent_start) = match toks.last() {
+            None => (false, true),
+            Some(_) if gap_newline => (false, true),
+            Some(_) if gap_spaces && !gap.is_empty() => (true, false),
+            Some(p) => (
+                (gap == ". " || gap == ".") && abbrev_like(p.text(text), p.cap),
+                starts_sentence(text, p, gap),
+            ),
+        };
+        (gap_newline, gap_spaces) = (false, true);
         let caps = if word.is_ascii() {
-            word.bytes().filter(u8::is_ascii_alphabetic).count() >= 2
-                && !word.bytes().any(|b| b.is_ascii_lowercase())
+            let (mut letters, mut lower) = (0, false);
+            for b in word.bytes() {
+                letters += usize::from(b.is_ascii_alphabetic());
+                lower |= b.is_ascii_lowercase();
+            }
+            letters >= 2 && !lower
         } else {
             word.chars().filter(|c| c.is_alphabetic()).count() >= 2
                 && !word.chars().any(char::is_lowercase)
@@ -256,7 +283,6 @@ pub(crate) fn tokenize(text: &str) -> Vec<Tok> {
         });
         prev_end = end;
     }
-    toks
 }
 
 /// True when the line starting at `from` has letters and none of them is lower case.
@@ -279,9 +305,17 @@ fn line_is_caps(text: &str, from: usize) -> bool {
 fn line_is_title(text: &str, from: usize) -> bool {
     let line = text[from..].split('\n').next().unwrap_or("");
     let (mut long, mut cap) = (0, 0);
-    for w in line.split(' ').filter(|w| w.len() > 3) {
-        long += 1;
-        cap += usize::from(w.starts_with(char::is_uppercase));
+    // Words split at single spaces, as `line.split(' ')`, in one byte loop.
+    let b = line.as_bytes();
+    let mut ws = 0;
+    for k in 0..=b.len() {
+        if k == b.len() || b[k] == b' ' {
+            if k - ws > 3 {
+                long += 1;
+                cap += usize::from(line[ws..k].starts_with(char::is_uppercase));
+            }
+            ws = k + 1;
+        }
     }
     long >= 3 && cap * 10 >= long * 7
 }
