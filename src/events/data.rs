@@ -59,6 +59,9 @@ pub(crate) enum Cue {
     Armed,
     Crowd,
     Home,
+    Distinct,
+    Accord,
+    Rampage,
 }
 
 impl Cue {
@@ -77,6 +80,9 @@ impl Cue {
             "armed" => Cue::Armed,
             "crowd" => Cue::Crowd,
             "home" => Cue::Home,
+            "distinct" => Cue::Distinct,
+            "accord" => Cue::Accord,
+            "rampage" => Cue::Rampage,
             _ => return None,
         })
     }

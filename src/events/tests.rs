@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 
 use super::*;
-use crate::doc::{Provenance, Sentence};
+use crate::doc::{Mention, Provenance, Sentence};
 use crate::input::Article;
 use crate::tag::casualties::CasualtyValue;
 use crate::tag::dates::DateValue;
