@@ -399,62 +399,25 @@ fn unknown(unit: Unit) -> &'static str {
     }
 }
 
-/// Words that mark a future clause, and a past one (beside `-ed` verbs).
-const FUTURE_CUES: &[&str] = &[
-    "will",
-    "shall",
-    "going",
-    "plans",
-    "plan",
-    "scheduled",
-    "expected",
-    "due",
-    "upcoming",
-    "next",
-    "intends",
-    "aims",
-    "tomorrow",
-    "wo",
-    "forthcoming",
-    "ends",
-    "begins",
-    "starts",
-    "expires",
-    "opens",
-];
-const PAST_CUES: &[&str] = &[
-    "was",
-    "were",
-    "had",
-    "did",
-    "said",
-    "told",
-    "ago",
-    "last",
-    "yesterday",
-    "earlier",
-    "began",
-    "came",
-    "went",
-    "took",
-    "made",
-    "saw",
-    "left",
-    "held",
-    "met",
-    "won",
-    "lost",
-    "fell",
-    "rose",
-    "struck",
-    "hit",
-    "killed",
-    "died",
-    "been",
-];
+/// Whether `word` (lower case) marks a future clause, a past one (beside `-ed` verbs), or
+/// neither.
+fn cue(word: &str) -> Option<Tense> {
+    match word {
+        "will" | "shall" | "going" | "plans" | "plan" | "scheduled" | "expected" | "due"
+        | "upcoming" | "next" | "intends" | "aims" | "tomorrow" | "wo" | "forthcoming" | "ends"
+        | "begins" | "starts" | "expires" | "opens" => Some(Tense::Future),
+        "was" | "were" | "had" | "did" | "said" | "told" | "ago" | "last" | "yesterday"
+        | "earlier" | "began" | "came" | "went" | "took" | "made" | "saw" | "left" | "held"
+        | "met" | "won" | "lost" | "fell" | "rose" | "struck" | "hit" | "killed" | "died"
+        | "been" => Some(Tense::Past),
+        _ => None,
+    }
+}
 
-/// Words after which an `-ed` form is a participle, not a past tense (`will be held`).
-const PASSIVE: &[&str] = &["be", "being", "is", "are", "am", "to", "get"];
+/// True for a word after which an `-ed` form is a participle, not a past tense (`will be held`).
+fn passive(word: &str) -> bool {
+    matches!(word, "be" | "being" | "is" | "are" | "am" | "to" | "get")
+}
 
 /// The tense of the clause around byte `at` of `sentence`: the nearest cue word decides;
 /// news defaults to the past (HeidelTime `getLastTense`).
@@ -486,16 +449,11 @@ pub(crate) fn tense(sentence: &str, at: usize) -> Tense {
         } else {
             ""
         };
-        let cue = if FUTURE_CUES.contains(&lower) {
-            Some(Tense::Future)
-        } else if (PAST_CUES.contains(&lower) || (len > 4 && lower.ends_with("ed")))
-            && !prev_passive
-        {
-            Some(Tense::Past)
-        } else if lower == "ll" && start > 0 && matches!(bytes[start - 1], b'\'') {
-            Some(Tense::Future)
-        } else {
-            None
+        let cue = match cue(lower) {
+            Some(Tense::Past) if prev_passive => None,
+            None if len > 4 && lower.ends_with("ed") && !prev_passive => Some(Tense::Past),
+            None if lower == "ll" && start > 0 && bytes[start - 1] == b'\'' => Some(Tense::Future),
+            c => c,
         };
         if let Some(t) = cue {
             let dist = if start >= at { start - at } else { at - i.min(at) };
@@ -503,7 +461,7 @@ pub(crate) fn tense(sentence: &str, at: usize) -> Tense {
                 best = Some((dist, t));
             }
         }
-        prev_passive = PASSIVE.contains(&lower);
+        prev_passive = passive(lower);
     }
     best.map_or(Tense::Past, |(_, t)| t)
 }
