@@ -67,6 +67,8 @@ pub(super) enum YearDir {
 pub(super) enum WeekdayDir {
     /// The same day or the nearest past one; the nearest coming one in a future clause.
     Near,
+    /// The same day or the nearest past one, whatever the tense (`Wednesday's ruling`).
+    Past,
     /// 1 to 7 days before the article date.
     Last,
     /// 1 to 7 days after the article date.
@@ -151,7 +153,8 @@ impl Pending {
                 Some("last") => WeekdayDir::Last,
                 Some("next") => WeekdayDir::Next,
                 Some("near") => WeekdayDir::Near,
-                _ => return Err(format!("weekday direction must be near|last|next in {v:?}")),
+                Some("past") => WeekdayDir::Past,
+                _ => return Err(format!("weekday direction must be near|past|last|next in {v:?}")),
             };
             let suffix = parts.next().unwrap_or("").to_string();
             return Ok(Pending::Weekday { day, weekend, dir, suffix });
@@ -264,6 +267,7 @@ impl Resolver {
                                 fwd
                             }
                         }
+                        WeekdayDir::Past => -back,
                         WeekdayDir::Near => match tense() {
                             Tense::Future => fwd,
                             Tense::Past => -back,
@@ -403,13 +407,17 @@ fn unknown(unit: Unit) -> &'static str {
 /// neither.
 fn cue(word: &str) -> Option<Tense> {
     match word {
-        "will" | "shall" | "going" | "plans" | "plan" | "scheduled" | "expected" | "due"
-        | "upcoming" | "next" | "intends" | "aims" | "tomorrow" | "wo" | "forthcoming" | "ends"
-        | "begins" | "starts" | "expires" | "opens" => Some(Tense::Future),
+        "will" | "shall" | "would" | "going" | "plans" | "plan" | "planned" | "planning"
+        | "scheduled" | "expected" | "expects" | "due" | "upcoming" | "next" | "intends"
+        | "aims" | "tomorrow" | "wo" | "forthcoming" | "ends" | "begins" | "starts" | "expires"
+        | "opens" | "effective" | "payable" | "soon" | "ahead" => Some(Tense::Future),
         "was" | "were" | "had" | "did" | "said" | "told" | "ago" | "last" | "yesterday"
         | "earlier" | "began" | "came" | "went" | "took" | "made" | "saw" | "left" | "held"
         | "met" | "won" | "lost" | "fell" | "rose" | "struck" | "hit" | "killed" | "died"
-        | "been" => Some(Tense::Past),
+        | "been" | "brought" | "bought" | "sold" | "paid" | "gave" | "got" | "found" | "became"
+        | "sent" | "led" | "spent" | "built" | "thought" | "knew" | "grew" | "wrote" | "spoke"
+        | "broke" | "fought" | "caught" | "shot" | "ran" | "chose" | "stood" | "felt" | "heard"
+        | "meant" | "kept" | "drove" | "flew" | "threw" | "arrived" => Some(Tense::Past),
         _ => None,
     }
 }
