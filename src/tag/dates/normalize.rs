@@ -280,6 +280,7 @@ impl Resolver {
                 None => format!("XXXX-WXX-{day}{suffix}"),
             },
         };
+        let value = moving_holiday(&value).unwrap_or(value);
         self.note(&value);
         value
     }
@@ -358,6 +359,55 @@ impl Resolver {
             value.get(5..6).filter(|q| *q == "Q").and(num(6..7)).filter(|q| (1..=4).contains(q));
         self.focus = Some(Focus { year: year as i32, quarter, month, day });
     }
+}
+
+/// The date of a moving holiday once its year is known: `2024-E-2` (two days before Easter
+/// Sunday), `2024-11-W4-4` (the fourth Thursday of November), `2024-05-WL-1` (the last
+/// Monday of May). None for any other value.
+fn moving_holiday(value: &str) -> Option<String> {
+    let (year, rest) = value.split_once('-')?;
+    let year: i32 = year.parse().ok()?;
+    let date = if let Some(offset) = rest.strip_prefix('E') {
+        add_days(easter(year)?, offset.parse().ok()?)
+    } else {
+        let mut parts = rest.splitn(3, '-');
+        let month: u32 = parts.next()?.parse().ok()?;
+        let nth = parts.next()?.strip_prefix('W')?;
+        let weekday: u32 = parts.next()?.parse().ok()?;
+        let first = NaiveDate::from_ymd_opt(year, month, 1)?;
+        let to_first = (weekday as i64 - first.weekday().number_from_monday() as i64).rem_euclid(7);
+        let first_match = add_days(first, to_first);
+        if nth == "L" {
+            let mut d = first_match;
+            while add_days(d, 7).month() == month {
+                d = add_days(d, 7);
+            }
+            d
+        } else {
+            let n: i64 = nth.parse().ok()?;
+            add_days(first_match, 7 * (n - 1))
+        }
+    };
+    Some(date.format("%Y-%m-%d").to_string())
+}
+
+/// Easter Sunday of `year` (Gregorian calendar; the anonymous computus).
+fn easter(year: i32) -> Option<NaiveDate> {
+    let a = year % 19;
+    let b = year / 100;
+    let c = year % 100;
+    let d = b / 4;
+    let e = b % 4;
+    let f = (b + 8) / 25;
+    let g = (b - f + 1) / 3;
+    let h = (19 * a + b - d - g + 15) % 30;
+    let i = c / 4;
+    let k = c % 4;
+    let l = (32 + 2 * e + 2 * i - h - k) % 7;
+    let m = (a + 11 * h + 22 * l) / 451;
+    let month = (h + l - 7 * m + 114) / 31;
+    let day = (h + l - 7 * m + 114) % 31 + 1;
+    NaiveDate::from_ymd_opt(year, month as u32, day as u32)
 }
 
 /// `date` moved by `n` units, written at that unit's granularity.
