@@ -221,7 +221,8 @@ impl Anchors {
             }
             run = 0;
         }
-        out.sort_unstable();
+        // Two runs sorted by offset (words, then digits): a stable sort merges them in one pass.
+        out.sort_by_key(|h| h.0);
     }
 }
 

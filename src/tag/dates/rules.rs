@@ -21,13 +21,17 @@ use crate::error::Result;
 /// dropped) to its normalized value.
 pub(super) struct Lexicon {
     classes: HashMap<String, Vec<(String, String)>>,
-    lookup: HashMap<(String, String), String>,
+    lookup: HashMap<String, HashMap<String, String>>,
 }
 
 /// Canonical lookup form of a word: lower case, no trailing `.`, curly apostrophes straight,
 /// single spaces.
 fn key(word: &str) -> String {
-    let w = word.trim().trim_end_matches('.').replace('’', "'").to_ascii_lowercase();
+    let w = word.trim().trim_end_matches('.');
+    if w.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        return w.to_ascii_lowercase();
+    }
+    let w = w.replace('’', "'").to_ascii_lowercase();
     w.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
@@ -35,21 +39,21 @@ impl Lexicon {
     /// Reads `class<TAB>word<TAB>value` rows.
     pub(super) fn load(file: &DataFile) -> Result<Lexicon> {
         let mut classes: HashMap<String, Vec<(String, String)>> = HashMap::new();
-        let mut lookup = HashMap::new();
+        let mut lookup: HashMap<String, HashMap<String, String>> = HashMap::new();
         for row in file.tsv(3)? {
             let (class, word, value) = (row.get(0), row.get(1), row.get(2));
             classes
                 .entry(class.to_string())
                 .or_default()
                 .push((word.to_string(), value.to_string()));
-            lookup.insert((class.to_string(), key(word)), value.to_string());
+            lookup.entry(class.to_string()).or_default().insert(key(word), value.to_string());
         }
         Ok(Lexicon { classes, lookup })
     }
 
     /// The value of `word` in `class`.
     pub(super) fn get(&self, class: &str, word: &str) -> Option<&str> {
-        self.lookup.get(&(class.to_string(), key(word))).map(String::as_str)
+        self.lookup.get(class)?.get(key(word).as_str()).map(String::as_str)
     }
 
     /// The words of `class`, as written in the table.
