@@ -190,9 +190,10 @@ impl PlaceTagger {
                     || (caps_line && t.sent_start);
             }
             let needs_cue = |p: &Place| {
-                p.feature == "city"
-                    && (p.common
-                        || (tok.is_some_and(|t| t.sent_start) && e.lex.is(surface, flag::FIRST)))
+                p.common
+                    || (p.feature == "city"
+                        && tok.is_some_and(|t| t.sent_start)
+                        && e.lex.is(surface, flag::FIRST))
             };
             let kept: Vec<u32> = entries
                 .into_iter()

@@ -66,6 +66,8 @@ pub(crate) mod flag {
     pub const PLACE_MORE: u16 = 1 << 5;
     /// Some longer organization surface form continues after this string.
     pub const ORG_MORE: u16 = 1 << 6;
+    /// A noun that makes `<noun> at|with|from <Name>` an organization (`org_cues.txt`).
+    pub const ORG_CUE: u16 = 1 << 7;
 }
 
 /// No pattern.
@@ -524,7 +526,7 @@ impl Entities {
                 lat,
                 lon,
                 population: 0,
-                common: false,
+                common: row.get(6) == "1",
                 source: format!("admin1.tsv:{}", row.line),
             });
             place_surfaces.push((row.get(2).to_string(), id, true));
@@ -643,7 +645,11 @@ impl Entities {
             let common = if r.get(1) == "1" { flag::FIRST_COMMON } else { 0 };
             lex.entry(r.get(0)).flags |= flag::FIRST | common;
         }
-        for (name, f) in [("titles.txt", flag::TITLE), ("stopwords.txt", flag::STOP)] {
+        for (name, f) in [
+            ("titles.txt", flag::TITLE),
+            ("stopwords.txt", flag::STOP),
+            ("org_cues.txt", flag::ORG_CUE),
+        ] {
             let file = gazetteers.file(name)?;
             for w in crate::data::word_list(&file) {
                 lex.add_cased(w.trim_end_matches('.'), f);
