@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use super::entities::overlap::{admit, Candidate, Priority};
 use super::entities::text::{chunks, Scan, Tok};
-use super::entities::{flag, Entities, Inner};
+use super::entities::{flag, Entities, Inner, NONE};
 use crate::data::Gazetteers;
 use crate::doc::{Document, Kind, Mention, Provenance, Span, Value};
 use crate::error::Result;
@@ -296,6 +296,26 @@ impl OrgTagger {
             }
             parts.push((from, last));
         }
+        // `Cook County Medical Examiner's Office`: a name, a possessive and a head noun are one
+        // organization, unless the name before the `'s` is a place, organization, demonym or first
+        // name (`Syria's Defence Ministry`).
+        for pair in runs.windows(2) {
+            let ((first, a), (b, last)) = (pair[0], pair[1]);
+            let s = a + 1;
+            let w = toks[a].w;
+            let possessive = b == s + 1
+                && word(s) == "s"
+                && matches!(&text[toks[a].end..toks[s].start], "'" | "’")
+                && toks[b].joined
+                && is_head(last)
+                && w.place == NONE
+                && w.org == NONE
+                && w.demonym == 0
+                && !w.is(flag::FIRST);
+            if possessive {
+                parts.push((first, last));
+            }
+        }
         for &(first, last) in &parts {
             let mut first = first;
             while first < last && (toks[first].w.is(flag::TITLE) || org_connector(word(first))) {
@@ -335,6 +355,37 @@ impl OrgTagger {
             };
             let rule = if priority == Priority::Weak { "weak_org_head" } else { "org_head" };
             out.push(org(span, priority, name.to_string(), "other", "", rule.into()));
+        }
+
+        // `analysts at Bernstein`: a cue noun and `at`/`with`/`from` before a name that is no place.
+        for (k, &(first, mut last)) in runs.iter().enumerate() {
+            let cued = first >= 2
+                && toks[first].joined
+                && toks[first - 1].joined
+                && matches!(word(first - 1), "at" | "with" | "from")
+                && toks[first - 2].w.is(flag::ORG_CUE);
+            if !cued || (last > first && toks[first].w.is(flag::FIRST)) {
+                continue;
+            }
+            // `A.G. Edwards & Sons`, `McDonald & Co`.
+            if let Some(&(f2, l2)) = runs.get(k + 1) {
+                if f2 == last + 1 && text[toks[last].end..toks[f2].start] == *" & " {
+                    last = l2;
+                }
+            }
+            let span = Span::new(toks[first].start, toks[last].end);
+            let name = &text[span.start..span.end];
+            if e.place_lookup(name).is_some() || e.org_lookup(name).is_some() {
+                continue;
+            }
+            out.push(org(
+                span,
+                Priority::Pattern,
+                name.to_string(),
+                "company",
+                "",
+                "org_cue".into(),
+            ));
         }
 
         if sports_report(e, text, toks) {

@@ -16,7 +16,7 @@ name `Syria`). At the end of this stage, the last entity stage, `doc.mentions` i
 use serde::Serialize;
 
 use super::entities::overlap::{admit, Candidate, Priority};
-use super::entities::text::{tok_at, Scan};
+use super::entities::text::{tok_at, Scan, Tok};
 use super::entities::{flag, Entities, FxMap, Inner, Place, NONE};
 use crate::data::Gazetteers;
 use crate::doc::{Document, Kind, Mention, Provenance, Span, Value};
@@ -40,6 +40,17 @@ pub struct PlaceValue {
     pub lat: f64,
     /// Longitude.
     pub lon: f64,
+}
+
+/// The provenance rule suffix of a place that stands for its government: a country or national
+/// capital as the subject of a speech or decision verb (`Washington said`, `Moscow denied`).
+/// (Carried in the rule until `PlaceValue` can take a `metonymy` field.)
+pub const METONYMY_GOVERNMENT: &str = " metonymy=government";
+
+/// True when a place mention stands for its country's government (see
+/// [`METONYMY_GOVERNMENT`]); events and quotes take such a place as a government actor.
+pub fn stands_for_government(m: &Mention) -> bool {
+    m.kind() == Kind::Place && m.provenance.rule.ends_with(METONYMY_GOVERNMENT)
 }
 
 /// The places stage.
@@ -104,6 +115,25 @@ pub(crate) fn place_cue(w: &str) -> bool {
             | "town"
             | "of"
     )
+}
+
+/// True when the place mention ending at token `last` is the subject of a verb in
+/// `metonymy_verbs.txt` (`Moscow denied`, `Beijing has warned`) and no preposition precedes it
+/// (`officials in Washington said`).
+fn governs(toks: &[Tok], text: &str, first: usize, last: usize) -> bool {
+    let verb = |i: usize| toks.get(i).is_some_and(|t| t.joined && t.w.is(flag::GOV_VERB));
+    let aux = |i: usize| {
+        toks.get(i).is_some_and(|t| {
+            t.joined && matches!(t.text(text), "has" | "had" | "have" | "will" | "would" | "also")
+        })
+    };
+    let preposition = first > 0 && toks[first].joined && lower_is_cue(toks[first - 1].text(text));
+    !preposition && (verb(last + 1) || (aux(last + 1) && verb(last + 2)))
+}
+
+/// [`place_cue`] of the ASCII-lower-cased word.
+fn lower_is_cue(w: &str) -> bool {
+    w.len() <= 12 && place_cue(&w.to_ascii_lowercase())
 }
 
 /// The prior of a candidate: a country beats a region, which beats a division; a city scores
@@ -190,9 +220,10 @@ impl PlaceTagger {
                     || (caps_line && t.sent_start);
             }
             let needs_cue = |p: &Place| {
-                p.feature == "city"
-                    && (p.common
-                        || (tok.is_some_and(|t| t.sent_start) && e.lex.is(surface, flag::FIRST)))
+                p.common
+                    || (p.feature == "city"
+                        && tok.is_some_and(|t| t.sent_start)
+                        && e.lex.is(surface, flag::FIRST))
             };
             let kept: Vec<u32> = entries
                 .into_iter()
@@ -312,6 +343,12 @@ impl Stage for PlaceTagger {
                 continue;
             }
             let sentence = doc.sentence_at(span.start).unwrap_or(usize::MAX);
+            let (ft, lt) = (tok_at(toks, span.start), tok_at(toks, span.end).saturating_sub(1));
+            let metonymy = ((p.feature == "country" || p.capital)
+                && toks.get(ft).is_some_and(|t| t.start == span.start)
+                && toks.get(lt).is_some_and(|t| t.end == span.end)
+                && governs(toks, text, ft, lt))
+            .then_some(METONYMY_GOVERNMENT);
             doc.mentions.push(Mention {
                 span,
                 sentence,
@@ -323,7 +360,7 @@ impl Stage for PlaceTagger {
                     lat: p.lat,
                     lon: p.lon,
                 }),
-                provenance: Provenance::new("places", p.source.clone()),
+                provenance: Provenance::new("places", p.source.clone() + metonymy.unwrap_or("")),
             });
         }
         doc.mentions.sort_by_key(|m| (m.span.start, m.span.end));

@@ -66,6 +66,11 @@ pub(crate) mod flag {
     pub const PLACE_MORE: u16 = 1 << 5;
     /// Some longer organization surface form continues after this string.
     pub const ORG_MORE: u16 = 1 << 6;
+    /// A noun that makes `<noun> at|with|from <Name>` an organization (`org_cues.txt`).
+    pub const ORG_CUE: u16 = 1 << 7;
+    /// A verb whose subject, if a country or capital, stands for its government
+    /// (`metonymy_verbs.txt`).
+    pub const GOV_VERB: u16 = 1 << 8;
 }
 
 /// No pattern.
@@ -281,6 +286,8 @@ pub(crate) struct Place {
     pub population: u64,
     /// The name is also an English word or common first name: needs evidence.
     pub common: bool,
+    /// A national capital (`countries.tsv` column 7).
+    pub capital: bool,
     /// Provenance: `file:line`.
     pub source: String,
 }
@@ -485,12 +492,16 @@ impl Entities {
         let mut places = Vec::new();
         let mut place_surfaces = Vec::new();
         let mut centroid: HashMap<String, (f64, f64)> = HashMap::new();
+        let mut capitals: HashMap<String, String> = HashMap::new();
 
         let file = gazetteers.file("countries.tsv")?;
         for row in file.tsv(6)? {
             let lat = parse_f64(&file, row.line, row.get(4))?.unwrap_or(0.0);
             let lon = parse_f64(&file, row.line, row.get(5))?.unwrap_or(0.0);
             centroid.insert(row.get(0).to_string(), (lat, lon));
+            if !row.get(6).is_empty() {
+                capitals.insert(row.get(0).to_string(), row.get(6).to_string());
+            }
             let id = places.len() as u32;
             places.push(Place {
                 name: row.get(1).to_string(),
@@ -501,6 +512,7 @@ impl Entities {
                 lon,
                 population: u64::MAX,
                 common: false,
+                capital: false,
                 source: format!("countries.tsv:{}", row.line),
             });
             place_surfaces.push((row.get(1).to_string(), id, true));
@@ -524,7 +536,8 @@ impl Entities {
                 lat,
                 lon,
                 population: 0,
-                common: false,
+                common: row.get(6) == "1",
+                capital: false,
                 source: format!("admin1.tsv:{}", row.line),
             });
             place_surfaces.push((row.get(2).to_string(), id, true));
@@ -544,6 +557,9 @@ impl Entities {
                 lon: parse_f64(&file, row.line, row.get(5))?.unwrap_or(0.0),
                 population: row.get(6).parse().unwrap_or(0),
                 common: row.get(7) == "1",
+                capital: capitals
+                    .get(cc)
+                    .is_some_and(|c| c == row.get(1) || row.list(8).any(|a| a == c.as_str())),
                 source: format!("cities.tsv:{}", row.line),
             });
             place_surfaces.push((row.get(1).to_string(), id, true));
@@ -580,6 +596,7 @@ impl Entities {
                     lon: parse_f64(&file, row.line, row.get(4))?.unwrap_or(clon),
                     population: u64::MAX / 2,
                     common: false,
+                    capital: false,
                     source: format!("{name}:{}", row.line),
                 });
                 place_surfaces.push((row.get(0).to_string(), id, true));
@@ -643,7 +660,12 @@ impl Entities {
             let common = if r.get(1) == "1" { flag::FIRST_COMMON } else { 0 };
             lex.entry(r.get(0)).flags |= flag::FIRST | common;
         }
-        for (name, f) in [("titles.txt", flag::TITLE), ("stopwords.txt", flag::STOP)] {
+        for (name, f) in [
+            ("titles.txt", flag::TITLE),
+            ("stopwords.txt", flag::STOP),
+            ("org_cues.txt", flag::ORG_CUE),
+            ("metonymy_verbs.txt", flag::GOV_VERB),
+        ] {
             let file = gazetteers.file(name)?;
             for w in crate::data::word_list(&file) {
                 lex.add_cased(w.trim_end_matches('.'), f);
