@@ -270,18 +270,18 @@ impl CasualtyTagger {
         // The word-list alternations make big automata: a larger lazy-DFA cache keeps them
         // from being rebuilt over and over.
         let compile = |src: &str, line: usize, name: &str| {
-            RegexBuilder::new(&cased_groups(src))
+            RegexBuilder::new(&flexible_spaces(&cased_groups(src)))
                 .dfa_size_limit(32 << 20)
                 .build()
                 .map_err(|e| rf.err(line, name, &e.to_string()))
         };
         let greedy = item_src.replace("}? ", "} ").replace(")??", ")?");
-        let item = compile(&flexible_spaces(&format!("^(?:{greedy})")), 0, "item")?;
+        let item = compile(&format!("^(?:{greedy})"), 0, "item")?;
         let mut rules = Vec::new();
         for rule in &rf.rules {
-            let src = flexible_spaces(&rf.expand(rule, "pattern", &extra)?);
+            let src = rf.expand(rule, "pattern", &extra)?;
             let (re, sieve) = if src.starts_with(WORD_START) {
-                let loose = flexible_spaces(&loose_rf.expand(rule, "pattern", &loose_extra)?);
+                let loose = loose_rf.expand(rule, "pattern", &loose_extra)?;
                 let sieve = compile(&format!("^(?:{loose})"), rule.line, &rule.name)?;
                 (compile(&format!("^(?:{src})"), rule.line, &rule.name)?, Some(sieve))
             } else {

@@ -150,7 +150,8 @@ impl CasualtyTagger {
             let blank = rest.len() - rest.trim_start().len();
             pos += blank;
             let rest = &rest[blank..];
-            let m = self.item_capture(rest).and_then(|c| c.get(0)).map_or(0, |m| m.end());
+            let item = self.item_capture(rest);
+            let m = item.as_ref().and_then(|c| c.get(0)).map_or(0, |m| m.end());
             if m == 0 && pos >= list.end {
                 // after a separator past the list (`killing two and wounding five`)
                 return clean;
@@ -161,7 +162,7 @@ impl CasualtyTagger {
                 clean = in_sub;
                 continue;
             }
-            let Some(c) = self.item_capture(rest) else { break };
+            let Some(c) = item else { break };
             // the complement (`of his family`) is read but not part of the mention
             let shown = c.name("tail").map_or(m, |t| t.start());
             let span = Span::new(pos, pos + shown);
