@@ -104,6 +104,7 @@ impl EventBuilder {
                 start: m.span.start,
                 end: m.span.end,
                 rule,
+                inter: None,
             };
             add(&mut actors, actor);
         }
@@ -131,6 +132,34 @@ impl EventBuilder {
             add(&mut actors, target);
         }
         actors
+    }
+
+    /// The ACLED actor type of `actor`: from an organization's type, a state (`Russia`), or the
+    /// last actor-type word of the phrase (`three Somali soldiers` → 1).
+    pub(super) fn inter(&self, doc: &Document, actor: &Actor) -> Option<u8> {
+        let span = Span::new(actor.start, actor.end);
+        let org = doc.mentions.iter().find_map(|m| match &m.value {
+            Value::Org(o) if span.contains(m.span) => Some(o.org_type.as_str()),
+            _ => None,
+        });
+        match (actor.kind, org) {
+            (Some("country"), _) => return Some(1),
+            (_, Some("military" | "police" | "government")) => return Some(1),
+            (_, Some("armed_group")) => return Some(2),
+            (_, Some("party")) => return Some(3),
+            _ => {}
+        }
+        let text = doc.text.get(actor.start..actor.end)?;
+        self.data
+            .cues
+            .find(text, 0, text.len())
+            .filter_map(|(_, _, c)| {
+                c.iter().find_map(|k| match k {
+                    Cue::Inter(n) => Some(*n),
+                    _ => None,
+                })
+            })
+            .last()
     }
 
     /// The two parties of an agreement: `X and Y agreed...` (the first as `perpetrator`, the
@@ -169,6 +198,7 @@ impl EventBuilder {
                     start: a,
                     end: b,
                     rule: "agreement_party",
+                    inter: None,
                 });
             }
             if out.len() == 2 {
@@ -197,6 +227,7 @@ impl EventBuilder {
                 start: a,
                 end: b,
                 rule: "demonym_of_trigger",
+                inter: None,
             };
             Some(actor)
         })
@@ -273,6 +304,7 @@ impl EventBuilder {
                     start,
                     end: b,
                     rule: "agent",
+                    inter: None,
                 };
                 best = Some((key, actor));
             }
@@ -401,7 +433,16 @@ impl EventBuilder {
                 _ => (doc.slice(span).to_string(), None),
             };
             let country = self.data.demonym_country(doc.slice(span));
-            return Some(Actor { role: "target", name, kind, country, start: a, end: b, rule });
+            return Some(Actor {
+                role: "target",
+                name,
+                kind,
+                country,
+                start: a,
+                end: b,
+                rule,
+                inter: None,
+            });
         }
         None
     }

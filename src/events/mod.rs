@@ -205,7 +205,16 @@ impl EventBuilder {
     fn build(&self, doc: &Document, drafts: &[Draft], index: usize, violent: usize) -> Event {
         let draft = &drafts[index];
         let best = draft.cands[draft.best];
-        let actors = self.actors(doc, draft);
+        let mut actors = self.actors(doc, draft);
+        for actor in &mut actors {
+            actor.inter = self.inter(doc, actor);
+        }
+        let code = |role: &str| actors.iter().find(|a| a.role == role).and_then(|a| a.inter);
+        let interaction = match (code("perpetrator"), code("target")) {
+            (Some(a), Some(b)) => Some(10 * a.min(b) + a.max(b)),
+            (Some(a), None) | (None, Some(a)) => Some(10 * a),
+            (None, None) => None,
+        };
         let ty = self.refine(doc, draft, &actors);
         let mut sentences = reading_order(doc, draft);
         let elsewhere = |s: usize| {
@@ -272,6 +281,7 @@ impl EventBuilder {
             date,
             location,
             actors,
+            interaction,
             casualties,
             quotes,
             sentence: sentences.first().copied().unwrap_or(0),

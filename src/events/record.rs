@@ -30,6 +30,10 @@ pub struct Event {
     pub location: Option<Location>,
     /// Who acted and who was targeted.
     pub actors: Vec<Actor>,
+    /// ACLED `interaction`: the perpetrator's and target's `inter` codes, lower first (`17`),
+    /// or one code times ten when only one actor's type is known (`60`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interaction: Option<u8>,
     /// Casualties.
     pub casualties: Casualties,
     /// Indices into the article's quotes.
@@ -131,6 +135,10 @@ pub struct Actor {
     pub end: usize,
     /// The rule that gave the role.
     pub rule: &'static str,
+    /// ACLED actor type code (1 state forces, 2 rebels, 3 political militias, 4 identity
+    /// militias, 5 rioters, 6 protesters, 7 civilians, 8 external/other), when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub inter: Option<u8>,
 }
 
 /// The event's casualties.
