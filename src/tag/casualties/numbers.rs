@@ -64,8 +64,8 @@ impl Numbers {
             self.words.iter().filter(|(_, w)| w.noun).map(|(k, _)| k.as_str()).collect();
         let nums: Vec<&str> =
             self.words.iter().filter(|(_, w)| !w.noun).map(|(k, _)| k.as_str()).collect();
-        let det = super::alternation(dets.into_iter());
-        let num = super::alternation(nums.into_iter());
+        let det = super::rules::alternation(dets.into_iter());
+        let num = super::rules::alternation(nums.into_iter());
         format!("(?:(?:{det} )?{num}(?:(?:-| |-and-| and ){num})*|{det})(?-u:\\b)")
     }
 

@@ -1,5 +1,7 @@
 //! Table tests: exact spans and values of casualty mentions, and article totals.
 use super::*;
+use crate::data::rules::RuleFile;
+use crate::data::Gazetteers;
 use crate::doc::Sentence;
 use crate::input::Article;
 use chrono::NaiveDate;

@@ -72,6 +72,10 @@ pub(super) fn tokens<'a>(text: &'a str, from: usize, to: usize, lex: &Lexicon) -
         }
         let word = alnum(c);
         if word {
+            // runs of ASCII letters and digits first, the common case, byte by byte
+            while seg.as_bytes().get(end).is_some_and(u8::is_ascii_alphanumeric) {
+                end += 1;
+            }
             while let Some(d) = char_at(seg, end) {
                 let next = end + d.len_utf8();
                 let joins = matches!(d, '\'' | '’' | '-' | '.' | '&' | '/')

@@ -501,9 +501,23 @@ fn close_spelling(a: &str, b: &str) -> bool {
     if a == b {
         return true;
     }
-    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
-    a.len() == b.len()
-        && a.len() >= 5
-        && a[0] == b[0]
-        && a.iter().zip(&b).filter(|(x, y)| x != y).count() == 1
+    // compared char by char, without collecting: this runs for every known name
+    let (mut x, mut y) = (a.chars(), b.chars());
+    if x.next() != y.next() {
+        return false;
+    }
+    let (mut len, mut diff) = (1, 0);
+    loop {
+        match (x.next(), y.next()) {
+            (Some(p), Some(q)) => {
+                len += 1;
+                diff += usize::from(p != q);
+                if diff > 1 {
+                    return false;
+                }
+            }
+            (None, None) => return len >= 5 && diff == 1,
+            _ => return false,
+        }
+    }
 }

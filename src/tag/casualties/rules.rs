@@ -1,0 +1,372 @@
+//! Building the stage: word lists and rule patterns compiled into automata, and how a rule
+//! finds its matches.
+use std::collections::HashMap;
+
+use aho_corasick::{AhoCorasickBuilder, MatchKind};
+use regex::RegexBuilder;
+
+use super::numbers::Numbers;
+use super::sentence::Phrase;
+use super::{casualty_type, CasualtyRule, CasualtyTagger, Noun};
+use crate::data::rules::{Field, Rule, RuleFile};
+use crate::data::Gazetteers;
+use crate::error::Result;
+
+/// The `(?-u:\\b)` that opens most rule patterns.
+const WORD_START: &str = "(?-u:\\b)";
+
+/// A rule's match in a unit: the whole match and its named groups.
+pub(super) struct Hit<'t> {
+    pub whole: Phrase<'t>,
+    pub verb: Option<Phrase<'t>>,
+    pub also: Option<Phrase<'t>>,
+    pub list: Option<Phrase<'t>>,
+}
+
+impl CasualtyRule {
+    /// The leftmost match in `text` starting at or after `at`, as the unanchored search
+    /// finds it. An anchored rule tries each word start in `starts` (every ASCII word start,
+    /// the only places its opening boundary holds; a slice starting there sees the same
+    /// boundary, as the byte before is no word byte).
+    pub(super) fn find<'t>(&self, text: &'t str, starts: &[usize], at: usize) -> Option<Hit<'t>> {
+        let (c, from) = match &self.sieve {
+            Some(sieve) => {
+                let first = starts.partition_point(|&p| p < at);
+                starts[first..].iter().find_map(|&p| {
+                    let rest = &text[p..];
+                    sieve.is_match(rest).then(|| self.re.captures(rest))?.map(|c| (c, p))
+                })?
+            }
+            None => (self.re.captures_at(text, at)?, 0),
+        };
+        let group = |m: regex::Match<'t>| Phrase { text: m.as_str(), start: from + m.start() };
+        Some(Hit {
+            whole: group(c.get(0)?),
+            verb: c.name("verb").map(group),
+            also: c.name("also").map(group),
+            list: c.name("list").map(group),
+        })
+    }
+}
+
+/// An alternation of `words`, longest first, regex-escaped, in its cased variants
+/// (`killed|Killed|KILLED`): literal alternatives compile to a prefix trie, which keeps the
+/// lazy DFA small, where `(?i)` would make a class per letter.
+pub(super) fn alternation<'a>(words: impl Iterator<Item = &'a str>) -> String {
+    let mut variants: Vec<String> = Vec::new();
+    for w in words {
+        let lower = w.to_ascii_lowercase();
+        let first = capitalize(&lower, false);
+        let title = capitalize(&lower, true);
+        let upper = w.to_ascii_uppercase();
+        variants.extend([lower, first, title, upper]);
+    }
+    variants.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
+    variants.dedup();
+    // Phrases get flexible spaces, which are no literals: kept in one alternation with the
+    // single words, they would stop the words from compiling to a trie. So the single words go
+    // in a group of their own (a capture group, as a plain group would be flattened back).
+    // Putting the phrases first keeps every choice the longest-first order made: a single
+    // word can match where a phrase does only if it is no longer than the phrase's first word.
+    let (phrases, singles): (Vec<&String>, Vec<&String>) =
+        variants.iter().partition(|w| w.contains(' '));
+    let join = |ws: &[&String]| ws.iter().map(|w| regex::escape(w)).collect::<Vec<_>>().join("|");
+    match (phrases.is_empty(), singles.is_empty()) {
+        (true, _) => format!("(?:{})", join(&singles)),
+        (false, true) => format!("(?:{})", join(&phrases)),
+        (false, false) => format!("(?:{}|({}))", join(&phrases), join(&singles)),
+    }
+}
+
+/// `word` with its first letter (or, `every`, each word's first letter) in upper case.
+fn capitalize(word: &str, every: bool) -> String {
+    let mut out = String::with_capacity(word.len());
+    let mut start = true;
+    for ch in word.chars() {
+        out.push(if start { ch.to_ascii_uppercase() } else { ch });
+        start = every && ch == ' ' || start && !ch.is_ascii_alphanumeric();
+    }
+    out
+}
+
+/// Rewrites each `(?i:a|b c)` group of plain words in `pattern` as an [`alternation`].
+fn cased_groups(pattern: &str) -> String {
+    let mut out = String::with_capacity(pattern.len());
+    let mut rest = pattern;
+    while let Some(i) = rest.find("(?i:") {
+        out.push_str(&rest[..i]);
+        let body = &rest[i + 4..];
+        let end = body.find(')').filter(|&j| {
+            body[..j].bytes().all(|b| b.is_ascii_alphanumeric() || b" |'-".contains(&b))
+                && !body[..j].is_empty()
+        });
+        match end {
+            Some(j) => {
+                out.push_str(&alternation(body[..j].split('|')));
+                rest = &body[j + 1..];
+            }
+            None => {
+                out.push_str("(?i:");
+                rest = body;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// A pattern that matches every phrase of `words` in any letter case, and more: words of
+/// letters and hyphens, as many as the longest phrase has (the [`alternation`] itself when a
+/// phrase has other characters). Its automaton is tiny next to the alternation's.
+fn relaxed(words: &[&str]) -> String {
+    let plain = |w: &&str| {
+        !w.is_empty()
+            && w.split(' ').all(|part| {
+                !part.is_empty() && part.bytes().all(|b| b.is_ascii_alphabetic() || b == b'-')
+            })
+    };
+    if !words.iter().all(plain) {
+        return alternation(words.iter().copied());
+    }
+    let most = words.iter().map(|w| w.split(' ').count()).max().unwrap_or(1);
+    format!("[A-Za-z-]+(?: [A-Za-z-]+){{0,{}}}", most - 1)
+}
+
+/// Lets each space of a pattern match a run of blanks (`killing  one`, a line break).
+fn flexible_spaces(pattern: &str) -> String {
+    pattern.replace(' ', "[ \t\r\n]+")
+}
+
+/// Removes the names of capture groups so that a macro can repeat in one pattern.
+fn unnamed(pattern: &str) -> String {
+    let mut out = String::with_capacity(pattern.len());
+    let mut rest = pattern;
+    while let Some(i) = rest.find("(?P<") {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 4..];
+        match after.find('>') {
+            Some(j) => {
+                out.push_str("(?:");
+                rest = &after[j + 1..];
+            }
+            None => {
+                out.push_str(&rest[i..]);
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+impl CasualtyTagger {
+    /// Builds the stage from its gazetteers.
+    pub fn new(gazetteers: &Gazetteers) -> Result<CasualtyTagger> {
+        let numbers = Numbers::load(&gazetteers.file("number_words.tsv")?)?;
+
+        let nouns_file = gazetteers.file("victim_nouns.tsv")?;
+        let mut nouns = HashMap::new();
+        let mut singulars = Vec::new();
+        for row in nouns_file.tsv(4)? {
+            let role = match row.get(3) {
+                "perpetrator" => "perpetrator",
+                "victim" => "victim",
+                "none" => "none",
+                other => return Err(nouns_file.error(row.line, format!("unknown role {other:?}"))),
+            };
+            let class = row.get(2).to_string();
+            let (sg, pl) = (row.get(0).to_ascii_lowercase(), row.get(1).to_ascii_lowercase());
+            nouns.insert(pl.clone(), Noun { class: class.clone(), role, plural: pl != sg });
+            nouns.entry(sg.clone()).or_insert(Noun { class, role, plural: false });
+            singulars.push(sg);
+        }
+
+        let terms_file = gazetteers.file("casualty_terms.tsv")?;
+        let mut terms: HashMap<String, (&'static str, Vec<String>)> = HashMap::new();
+        let mut by_class: HashMap<String, Vec<String>> = HashMap::new();
+        let mut stems = Vec::new();
+        let mut blockers = Vec::new();
+        let mut stops = Vec::new();
+        let mut follows = Vec::new();
+        let mut background = Vec::new();
+        let mut subset_cues = Vec::new();
+        let mut suspect_cues = Vec::new();
+        for row in terms_file.tsv(3)? {
+            let (term, class) = (row.get(0).to_ascii_lowercase(), row.get(2));
+            match class {
+                "stem" => stems.push(term),
+                "block" => blockers.push(term),
+                "stop" => stops.push(term),
+                "follow" => follows.push(term),
+                "background" => background.push(term),
+                "subset" => subset_cues.push(term),
+                "suspect" => suspect_cues.push(term),
+                _ => {
+                    let ty = casualty_type(row.get(1)).ok_or_else(|| {
+                        terms_file.error(row.line, format!("unknown type {:?}", row.get(1)))
+                    })?;
+                    let entry = terms.entry(term.clone()).or_insert((ty, Vec::new()));
+                    entry.1.push(class.to_string());
+                    by_class.entry(class.to_string()).or_default().push(term);
+                }
+            }
+        }
+        let gate = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::LeftmostFirst)
+            .build(&stems)
+            .map_err(|e| terms_file.error(0, e.to_string()))?;
+
+        let rules_file = gazetteers.file("rules/casualties.rules")?;
+        let mut extra: HashMap<String, String> = HashMap::new();
+        extra.insert("number".into(), numbers.pattern());
+        extra.insert("noun".into(), alternation(nouns.keys().map(String::as_str)));
+        extra.insert("noun_sg".into(), alternation(singulars.iter().map(String::as_str)));
+        for (class, words) in &by_class {
+            extra.insert(class.clone(), alternation(words.iter().map(String::as_str)));
+        }
+        // Macros may use macros: expand `item` first (the list macro `np` is `item` without
+        // group names), then the rest, in place until none is left.
+        let expand_macro =
+            |rf: &RuleFile, name: &str, extra: &HashMap<String, String>| -> Result<String> {
+                let mut body = rf
+                    .macros
+                    .get(name)
+                    .cloned()
+                    .ok_or_else(|| rules_file.error(0, format!("no `define: {name}` macro")))?;
+                while body.contains('{') {
+                    let probe = Rule {
+                        name: format!("define {name}"),
+                        line: 0,
+                        fields: vec![Field { key: "pattern".into(), value: body.clone(), line: 0 }],
+                    };
+                    let next = rf.expand(&probe, "pattern", extra)?;
+                    if next == body {
+                        break;
+                    }
+                    body = next;
+                }
+                Ok(body)
+            };
+        let expand_all =
+            |mut rf: RuleFile, extra: &HashMap<String, String>| -> Result<(RuleFile, String)> {
+                let item_src = expand_macro(&rf, "item", extra)?;
+                rf.macros.insert("item".into(), item_src.clone());
+                rf.macros.insert("np".into(), unnamed(&item_src));
+                let names: Vec<String> = rf.macros.keys().cloned().collect();
+                for name in names {
+                    let body = expand_macro(&rf, &name, extra)?;
+                    rf.macros.insert(name, body);
+                }
+                Ok((rf, item_src))
+            };
+        let (rf, item_src) = expand_all(RuleFile::parse(&rules_file)?, &extra)?;
+        // The sieves' macros: the same, with the victim nouns as any words.
+        let mut loose_extra = extra.clone();
+        let all: Vec<&str> = nouns.keys().map(String::as_str).collect();
+        loose_extra.insert("noun".into(), relaxed(&all));
+        let sg: Vec<&str> = singulars.iter().map(String::as_str).collect();
+        loose_extra.insert("noun_sg".into(), relaxed(&sg));
+        let (loose_rf, _) = expand_all(RuleFile::parse(&rules_file)?, &loose_extra)?;
+        // The word-list alternations make big automata: a larger lazy-DFA cache keeps them
+        // from being rebuilt over and over.
+        let compile = |src: &str, line: usize, name: &str| {
+            RegexBuilder::new(&flexible_spaces(&cased_groups(src)))
+                .dfa_size_limit(32 << 20)
+                .build()
+                .map_err(|e| rf.err(line, name, &e.to_string()))
+        };
+        let greedy = item_src.replace("}? ", "} ").replace(")??", ")?");
+        let item = compile(&format!("^(?:{greedy})"), 0, "item")?;
+        let mut rules = Vec::new();
+        for rule in &rf.rules {
+            let src = rf.expand(rule, "pattern", &extra)?;
+            let (re, sieve) = if src.starts_with(WORD_START) {
+                let loose = loose_rf.expand(rule, "pattern", &loose_extra)?;
+                let sieve = compile(&format!("^(?:{loose})"), rule.line, &rule.name)?;
+                (compile(&format!("^(?:{src})"), rule.line, &rule.name)?, Some(sieve))
+            } else {
+                (compile(&src, rule.line, &rule.name)?, None)
+            };
+            let bad = |m: &str| rf.err(rule.line, &rule.name, m);
+            let ty = match rule.get("type") {
+                Some(t) => Some(casualty_type(t).ok_or_else(|| bad("unknown `type:`"))?),
+                None => None,
+            };
+            let count = match rule.get("count") {
+                Some(c) => Some(c.parse().map_err(|_| bad("`count:` is not a number"))?),
+                None => None,
+            };
+            let role = match rule.get("role") {
+                Some("perpetrator") => Some("perpetrator"),
+                Some("victim") => Some("victim"),
+                Some(_) => return Err(bad("`role:` is victim or perpetrator")),
+                None => None,
+            };
+            rules.push(CasualtyRule {
+                name: rule.name.clone(),
+                re,
+                sieve,
+                ty,
+                count,
+                role,
+                generic: rule.get("generic") == Some("yes"),
+                zero: match rule.get("zero") {
+                    Some("yes") => Some(true),
+                    Some("claim") => Some(false),
+                    Some(_) => return Err(bad("`zero:` is yes or claim")),
+                    None => None,
+                },
+                bare_checked: rule.get("bare") == Some("checked"),
+                subset: rule.get("subset") == Some("yes"),
+                block: rule
+                    .get("block")
+                    .map_or(Vec::new(), |b| b.split('|').map(|w| w.trim().to_string()).collect()),
+            });
+        }
+        // Each rule runs only on units holding one of its anchors: the terms of the classes its
+        // pattern uses, or its own `anchor:` words.
+        let mut anchor_masks: HashMap<String, u64> = HashMap::new();
+        for (i, rule) in rf.rules.iter().enumerate().take(64) {
+            let bit = 1u64 << i;
+            let raw = rule.get("pattern").unwrap_or("");
+            let mut words: Vec<String> = rule
+                .get("anchor")
+                .map(|a| a.split('|').map(|w| w.trim().to_ascii_lowercase()).collect())
+                .unwrap_or_default();
+            for (class, terms) in &by_class {
+                if raw.contains(&format!("{{{class}}}")) {
+                    words.extend(terms.iter().cloned());
+                }
+            }
+            if words.is_empty() {
+                return Err(rf.err(rule.line, &rule.name, "no anchor: add `anchor:` words"));
+            }
+            for w in words {
+                *anchor_masks.entry(w).or_default() |= bit;
+            }
+        }
+        if rf.rules.len() > 64 {
+            return Err(rules_file.error(0, "more than 64 rules"));
+        }
+        let (anchor_words, masks): (Vec<String>, Vec<u64>) = anchor_masks.into_iter().unzip();
+        let anchors = AhoCorasickBuilder::new()
+            .build(&anchor_words)
+            .map_err(|e| rules_file.error(0, e.to_string()))?;
+        Ok(CasualtyTagger {
+            anchors,
+            masks,
+            gate,
+            blockers,
+            stops,
+            follows,
+            background,
+            subset_cues,
+            suspect_cues,
+            terms,
+            nouns,
+            numbers,
+            item,
+            rules,
+        })
+    }
+}
