@@ -25,13 +25,14 @@ impl EventBuilder {
             Value::Person(p) => Some((p.name.clone(), "person")),
             _ => None,
         };
-        // The sentence after an event sentence often names who did it (`The attacker was linked
-        // to X`), but only through an explicit cue there.
+        // The sentence after an event sentence, in its paragraph or opening the next, often names
+        // who did it (`The attacker was linked to X`, `Officials blamed X`), but only through an
+        // explicit cue there.
         let para = |i: usize| doc.sentences.get(i).map(|s| s.paragraph);
         let next: Vec<usize> = sentences
             .iter()
             .map(|&s| s + 1)
-            .filter(|&s| !sentences.contains(&s) && para(s).is_some() && para(s) == para(s - 1))
+            .filter(|&s| !sentences.contains(&s) && para(s).is_some())
             .collect();
         let title = doc.layout.title.and_then(|t| doc.sentence_at(t.start));
         // Named perpetrators: `linked to X`, `by X`, `X claimed responsibility`, `X attacked`.
