@@ -71,6 +71,9 @@ pub(crate) mod flag {
     /// A verb whose subject, if a country or capital, stands for its government
     /// (`metonymy_verbs.txt`).
     pub const GOV_VERB: u16 = 1 << 8;
+    /// An organization alias that is also a common word (`org_ambiguous.txt`): not at a
+    /// sentence start or on a Title Case line.
+    pub const ORG_AMBIG: u16 = 1 << 9;
 }
 
 /// No pattern.
@@ -671,9 +674,11 @@ impl Entities {
                 lex.add_cased(w.trim_end_matches('.'), f);
             }
         }
-        let file = gazetteers.file("org_heads.txt")?;
-        for w in crate::data::word_list(&file) {
-            lex.entry(w).flags |= flag::HEAD;
+        for (name, f) in [("org_heads.txt", flag::HEAD), ("org_ambiguous.txt", flag::ORG_AMBIG)] {
+            let file = gazetteers.file(name)?;
+            for w in crate::data::word_list(&file) {
+                lex.entry(w).flags |= f;
+            }
         }
         let mut demonym_codes: Vec<String> = Vec::new();
         for (d, cc) in &demonyms.map {

@@ -386,3 +386,11 @@ fn small_places_variants_and_org_cues() {
     // Junk aliases and names that are first names or English words need a cue.
     t("Michael met Olympic officials.", &[]);
 }
+
+#[test]
+fn word_like_org_aliases_need_a_meaningful_capital() {
+    t(
+        "Shell fragments hit the house. Fed up, he left. Profits at Shell rose, Labour said.",
+        &[("org", "Shell", "Shell"), ("org", "Labour", "Labour Party")],
+    );
+}
