@@ -77,8 +77,30 @@ fn org(span: Span, priority: Priority, name: String, kind: &str, cc: &str, rule:
 
 /// Gazetteer matches: the UPPER CASE variant only on capitals lines, and aliases that are also
 /// common words (`IS`, `WHO`) never on capitals lines.
+/// True when the gazetteer match `start..end`, token `ti`, is a word-like alias
+/// (`org_ambiguous.txt`) whose capital says nothing: at a sentence start or on a Title Case line.
+fn weak_capital(toks: &[Tok], ti: usize, start: usize, end: usize) -> bool {
+    toks.get(ti).is_some_and(|t| {
+        t.start == start
+            && t.end == end
+            && t.w.is(flag::ORG_AMBIG)
+            && (t.sent_start || t.title_line)
+    })
+}
+
 fn gazetteer(e: &Inner, text: &str, scan: &Scan, sports: bool, out: &mut Vec<Found>) {
     let toks = &scan.toks[..];
+    // Word-like aliases the article also uses mid-sentence.
+    let confirmed: Vec<u32> = scan
+        .orgs
+        .iter()
+        .filter(|&&(start, end, _)| {
+            let ti = super::entities::text::tok_at(toks, start);
+            toks.get(ti).is_some_and(|t| t.w.is(flag::ORG_AMBIG))
+                && !weak_capital(toks, ti, start, end)
+        })
+        .map(|m| m.2)
+        .collect();
     for &(start, end, pid) in &scan.orgs {
         // In a sports report a short acronym is a statistic or a league term (`RBI`, `ERA`), not
         // a bank or a party, unless the gazetteer lists it as a sports body.
@@ -100,14 +122,8 @@ fn gazetteer(e: &Inner, text: &str, scan: &Scan, sports: bool, out: &mut Vec<Fou
         // a longer name.
         let ti = super::entities::text::tok_at(toks, start);
         // `Shell fragments hit ...`, `Fed up with ...`: a word-like alias needs a capital that
-        // means something.
-        let weak_capital = toks.get(ti).is_some_and(|t| {
-            t.start == start
-                && t.end == end
-                && t.w.is(flag::ORG_AMBIG)
-                && (t.sent_start || t.title_line)
-        });
-        if weak_capital {
+        // means something, here or elsewhere in the article (one sense per discourse).
+        if weak_capital(toks, ti, start, end) && !confirmed.contains(&pid) {
             continue;
         }
         let continued = !caps_line
