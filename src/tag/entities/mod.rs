@@ -4,9 +4,9 @@ Shared data and rules of the entity stages (orgs, persons, places).
 [`Entities::load`] reads the gazetteers once (`countries.tsv`, `admin1.tsv`, `cities.tsv`,
 `regions.tsv`, `place_overrides.tsv`, `orgs.tsv`, `orgs_world.tsv`, `first_names.tsv`,
 `titles.txt`, `stopwords.txt`, `org_heads.txt`, `org_cues.txt`, `org_ambiguous.txt`,
-`metonymy_verbs.txt`) into one [`Lexicon`]: every word list and both name gazetteers share one
+`metonymy_verbs.txt`) into one `Lexicon`: every word list and both name gazetteers share one
 table, so a token costs one lookup. Names are matched case-sensitively at word starts
-([`text::scan`], once per document for the three stages); case variants are generated at load
+(`text::scan`, once per document for the three stages); case variants are generated at load
 (the name as written, a capitalised form of an `al-X` alias, and an UPPER CASE form that is only
 trusted on all-capitals lines).
 
