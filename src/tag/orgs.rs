@@ -77,9 +77,40 @@ fn org(span: Span, priority: Priority, name: String, kind: &str, cc: &str, rule:
 
 /// Gazetteer matches: the UPPER CASE variant only on capitals lines, and aliases that are also
 /// common words (`IS`, `WHO`) never on capitals lines.
-fn gazetteer(e: &Inner, text: &str, scan: &Scan, out: &mut Vec<Found>) {
+/// True when the gazetteer match `start..end`, token `ti`, is a word-like alias
+/// (`org_ambiguous.txt`) whose capital says nothing: at a sentence start or on a Title Case line.
+fn weak_capital(toks: &[Tok], ti: usize, start: usize, end: usize) -> bool {
+    toks.get(ti).is_some_and(|t| {
+        t.start == start
+            && t.end == end
+            && t.w.is(flag::ORG_AMBIG)
+            && (t.sent_start || t.title_line)
+    })
+}
+
+fn gazetteer(e: &Inner, text: &str, scan: &Scan, sports: bool, out: &mut Vec<Found>) {
     let toks = &scan.toks[..];
+    // Word-like aliases the article also uses mid-sentence.
+    let confirmed: Vec<u32> = scan
+        .orgs
+        .iter()
+        .filter(|&&(start, end, _)| {
+            let ti = super::entities::text::tok_at(toks, start);
+            toks.get(ti).is_some_and(|t| t.w.is(flag::ORG_AMBIG))
+                && !weak_capital(toks, ti, start, end)
+        })
+        .map(|m| m.2)
+        .collect();
     for &(start, end, pid) in &scan.orgs {
+        // In a sports report a short acronym is a statistic or a league term (`RBI`, `ERA`), not
+        // a bank or a party, unless the gazetteer lists it as a sports body.
+        let acronym = end - start <= 4 && text[start..end].bytes().all(|b| b.is_ascii_uppercase());
+        if sports
+            && acronym
+            && e.org_names.hits(pid).iter().all(|h| e.orgs[h.entry as usize].kind != "sports")
+        {
+            continue;
+        }
         let caps_line =
             toks.get(super::entities::text::tok_at(toks, start)).is_some_and(|t| t.caps_line);
         let hits = e.org_names.hits(pid);
@@ -90,6 +121,11 @@ fn gazetteer(e: &Inner, text: &str, scan: &Scan, out: &mut Vec<Found>) {
         // `UEFA Cup`, `Labour Day`: a one-word alias followed by a capitalised word is part of
         // a longer name.
         let ti = super::entities::text::tok_at(toks, start);
+        // `Shell fragments hit ...`, `Fed up with ...`: a word-like alias needs a capital that
+        // means something, here or elsewhere in the article (one sense per discourse).
+        if weak_capital(toks, ti, start, end) && !confirmed.contains(&pid) {
+            continue;
+        }
         let continued = !caps_line
             && toks.get(ti).is_some_and(|t| t.start == start && t.end == end && !t.title_line)
             && toks.get(ti + 1).is_some_and(|n| {
@@ -239,7 +275,8 @@ impl OrgTagger {
     fn candidates(&self, text: &str, scan: &Scan, out: &mut Vec<Found>) -> HashMap<String, usize> {
         let e = &*self.entities.0;
         let toks = &scan.toks[..];
-        gazetteer(e, text, scan, out);
+        let sports = sports_report(e, text, toks);
+        gazetteer(e, text, scan, sports, out);
         let word = |i: usize| toks[i].text(text);
         let is_head = |i: usize| toks[i].w.is(flag::HEAD);
         let is_name = |i: usize| toks[i].namey && !toks[i].w.is(flag::STOP);
@@ -388,7 +425,7 @@ impl OrgTagger {
             ));
         }
 
-        if sports_report(e, text, toks) {
+        if sports {
             sports_teams(e, text, toks, &runs, out);
         }
 

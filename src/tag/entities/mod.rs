@@ -2,11 +2,13 @@
 Shared data and rules of the entity stages (orgs, persons, places).
 
 [`Entities::load`] reads the gazetteers once (`countries.tsv`, `admin1.tsv`, `cities.tsv`,
-`regions.tsv`, `orgs.tsv`, `first_names.tsv`, `titles.txt`, `stopwords.txt`, `org_heads.txt`)
-and compiles one case-sensitive leftmost-longest automaton for places and one for organizations.
-Case variants are generated at build time (the name as written, a capitalised form of an
-`al-X` alias, and an UPPER CASE form that is only trusted on all-capitals lines), which is ~5×
-faster than an ASCII-case-insensitive automaton.
+`regions.tsv`, `place_overrides.tsv`, `orgs.tsv`, `orgs_world.tsv`, `first_names.tsv`,
+`titles.txt`, `stopwords.txt`, `org_heads.txt`, `org_cues.txt`, `org_ambiguous.txt`,
+`metonymy_verbs.txt`) into one `Lexicon`: every word list and both name gazetteers share one
+table, so a token costs one lookup. Names are matched case-sensitively at word starts
+(`text::scan`, once per document for the three stages); case variants are generated at load
+(the name as written, a capitalised form of an `al-X` alias, and an UPPER CASE form that is only
+trusted on all-capitals lines).
 
 The three stages run in the order orgs, persons, places; each adds candidates to the shared
 mention list under the one overlap policy of [`overlap`].
@@ -71,6 +73,9 @@ pub(crate) mod flag {
     /// A verb whose subject, if a country or capital, stands for its government
     /// (`metonymy_verbs.txt`).
     pub const GOV_VERB: u16 = 1 << 8;
+    /// An organization alias that is also a common word (`org_ambiguous.txt`): not at a
+    /// sentence start or on a Title Case line.
+    pub const ORG_AMBIG: u16 = 1 << 9;
 }
 
 /// No pattern.
@@ -671,9 +676,11 @@ impl Entities {
                 lex.add_cased(w.trim_end_matches('.'), f);
             }
         }
-        let file = gazetteers.file("org_heads.txt")?;
-        for w in crate::data::word_list(&file) {
-            lex.entry(w).flags |= flag::HEAD;
+        for (name, f) in [("org_heads.txt", flag::HEAD), ("org_ambiguous.txt", flag::ORG_AMBIG)] {
+            let file = gazetteers.file(name)?;
+            for w in crate::data::word_list(&file) {
+                lex.entry(w).flags |= f;
+            }
         }
         let mut demonym_codes: Vec<String> = Vec::new();
         for (d, cc) in &demonyms.map {

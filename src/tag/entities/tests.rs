@@ -386,3 +386,16 @@ fn small_places_variants_and_org_cues() {
     // Junk aliases and names that are first names or English words need a cue.
     t("Michael met Olympic officials.", &[]);
 }
+
+#[test]
+fn word_like_org_aliases_need_a_meaningful_capital() {
+    t(
+        "Shell fragments hit the house. Fed up, he left, Labour said.",
+        &[("org", "Labour", "Labour Party")],
+    );
+    // The article's mid-sentence use confirms the sentence-initial one.
+    t(
+        "Fed holds rates. Markets rose after the Fed spoke.",
+        &[("org", "Fed", "Federal Reserve"), ("org", "Fed", "Federal Reserve")],
+    );
+}
