@@ -65,6 +65,7 @@ fn doc(text: &str, mentions: &[M]) -> Document {
                     country: cc.into(),
                     lat: 1.0,
                     lon: 2.0,
+                    metonymy: None,
                 }),
             ),
             M::Org(w, name) => (

@@ -40,17 +40,20 @@ pub struct PlaceValue {
     pub lat: f64,
     /// Longitude.
     pub lon: f64,
+    /// `government` when the name stands for its government rather than the place: a country or
+    /// national capital as the subject of a speech or decision verb (`Washington said`,
+    /// `Moscow denied`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metonymy: Option<&'static str>,
 }
 
-/// The provenance rule suffix of a place that stands for its government: a country or national
-/// capital as the subject of a speech or decision verb (`Washington said`, `Moscow denied`).
-/// (Carried in the rule until `PlaceValue` can take a `metonymy` field.)
-pub const METONYMY_GOVERNMENT: &str = " metonymy=government";
+/// The [`PlaceValue::metonymy`] of a place that stands for its country's government.
+pub const METONYMY_GOVERNMENT: &str = "government";
 
-/// True when a place mention stands for its country's government (see
-/// [`METONYMY_GOVERNMENT`]); events and quotes take such a place as a government actor.
+/// True when a place mention stands for its country's government; events and quotes can take
+/// such a place as a government actor.
 pub fn stands_for_government(m: &Mention) -> bool {
-    m.kind() == Kind::Place && m.provenance.rule.ends_with(METONYMY_GOVERNMENT)
+    matches!(&m.value, Value::Place(p) if p.metonymy == Some(METONYMY_GOVERNMENT))
 }
 
 /// The places stage.
@@ -359,8 +362,9 @@ impl Stage for PlaceTagger {
                     feature,
                     lat: p.lat,
                     lon: p.lon,
+                    metonymy,
                 }),
-                provenance: Provenance::new("places", p.source.clone() + metonymy.unwrap_or("")),
+                provenance: Provenance::new("places", p.source.clone()),
             });
         }
         doc.mentions.sort_by_key(|m| (m.span.start, m.span.end));

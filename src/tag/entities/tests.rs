@@ -361,6 +361,21 @@ fn capitals_and_countries_as_subjects_stand_for_governments() {
 }
 
 #[test]
+fn metonymy_is_an_output_field_of_the_place_only_when_set() {
+    let doc = run("Washington said it would act. He flew to Moscow on Monday.");
+    let fields: Vec<String> = doc
+        .mentions
+        .iter()
+        .filter_map(|m| match &m.value {
+            crate::doc::Value::Place(p) => Some(serde_json::to_string(p).unwrap()),
+            _ => None,
+        })
+        .map(|json| json.split("\"metonymy\":").nth(1).unwrap_or("absent").to_string())
+        .collect();
+    assert_eq!(fields, ["\"government\"}", "absent"]);
+}
+
+#[test]
 fn small_places_variants_and_org_cues() {
     t(
         "Police in Hawija, near al-Hawijah, and in Zindajan said analysts at Bernstein agreed.",
