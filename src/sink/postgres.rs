@@ -10,8 +10,7 @@ use std::io::Write;
 
 use postgres::{Client, NoTls};
 
-use super::sqlite::{ddl, rows, Field, TABLES};
-use super::wire::SCHEMA_VERSION;
+use super::sqlite::{ddl, migrations, rows, Field, SCHEMA_VERSION, TABLES};
 use super::Sink;
 use crate::doc::Document;
 use crate::error::{Error, Result};
@@ -94,6 +93,21 @@ impl PostgresSink {
                 .map_err(|e| pg_error(&name, e))?;
             }
             Some(v) if v == SCHEMA_VERSION as i32 => {}
+            // Older databases are migrated inside this transaction.
+            Some(v) if v >= 1 && v < SCHEMA_VERSION as i32 => {
+                for (from, stmts) in migrations("BIGINT") {
+                    if from as i32 >= v {
+                        for stmt in stmts {
+                            tx.batch_execute(&stmt).map_err(|e| pg_error(&name, e))?;
+                        }
+                    }
+                }
+                tx.execute(
+                    "INSERT INTO schema_version (version) VALUES ($1)",
+                    &[&(SCHEMA_VERSION as i32)],
+                )
+                .map_err(|e| pg_error(&name, e))?;
+            }
             Some(v) => {
                 return Err(Error::Sink(format!(
                     "{name}: schema version {v}, this newsx writes version {SCHEMA_VERSION}"

@@ -14,7 +14,6 @@ use std::path::Path;
 
 use rusqlite::{params_from_iter, Connection};
 
-use super::wire::SCHEMA_VERSION;
 use super::Sink;
 use crate::doc::{Document, Value};
 use crate::error::{Error, Result};
@@ -91,6 +90,7 @@ pub(crate) const TABLES: &[Table] = &[
             ("quotes", Text),
             ("confidence", Real),
             ("evidence", Text),
+            ("interaction", Int),
         ],
     },
     Table {
@@ -106,6 +106,7 @@ pub(crate) const TABLES: &[Table] = &[
             ("country", Text),
             ("start_byte", Int),
             ("end_byte", Int),
+            ("inter", Int),
         ],
     },
     Table {
@@ -154,6 +155,21 @@ pub(crate) const TABLES: &[Table] = &[
         ],
     },
 ];
+
+/// The version of the SQL schema (its own number, apart from the JSON records' version).
+pub(crate) const SCHEMA_VERSION: u32 = 2;
+
+/// The statements that bring a database of version `N` to `N + 1`, as (N, statements); `int` is
+/// the dialect's integer type.
+pub(crate) fn migrations(int: &str) -> Vec<(u32, Vec<String>)> {
+    vec![(
+        1,
+        vec![
+            format!("ALTER TABLE events ADD COLUMN interaction {int}"),
+            format!("ALTER TABLE event_actors ADD COLUMN inter {int}"),
+        ],
+    )]
+}
 
 /// The view for the common query: each event with its date, place and killed.
 pub(crate) const VIEW: &str = "CREATE VIEW IF NOT EXISTS event_summary AS \
@@ -298,6 +314,7 @@ pub(crate) fn event_row(doc: &Document, i: usize) -> Vec<Field> {
         format!("[{}]", quotes.join(",")).into(),
         Field::Real(e.confidence),
         e.evidence.as_str().into(),
+        e.interaction.map(u32::from).into(),
     ]
 }
 
@@ -343,6 +360,7 @@ pub(crate) fn rows(doc: &Document) -> Vec<(usize, Vec<Field>)> {
                     a.country.clone().into(),
                     a.start.into(),
                     a.end.into(),
+                    a.inter.map(u32::from).into(),
                 ],
             ));
         }
@@ -479,6 +497,20 @@ impl SqliteSink {
                     .map_err(|e| self.err(e))?;
             }
             Some(v) if v == i64::from(SCHEMA_VERSION) => {}
+            // An older database is migrated in one transaction, so a failure leaves it as it was.
+            Some(v) if v >= 1 && v < i64::from(SCHEMA_VERSION) => {
+                let tx = self.conn.transaction().map_err(|e| db_error(&self.path, e))?;
+                for (from, stmts) in migrations("INTEGER") {
+                    if i64::from(from) >= v {
+                        for stmt in stmts {
+                            tx.execute(&stmt, []).map_err(|e| db_error(&self.path, e))?;
+                        }
+                    }
+                }
+                tx.execute("INSERT INTO schema_version (version) VALUES (?1)", [SCHEMA_VERSION])
+                    .map_err(|e| db_error(&self.path, e))?;
+                tx.commit().map_err(|e| db_error(&self.path, e))?;
+            }
             Some(v) => {
                 return Err(Error::Sink(format!(
                     "{}: schema version {v}, this newsx writes version {SCHEMA_VERSION}",

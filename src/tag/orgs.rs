@@ -10,8 +10,8 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use super::entities::overlap::{admit, Candidate, Priority};
-use super::entities::text::{chunks, namey, Tok};
-use super::entities::{Entities, Inner};
+use super::entities::text::{chunks, Scan, Tok};
+use super::entities::{flag, Entities, Inner, NONE};
 use crate::data::Gazetteers;
 use crate::doc::{Document, Kind, Mention, Provenance, Span, Value};
 use crate::error::Result;
@@ -77,27 +77,59 @@ fn org(span: Span, priority: Priority, name: String, kind: &str, cc: &str, rule:
 
 /// Gazetteer matches: the UPPER CASE variant only on capitals lines, and aliases that are also
 /// common words (`IS`, `WHO`) never on capitals lines.
-fn gazetteer(e: &Inner, text: &str, toks: &[Tok], out: &mut Vec<Found>) {
-    for (start, end, pid) in e.org_names.find(text) {
+/// True when the gazetteer match `start..end`, token `ti`, is a word-like alias
+/// (`org_ambiguous.txt`) whose capital says nothing: at a sentence start or on a Title Case line.
+fn weak_capital(toks: &[Tok], ti: usize, start: usize, end: usize) -> bool {
+    toks.get(ti).is_some_and(|t| {
+        t.start == start
+            && t.end == end
+            && t.w.is(flag::ORG_AMBIG)
+            && (t.sent_start || t.title_line)
+    })
+}
+
+fn gazetteer(e: &Inner, text: &str, scan: &Scan, sports: bool, out: &mut Vec<Found>) {
+    let toks = &scan.toks[..];
+    // Word-like aliases the article also uses mid-sentence.
+    let confirmed: Vec<u32> = scan
+        .orgs
+        .iter()
+        .filter(|&&(start, end, _)| {
+            let ti = super::entities::text::tok_at(toks, start);
+            toks.get(ti).is_some_and(|t| t.w.is(flag::ORG_AMBIG))
+                && !weak_capital(toks, ti, start, end)
+        })
+        .map(|m| m.2)
+        .collect();
+    for &(start, end, pid) in &scan.orgs {
+        // In a sports report a short acronym is a statistic or a league term (`RBI`, `ERA`), not
+        // a bank or a party, unless the gazetteer lists it as a sports body.
+        let acronym = end - start <= 4 && text[start..end].bytes().all(|b| b.is_ascii_uppercase());
+        if sports
+            && acronym
+            && e.org_names.hits(pid).iter().all(|h| e.orgs[h.entry as usize].kind != "sports")
+        {
+            continue;
+        }
         let caps_line =
             toks.get(super::entities::text::tok_at(toks, start)).is_some_and(|t| t.caps_line);
         let hits = e.org_names.hits(pid);
         let Some(hit) = hits.iter().find(|h| !h.upper || caps_line) else { continue };
-        if caps_line && e.stopwords.contains(&text[start..end]) {
+        if caps_line && e.lex.is(&text[start..end], flag::STOP) {
             continue;
         }
         // `UEFA Cup`, `Labour Day`: a one-word alias followed by a capitalised word is part of
         // a longer name.
         let ti = super::entities::text::tok_at(toks, start);
+        // `Shell fragments hit ...`, `Fed up with ...`: a word-like alias needs a capital that
+        // means something, here or elsewhere in the article (one sense per discourse).
+        if weak_capital(toks, ti, start, end) && !confirmed.contains(&pid) {
+            continue;
+        }
         let continued = !caps_line
             && toks.get(ti).is_some_and(|t| t.start == start && t.end == end && !t.title_line)
             && toks.get(ti + 1).is_some_and(|n| {
-                let w = n.text(text);
-                n.joined
-                    && n.cap
-                    && !e.stopwords.contains(w)
-                    && !e.titles.contains(w)
-                    && !e.org_heads.contains(w)
+                n.joined && n.cap && !n.w.is(flag::STOP | flag::TITLE | flag::HEAD)
             });
         if continued {
             continue;
@@ -184,14 +216,13 @@ fn sports_teams(
         let dateline = toks[first].sent_start
             && rest.len() >= 10
             && rest.as_bytes()[..4].iter().all(u8::is_ascii_digit);
-        if dateline || e.demonyms.country(name).is_some() {
+        if dateline || e.word(name).demonym > 0 {
             continue;
         }
         let upper = name.to_uppercase();
         let place = e
-            .place_names
-            .lookup(name)
-            .or_else(|| toks[first].caps_line.then(|| e.place_names.lookup(&upper)).flatten());
+            .place_lookup(name)
+            .or_else(|| toks[first].caps_line.then(|| e.place_lookup(&upper)).flatten());
         let is_country = |hits: &[super::entities::Hit]| {
             hits.iter().any(|h| {
                 matches!(e.places[h.entry as usize].feature, "country" | "region" | "water")
@@ -218,11 +249,12 @@ fn sports_teams(
                     rest.starts_with(|c: char| c.is_ascii_digit()) && toks[first].sent_start;
                 let initial = word(first).len() == 1 && last > first;
                 let person = initial
-                    || (e.first_names.get(word(first)).is_some_and(|common| !common)
+                    || (toks[first].w.is(flag::FIRST)
+                        && !toks[first].w.is(flag::FIRST_COMMON)
                         && last > first);
                 !person
-                    && e.org_names.lookup(name).is_none()
-                    && !e.titles.contains(word(first))
+                    && e.org_lookup(name).is_none()
+                    && !toks[first].w.is(flag::TITLE)
                     && (result || versus(prev.as_deref()) || versus(next.as_deref()))
             }
         };
@@ -240,14 +272,14 @@ fn sports_teams(
 }
 
 impl OrgTagger {
-    fn candidates(&self, text: &str, toks: &[Tok], out: &mut Vec<Found>) -> HashMap<String, usize> {
+    fn candidates(&self, text: &str, scan: &Scan, out: &mut Vec<Found>) -> HashMap<String, usize> {
         let e = &*self.entities.0;
-        gazetteer(e, text, toks, out);
+        let toks = &scan.toks[..];
+        let sports = sports_report(e, text, toks);
+        gazetteer(e, text, scan, sports, out);
         let word = |i: usize| toks[i].text(text);
-        let is_name = |i: usize| {
-            let w = word(i);
-            namey(w) && !e.stopwords.contains(w)
-        };
+        let is_head = |i: usize| toks[i].w.is(flag::HEAD);
+        let is_name = |i: usize| toks[i].namey && !toks[i].w.is(flag::STOP);
         let runs = chunks(toks, is_name, |i| org_connector(word(i)));
         let mut defined = HashMap::new();
 
@@ -267,10 +299,10 @@ impl OrgTagger {
             let Some(off) = acronym_start(word(last + 1), long) else { continue };
             let long_span = Span::new(toks[first].start + off, toks[last].end);
             let long_text = &text[long_span.start..long_span.end];
-            if e.place_names.lookup(long_text).is_some() {
+            if e.place_lookup(long_text).is_some() {
                 continue;
             }
-            let (name, kind, cc) = match e.org_names.lookup(long_text).and_then(|h| h.first()) {
+            let (name, kind, cc) = match e.org_lookup(long_text).and_then(|h| h.first()) {
                 Some(h) => {
                     let o = &e.orgs[h.entry as usize];
                     (o.name.clone(), o.kind.clone(), o.country.clone())
@@ -294,27 +326,44 @@ impl OrgTagger {
             let mut from = first;
             for i in first + 1..last {
                 let and = word(i) == "and";
-                if and
-                    && (from..i).any(|j| e.org_heads.contains(word(j)))
-                    && (i + 1..=last).any(|j| e.org_heads.contains(word(j)))
-                {
+                if and && (from..i).any(is_head) && (i + 1..=last).any(is_head) {
                     parts.push((from, i - 1));
                     from = i + 1;
                 }
             }
             parts.push((from, last));
         }
+        // `Cook County Medical Examiner's Office`: a name, a possessive and a head noun are one
+        // organization, unless the name before the `'s` is a place, organization, demonym or first
+        // name (`Syria's Defence Ministry`).
+        for pair in runs.windows(2) {
+            let ((first, a), (b, last)) = (pair[0], pair[1]);
+            let s = a + 1;
+            let w = toks[a].w;
+            let possessive = b == s + 1
+                && word(s) == "s"
+                && matches!(&text[toks[a].end..toks[s].start], "'" | "’")
+                && toks[b].joined
+                && is_head(last)
+                && w.place == NONE
+                && w.org == NONE
+                && w.demonym == 0
+                && !w.is(flag::FIRST);
+            if possessive {
+                parts.push((first, last));
+            }
+        }
         for &(first, last) in &parts {
             let mut first = first;
-            while first < last && (e.titles.contains(word(first)) || org_connector(word(first))) {
+            while first < last && (toks[first].w.is(flag::TITLE) || org_connector(word(first))) {
                 first += 1;
             }
-            let Some(head) = (first..=last).rev().find(|&i| e.org_heads.contains(word(i))) else {
+            let Some(head) = (first..=last).rev().find(|&i| is_head(i)) else {
                 continue;
             };
             // `Ahmed Jabbar of the Kirkuk Operations Command`: before a connector that precedes
             // every head, the words are not part of the organization.
-            if let Some(h0) = (first..=head).find(|&i| e.org_heads.contains(word(i))) {
+            if let Some(h0) = (first..=head).find(|&i| is_head(i)) {
                 if let Some(c) = (first..h0).rev().find(|&i| matches!(word(i), "of" | "the")) {
                     first = c + 1;
                 }
@@ -323,12 +372,12 @@ impl OrgTagger {
                 continue;
             }
             // `West Bank`: a place name ending in a head word is a place.
-            if e.place_names.lookup(&text[toks[first].start..toks[head].end]).is_some() {
+            if e.place_lookup(&text[toks[first].start..toks[head].end]).is_some() {
                 continue;
             }
             // A title after the head starts a person: `Crisis Group director Ann Lee`.
             let mut end = last;
-            if let Some(t) = (head + 1..=last).find(|&i| e.titles.contains(word(i))) {
+            if let Some(t) = (head + 1..=last).find(|&i| toks[i].w.is(flag::TITLE)) {
                 end = t - 1;
             }
             while end > head && org_connector(word(end)) {
@@ -345,7 +394,38 @@ impl OrgTagger {
             out.push(org(span, priority, name.to_string(), "other", "", rule.into()));
         }
 
-        if sports_report(e, text, toks) {
+        // `analysts at Bernstein`: a cue noun and `at`/`with`/`from` before a name that is no place.
+        for (k, &(first, mut last)) in runs.iter().enumerate() {
+            let cued = first >= 2
+                && toks[first].joined
+                && toks[first - 1].joined
+                && matches!(word(first - 1), "at" | "with" | "from")
+                && toks[first - 2].w.is(flag::ORG_CUE);
+            if !cued || (last > first && toks[first].w.is(flag::FIRST)) {
+                continue;
+            }
+            // `A.G. Edwards & Sons`, `McDonald & Co`.
+            if let Some(&(f2, l2)) = runs.get(k + 1) {
+                if f2 == last + 1 && text[toks[last].end..toks[f2].start] == *" & " {
+                    last = l2;
+                }
+            }
+            let span = Span::new(toks[first].start, toks[last].end);
+            let name = &text[span.start..span.end];
+            if e.place_lookup(name).is_some() || e.org_lookup(name).is_some() {
+                continue;
+            }
+            out.push(org(
+                span,
+                Priority::Pattern,
+                name.to_string(),
+                "company",
+                "",
+                "org_cue".into(),
+            ));
+        }
+
+        if sports {
             sports_teams(e, text, toks, &runs, out);
         }
 
@@ -354,7 +434,7 @@ impl OrgTagger {
             if !toks[i].cap {
                 continue;
             }
-            let Some(cc) = e.demonyms.country(word(i)) else { continue };
+            let Some(cc) = e.demonym_cc(toks[i].w) else { continue };
             let (prev, next) = (&toks[i - 1], &toks[i + 1]);
             if !next.joined
                 || !toks[i].joined
@@ -388,9 +468,11 @@ impl Stage for OrgTagger {
     }
     fn annotate(&self, doc: &mut Document) {
         let text = doc.text.as_str();
-        let toks = super::entities::text::tokens(text);
+        let e = &*self.entities.0;
+        let scan = super::entities::text::scan(e, text);
+        let toks = &scan.toks[..];
         let mut found = Vec::new();
-        let defined = self.candidates(text, &toks, &mut found);
+        let defined = self.candidates(text, &scan, &mut found);
         // Every later use of a defined acronym is that organization.
         for t in toks.iter().filter(|t| t.caps && !defined.is_empty()) {
             let w = t.text(text);
@@ -417,19 +499,18 @@ impl Stage for OrgTagger {
         });
         // `Lumeris Energy` ... `Lumeris`: the distinctive first word of a two-word name with a
         // head noun names the organization later in the article.
-        let e = &*self.entities.0;
         let mut short: Vec<(String, OrgValue)> = Vec::new();
         for f in &found {
             let name = &text[f.cand.span.start..f.cand.span.end];
             if let Some((first, head)) = name.split_once(' ') {
+                let (fw, hw) = (e.word(first), e.word(head));
                 let distinctive = f.rule == "org_head"
-                    && e.org_heads.contains(head)
+                    && hw.is(flag::HEAD)
                     && first.chars().count() >= 4
                     && !first.contains('.')
-                    && e.place_names.lookup(first).is_none()
-                    && e.demonyms.country(first).is_none()
-                    && !e.first_names.contains_key(first)
-                    && !e.stopwords.contains(first);
+                    && fw.place == super::entities::NONE
+                    && fw.demonym == 0
+                    && !fw.is(flag::FIRST | flag::STOP);
                 if distinctive {
                     short.push((first.to_string(), f.value.clone()));
                 }

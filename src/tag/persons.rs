@@ -9,8 +9,8 @@ on the person's value with its affiliation.
 use serde::Serialize;
 
 use super::entities::overlap::{admit, taken_sorted, Candidate, Priority};
-use super::entities::text::{chunks, namey, Tok};
-use super::entities::{Entities, Inner};
+use super::entities::text::{chunks, Tok};
+use super::entities::{flag, Entities, Inner, NONE};
 use crate::data::Gazetteers;
 use crate::doc::{Document, Kind, Mention, Provenance, Span, Value};
 use crate::error::Result;
@@ -68,7 +68,16 @@ fn particle(w: &str) -> bool {
     )
 }
 
-/// Words next to a name that show it is a speaker.
+/// `f` of the ASCII-lower-cased `w` (the word lists are ASCII), without allocating.
+fn lower_is(w: &str, f: fn(&str) -> bool) -> bool {
+    let mut buf = [0u8; 16];
+    let Some(b) = buf.get_mut(..w.len()) else { return false };
+    b.copy_from_slice(w.as_bytes());
+    b.make_ascii_lowercase();
+    std::str::from_utf8(b).is_ok_and(f)
+}
+
+/// Words next to a name that show it is a speaker (lower case).
 fn speech_word(w: &str) -> bool {
     matches!(
         w,
@@ -170,14 +179,12 @@ impl Ctx<'_> {
     fn word(&self, i: usize) -> &str {
         self.toks[i].text(self.text)
     }
-    fn lower(&self, i: usize) -> String {
-        self.word(i).to_lowercase()
-    }
     fn is_title(&self, i: usize) -> bool {
-        self.e.titles.contains(self.word(i))
+        self.toks[i].w.is(flag::TITLE)
     }
     fn known_name(&self, s: &str) -> bool {
-        self.e.place_names.lookup(s).is_some() || self.e.org_names.lookup(s).is_some()
+        let w = self.e.word(s);
+        w.place != NONE || w.org != NONE
     }
 
     /// Evidence that tokens `first..=last` name a person, with the title words before them.
@@ -204,14 +211,13 @@ impl Ctx<'_> {
         if initial {
             return Some((Priority::Pattern, None));
         }
-        if let Some(&common) = self.e.first_names.get(self.word(first)) {
-            if !common || !toks[first].sent_start {
-                return Some((Priority::Pattern, None));
-            }
+        let fw = toks[first].w;
+        if fw.is(flag::FIRST) && (!fw.is(flag::FIRST_COMMON) || !toks[first].sent_start) {
+            return Some((Priority::Pattern, None));
         }
-        let before = first.checked_sub(1).map(|i| self.lower(i));
-        let after = (last + 1 < toks.len()).then(|| self.lower(last + 1));
-        if before.as_deref().is_some_and(speech_word) || after.as_deref().is_some_and(speech_word) {
+        let before = first.checked_sub(1).is_some_and(|i| lower_is(self.word(i), speech_word));
+        let after = last + 1 < toks.len() && lower_is(self.word(last + 1), speech_word);
+        if before || after {
             return Some((Priority::Pattern, None));
         }
         let rest = &self.text[toks[last].end..];
@@ -224,7 +230,7 @@ impl Ctx<'_> {
             let r = ["a ", "an ", "the "].iter().find_map(|a| r.strip_prefix(a));
             r.is_some_and(|r| {
                 let stop = r.find([',', '.', ';', '\n']).unwrap_or(r.len());
-                r[..stop].split([' ', '-']).take(8).any(|w| self.e.titles.contains(w))
+                r[..stop].split([' ', '-']).take(8).any(|w| self.e.lex.is(w, flag::TITLE))
             })
         });
         // `Folake Adeyemi, a 38-year-old teacher`.
@@ -247,7 +253,7 @@ impl Ctx<'_> {
         let body =
             ["a ", "an ", "the "].iter().find_map(|a| phrase.strip_prefix(a)).unwrap_or(phrase);
         let body_start = phrase_start + (phrase.len() - body.len());
-        let has_title = body.split([' ', '-']).any(|w| self.e.titles.contains(w));
+        let has_title = body.split([' ', '-']).any(|w| self.e.lex.is(w, flag::TITLE));
         if !has_title || body.is_empty() {
             return (None, None);
         }
@@ -293,8 +299,9 @@ impl Stage for PersonTagger {
     fn annotate(&self, doc: &mut Document) {
         let e = &*self.entities.0;
         let text = doc.text.as_str();
-        let toks = super::entities::text::tokens(text);
-        let cx = Ctx { e, text, toks: &toks };
+        let scan = super::entities::text::scan(e, text);
+        let toks = &scan.toks[..];
+        let cx = Ctx { e, text, toks };
         let mentions = &doc.mentions;
         let mut entity_spans: Vec<Span> = mentions
             .iter()
@@ -304,14 +311,13 @@ impl Stage for PersonTagger {
         entity_spans.sort();
         let is_name = |i: usize| {
             let t = &toks[i];
-            let w = t.text(text);
-            namey(w)
+            t.namey
                 && !t.caps
-                && !e.stopwords.contains(w)
-                && e.demonyms.country(w).is_none()
+                && !t.w.is(flag::STOP)
+                && t.w.demonym == 0
                 && !taken_sorted(&entity_spans, Span::new(t.start, t.end))
         };
-        let runs = chunks(&toks, is_name, |i| particle(toks[i].text(text)));
+        let runs = chunks(toks, is_name, |i| particle(toks[i].text(text)));
         let credit_spans = credits(&doc.layout, text);
 
         let mut known: Vec<Known> = Vec::new();
@@ -347,9 +353,11 @@ impl Stage for PersonTagger {
             let span = Span::new(toks[first].start, toks[last].end);
             let words = &text[span.start..span.end];
             let rejected = cx.known_name(words)
-                || e.org_heads.contains(cx.word(last))
-                || ((first..=last).all(|i| cx.known_name(cx.word(i)))
-                    && !e.first_names.contains_key(cx.word(first)));
+                || toks[last].w.is(flag::HEAD)
+                || ((first..=last).all(|i| {
+                    let w = toks[i].w;
+                    w.place != NONE || w.org != NONE
+                }) && !toks[first].w.is(flag::FIRST));
             let evidence = if rejected { None } else { cx.evidence(run_first, first, last) };
             match evidence {
                 Some((priority, role)) if last > first => {
@@ -365,12 +373,12 @@ impl Stage for PersonTagger {
             let span = Span::new(toks[first].start, toks[last].end);
             let words = &text[span.start..span.end];
             let the_x_noun = first > 0
-                && cx.lower(first - 1) == "the"
+                && cx.word(first - 1).eq_ignore_ascii_case("the")
                 && toks.get(last + 1).is_some_and(|t| t.joined && !t.cap);
             // `visited Jordan` after `Michael Jordan`: a place cue keeps a place name a place.
             let place_cued = first > 0
-                && e.place_names.lookup(words).is_some()
-                && super::places::place_cue(&cx.lower(first - 1));
+                && e.place_lookup(words).is_some()
+                && lower_is(cx.word(first - 1), super::places::place_cue);
             if the_x_noun || place_cued {
                 continue;
             }

@@ -13,13 +13,11 @@ names (`Nice`, `Reading`, `Florence`) need a cue (`in Nice`, `Nice, France`, a d
 A compass word before a country, division or region is part of the mention (`northern Syria`,
 name `Syria`). At the end of this stage, the last entity stage, `doc.mentions` is sorted.
 */
-use std::collections::HashMap;
-
 use serde::Serialize;
 
 use super::entities::overlap::{admit, Candidate, Priority};
-use super::entities::text::{tok_at, Tok};
-use super::entities::{Entities, Inner, Place};
+use super::entities::text::{tok_at, Scan, Tok};
+use super::entities::{flag, Entities, FxMap, Inner, Place, NONE};
 use crate::data::Gazetteers;
 use crate::doc::{Document, Kind, Mention, Provenance, Span, Value};
 use crate::error::Result;
@@ -44,6 +42,17 @@ pub struct PlaceValue {
     pub lon: f64,
 }
 
+/// The provenance rule suffix of a place that stands for its government: a country or national
+/// capital as the subject of a speech or decision verb (`Washington said`, `Moscow denied`).
+/// (Carried in the rule until `PlaceValue` can take a `metonymy` field.)
+pub const METONYMY_GOVERNMENT: &str = " metonymy=government";
+
+/// True when a place mention stands for its country's government (see
+/// [`METONYMY_GOVERNMENT`]); events and quotes take such a place as a government actor.
+pub fn stands_for_government(m: &Mention) -> bool {
+    m.kind() == Kind::Place && m.provenance.rule.ends_with(METONYMY_GOVERNMENT)
+}
+
 /// The places stage.
 pub struct PlaceTagger {
     entities: Entities,
@@ -58,20 +67,30 @@ impl PlaceTagger {
 
 /// Compass words that join the following place into one mention.
 fn compass(w: &str) -> bool {
-    let w = w.to_ascii_lowercase();
-    let base = w.strip_suffix("ern").unwrap_or(&w);
-    let base = base.replace('-', "");
+    // Lower-cased without hyphens, in a stack buffer (this runs for every place hit).
+    let mut buf = [0u8; 16];
+    let mut n = 0;
+    for &b in w.as_bytes() {
+        if b == b'-' {
+            continue;
+        }
+        let Some(slot) = buf.get_mut(n) else { return false };
+        *slot = b.to_ascii_lowercase();
+        n += 1;
+    }
+    let w = &buf[..n];
+    let base = w.strip_suffix(b"ern").unwrap_or(w);
     matches!(
-        base.as_str(),
-        "north"
-            | "south"
-            | "east"
-            | "west"
-            | "northeast"
-            | "northwest"
-            | "southeast"
-            | "southwest"
-            | "central"
+        base,
+        b"north"
+            | b"south"
+            | b"east"
+            | b"west"
+            | b"northeast"
+            | b"northwest"
+            | b"southeast"
+            | b"southwest"
+            | b"central"
     )
 }
 
@@ -98,6 +117,25 @@ pub(crate) fn place_cue(w: &str) -> bool {
     )
 }
 
+/// True when the place mention ending at token `last` is the subject of a verb in
+/// `metonymy_verbs.txt` (`Moscow denied`, `Beijing has warned`) and no preposition precedes it
+/// (`officials in Washington said`).
+fn governs(toks: &[Tok], text: &str, first: usize, last: usize) -> bool {
+    let verb = |i: usize| toks.get(i).is_some_and(|t| t.joined && t.w.is(flag::GOV_VERB));
+    let aux = |i: usize| {
+        toks.get(i).is_some_and(|t| {
+            t.joined && matches!(t.text(text), "has" | "had" | "have" | "will" | "would" | "also")
+        })
+    };
+    let preposition = first > 0 && toks[first].joined && lower_is_cue(toks[first - 1].text(text));
+    !preposition && (verb(last + 1) || (aux(last + 1) && verb(last + 2)))
+}
+
+/// [`place_cue`] of the ASCII-lower-cased word.
+fn lower_is_cue(w: &str) -> bool {
+    w.len() <= 12 && place_cue(&w.to_ascii_lowercase())
+}
+
 /// The prior of a candidate: a country beats a region, which beats a division; a city scores
 /// by population. A division loses to a big city of the same name in its country
 /// (`big_city`): `Washington`, `Idlib`.
@@ -119,11 +157,12 @@ impl PlaceTagger {
         e: &Inner,
         layout: &crate::doc::Layout,
         text: &str,
-        toks: &[Tok],
+        scan: &Scan,
     ) -> Vec<(Span, Vec<u32>)> {
+        let toks = &scan.toks[..];
         let mut out = Vec::new();
         let credit_spans = super::persons::credits(layout, text);
-        for (start, end, pid) in e.place_names.find(text) {
+        for &(start, end, pid) in &scan.places {
             let ti = tok_at(toks, start);
             let tok = toks.get(ti).filter(|t| t.start == start);
             // An UPPER CASE name is trusted on a capitals line or as a dateline (`DAMASCUS —`).
@@ -132,7 +171,7 @@ impl PlaceTagger {
                 && [",", " —", " -", " –", " ("].iter().any(|p| after.starts_with(p));
             let caps_line = tok.is_some_and(|t| t.caps_line) || dateline;
             let surface = &text[start..end];
-            let lower_word = surface.contains(char::is_lowercase) && e.stopwords.contains(surface);
+            let lower_word = surface.contains(char::is_lowercase) && e.lex.is(surface, flag::STOP);
             if compass(surface) || lower_word {
                 continue;
             }
@@ -157,23 +196,19 @@ impl PlaceTagger {
                     let last = tok_at(toks, end).saturating_sub(1);
                     let next = toks.get(last + 1).filter(|n| n.joined && toks[last].end == end);
                     let continued = next.is_some_and(|n| {
-                        let w = n.text(text);
                         n.cap
-                            && !e.stopwords.contains(w)
-                            && !e.titles.contains(w)
-                            && e.demonyms.country(w).is_none()
-                            && e.place_names.lookup(w).is_none()
-                            && !compass(w)
+                            && !n.w.is(flag::STOP | flag::TITLE)
+                            && n.w.demonym == 0
+                            && n.w.place == NONE
+                            && !compass(n.text(text))
                     });
                     let prev = ti.checked_sub(1).map(|i| &toks[i]).filter(|_| t.joined);
                     let preceded = prev.is_some_and(|p| {
-                        let w = p.text(text);
                         p.cap
                             && !p.sent_start
-                            && !e.stopwords.contains(w)
-                            && !e.titles.contains(w)
-                            && !compass(w)
-                            && e.place_names.lookup(w).is_none()
+                            && !p.w.is(flag::STOP | flag::TITLE)
+                            && !compass(p.text(text))
+                            && p.w.place == NONE
                     });
                     if continued || preceded {
                         continue;
@@ -185,10 +220,10 @@ impl PlaceTagger {
                     || (caps_line && t.sent_start);
             }
             let needs_cue = |p: &Place| {
-                p.feature == "city"
-                    && (p.common
-                        || (tok.is_some_and(|t| t.sent_start)
-                            && e.first_names.contains_key(surface)))
+                p.common
+                    || (p.feature == "city"
+                        && tok.is_some_and(|t| t.sent_start)
+                        && e.lex.is(surface, flag::FIRST))
             };
             let kept: Vec<u32> = entries
                 .into_iter()
@@ -215,11 +250,12 @@ impl Stage for PlaceTagger {
     fn annotate(&self, doc: &mut Document) {
         let e = &*self.entities.0;
         let text = doc.text.as_str();
-        let toks = super::entities::text::tokens(text);
-        let hits = self.hits(e, &doc.layout, text, &toks);
+        let scan = super::entities::text::scan(e, text);
+        let toks = &scan.toks[..];
+        let hits = self.hits(e, &doc.layout, text, &scan);
 
         // Country context: unambiguous places, demonyms, the dateline.
-        let mut context: HashMap<&str, f64> = HashMap::new();
+        let mut context: FxMap<&str, f64> = FxMap::default();
         let dateline = doc.layout.dateline.as_ref().map(|d| d.span);
         for (span, cands) in &hits {
             let cc = &e.places[cands[0] as usize].cc;
@@ -229,12 +265,12 @@ impl Stage for PlaceTagger {
             }
         }
         for t in toks.iter().filter(|t| t.cap) {
-            if let Some(cc) = e.demonyms.country(t.text(text)) {
+            if let Some(cc) = e.demonym_cc(t.w) {
                 *context.entry(cc).or_default() += 1.0;
             }
         }
 
-        let mut resolved: HashMap<&str, u32> = HashMap::new();
+        let mut resolved: FxMap<&str, u32> = FxMap::default();
         let mut chosen: Vec<(Span, u32)> = Vec::with_capacity(hits.len());
         for (k, (span, cands)) in hits.iter().enumerate() {
             let surface = &text[span.start..span.end];
@@ -293,7 +329,7 @@ impl Stage for PlaceTagger {
             let mut span = span;
             let mut feature = p.feature;
             if matches!(p.feature, "country" | "admin1" | "region") {
-                let ti = tok_at(&toks, span.start);
+                let ti = tok_at(toks, span.start);
                 if ti > 0 && toks.get(ti).is_some_and(|t| t.start == span.start && t.joined) {
                     let prev = &toks[ti - 1];
                     if compass(prev.text(text)) {
@@ -307,6 +343,12 @@ impl Stage for PlaceTagger {
                 continue;
             }
             let sentence = doc.sentence_at(span.start).unwrap_or(usize::MAX);
+            let (ft, lt) = (tok_at(toks, span.start), tok_at(toks, span.end).saturating_sub(1));
+            let metonymy = ((p.feature == "country" || p.capital)
+                && toks.get(ft).is_some_and(|t| t.start == span.start)
+                && toks.get(lt).is_some_and(|t| t.end == span.end)
+                && governs(toks, text, ft, lt))
+            .then_some(METONYMY_GOVERNMENT);
             doc.mentions.push(Mention {
                 span,
                 sentence,
@@ -318,7 +360,7 @@ impl Stage for PlaceTagger {
                     lat: p.lat,
                     lon: p.lon,
                 }),
-                provenance: Provenance::new("places", p.source.clone()),
+                provenance: Provenance::new("places", p.source.clone() + metonymy.unwrap_or("")),
             });
         }
         doc.mentions.sort_by_key(|m| (m.span.start, m.span.end));

@@ -16,11 +16,12 @@ use super::rules::Lexicon;
 use crate::error::{Error, Result};
 
 /// Anchor ids of a run of digits (`#`), of one of one or two digits (`#2`: days, hours), of
-/// one of exactly three (`#3`: phone numbers), one of exactly four (`#4`: years), and of one followed by `s` or `'s` (`#s`: decades), by
-/// `/` (`#/`: numeric dates) or by `:` or `.` and a digit or by `am`/`p.m.` (`#:`: clock
-/// times); word anchors
-/// follow them.
-const DIGITS: [&str; 7] = ["#", "#2", "#4", "#s", "#/", "#:", "#3"];
+/// one of exactly four (`#4`: years), of one followed by `s` or `'s` (`#s`: decades), by `/`
+/// (`#/`: numeric dates), by a clock's `:MM` or by `am`/`p.m.` (`#:`), of one of exactly three
+/// (`#3`: phone numbers), of three or four followed by a hyphen or dash (`#-`: ranges, ISO
+/// dates, phone numbers) and of one after a currency sign (`#$`: money);
+/// word anchors follow them.
+const DIGITS: [&str; 9] = ["#", "#2", "#4", "#s", "#/", "#:", "#3", "#-", "#$"];
 
 /// Word classes whose words are only anchors as capitalized (their patterns are case-sensitive:
 /// `may` the verb is not a month).
@@ -33,79 +34,121 @@ pub(super) struct Anchors {
     pattern_anchor: Vec<usize>,
     /// Rule indices per anchor id.
     rules_of: Vec<Vec<usize>>,
+    /// Per rule, the anchor ids one of which must lie in a window for the rule to run there
+    /// (its `near:` line; empty: no such condition).
+    near_of: Vec<Vec<usize>>,
+}
+
+/// Builds the anchor ids of `anchor:` and `near:` specs.
+struct Builder<'a> {
+    lexicon: &'a Lexicon,
+    ids: HashMap<String, usize>,
+    patterns: Vec<String>,
+    pattern_anchor: Vec<usize>,
+    count: usize,
+}
+
+impl Builder<'_> {
+    /// The anchor ids of a spec such as `@month|#` or `ago|ago.` (sorted, deduplicated).
+    fn ids(&mut self, rule: &str, spec: &str) -> Result<Vec<usize>> {
+        let mut out = Vec::new();
+        for item in spec.split('|').map(str::trim).filter(|s| !s.is_empty()) {
+            let (words, capitalized): (Vec<String>, bool) = if item.starts_with('#') {
+                let id = DIGITS
+                    .iter()
+                    .position(|d| *d == item)
+                    .ok_or_else(|| data_error(format!("rule {rule}: unknown anchor {item}")))?;
+                out.push(id);
+                continue;
+            } else if let Some(class) = item.strip_prefix('@') {
+                // The longest word of a phrase: the rarest, as a rule (`Year` in `New Year's Day`).
+                let words: Vec<String> = self
+                    .lexicon
+                    .words(class)
+                    .filter_map(|w| {
+                        w.split([' ', '\'', '’']).max_by_key(|p| p.trim_end_matches('.').len())
+                    })
+                    .map(|w| w.trim_end_matches('.').to_string())
+                    .collect();
+                if words.is_empty() {
+                    return Err(data_error(format!(
+                        "rule {rule}: anchor class {item} has no words"
+                    )));
+                }
+                (words, CAPITALIZED.contains(&class))
+            } else {
+                (vec![item.to_string()], false)
+            };
+            for word in words {
+                let mut forms = vec![title(&word), word.to_ascii_uppercase()];
+                if !capitalized {
+                    forms.push(word.to_ascii_lowercase());
+                }
+                for form in forms {
+                    let next = self.count;
+                    let id = *self.ids.entry(form.clone()).or_insert_with(|| {
+                        self.patterns.push(form.clone());
+                        self.pattern_anchor.push(next);
+                        next
+                    });
+                    if id == self.count {
+                        self.count += 1;
+                    }
+                    out.push(id);
+                }
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        Ok(out)
+    }
+}
+
+/// A load error of the rule file.
+fn data_error(message: String) -> Error {
+    Error::Data { file: "rules/dates.rules".into(), line: 0, message }
 }
 
 impl Anchors {
-    /// Builds the anchors of `specs` (one `anchor:` value per rule, in rule order), e.g.
-    /// `@month|#` or `ago`.
-    pub(super) fn new(specs: &[(String, &str)], lexicon: &Lexicon) -> Result<Anchors> {
-        let mut ids: HashMap<String, usize> = HashMap::new();
-        let mut rules_of: Vec<Vec<usize>> = vec![Vec::new(); DIGITS.len()];
-        let mut patterns: Vec<String> = Vec::new();
-        let mut pattern_anchor: Vec<usize> = Vec::new();
-        for (rule, (name, spec)) in specs.iter().enumerate() {
-            for item in spec.split('|').map(str::trim).filter(|s| !s.is_empty()) {
-                let (words, capitalized): (Vec<String>, bool) = if item.starts_with('#') {
-                    let Some(id) = DIGITS.iter().position(|d| *d == item) else {
-                        return Err(Error::Data {
-                            file: "rules/dates.rules".into(),
-                            line: 0,
-                            message: format!("rule {name}: unknown anchor {item}"),
-                        });
-                    };
-                    rules_of[id].push(rule);
-                    continue;
-                } else if let Some(class) = item.strip_prefix('@') {
-                    let words: Vec<String> = lexicon
-                        .words(class)
-                        .filter_map(|w| w.split_whitespace().next())
-                        .map(|w| w.trim_end_matches('.').to_string())
-                        .collect();
-                    if words.is_empty() {
-                        return Err(Error::Data {
-                            file: "rules/dates.rules".into(),
-                            line: 0,
-                            message: format!("rule {name}: anchor class {item} has no words"),
-                        });
-                    }
-                    (words, CAPITALIZED.contains(&class))
-                } else {
-                    (vec![item.to_string()], false)
-                };
-                for word in words {
-                    let mut forms = vec![title(&word), word.to_ascii_uppercase()];
-                    if !capitalized {
-                        forms.push(word.to_ascii_lowercase());
-                    }
-                    forms.sort();
-                    forms.dedup();
-                    for form in forms {
-                        let next = rules_of.len();
-                        let id = *ids.entry(form.clone()).or_insert_with(|| {
-                            patterns.push(form.clone());
-                            pattern_anchor.push(next);
-                            next
-                        });
-                        if id == rules_of.len() {
-                            rules_of.push(Vec::new());
-                        }
-                        if rules_of[id].last() != Some(&rule) {
-                            rules_of[id].push(rule);
-                        }
-                    }
-                }
-            }
+    /// Builds the anchors of `specs` (per rule in rule order: its name, its `anchor:` value
+    /// such as `@month|#` or `ago`, and its optional `near:` value in the same syntax).
+    pub(super) fn new(
+        specs: &[(String, &str, Option<&str>)],
+        lexicon: &Lexicon,
+    ) -> Result<Anchors> {
+        let mut b = Builder {
+            lexicon,
+            ids: HashMap::new(),
+            patterns: Vec::new(),
+            pattern_anchor: Vec::new(),
+            count: DIGITS.len(),
+        };
+        let mut woken: Vec<(usize, usize)> = Vec::new();
+        let mut near_of = Vec::new();
+        for (rule, (name, anchor, near)) in specs.iter().enumerate() {
+            woken.extend(b.ids(name, anchor)?.into_iter().map(|id| (id, rule)));
+            near_of.push(match near {
+                Some(spec) => b.ids(name, spec)?,
+                None => Vec::new(),
+            });
+        }
+        let mut rules_of: Vec<Vec<usize>> = vec![Vec::new(); b.count];
+        for (id, rule) in woken {
+            rules_of[id].push(rule);
         }
         let words = AhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostLongest)
             .kind(Some(AhoCorasickKind::DFA))
-            .build(&patterns)
-            .map_err(|e| Error::Data {
-                file: "rules/dates.rules".into(),
-                line: 0,
-                message: format!("anchor automaton: {e}"),
-            })?;
-        Ok(Anchors { words, pattern_anchor, rules_of })
+            .build(&b.patterns)
+            .map_err(|e| data_error(format!("anchor automaton: {e}")))?;
+        Ok(Anchors { words, pattern_anchor: b.pattern_anchor, rules_of, near_of })
+    }
+
+    /// True when rule `rule` may match in a window holding the anchor hits `hits` (its
+    /// `near:` condition).
+    pub(super) fn near(&self, rule: usize, hits: &[(usize, usize)]) -> bool {
+        let near = &self.near_of[rule];
+        near.is_empty() || hits.iter().any(|(_, id)| near.binary_search(id).is_ok())
     }
 
     /// The rules anchor `id` wakes.
@@ -151,16 +194,35 @@ impl Anchors {
                     out.push((start, 4));
                 }
                 let k = usize::from(at(0) == b' ');
+                if (run == 3 || run == 4)
+                    && (at(k) == b'-' || text.get(i + k..i + k + 3) == Some("–"))
+                {
+                    out.push((start, 7));
+                }
+                let before = text[..start].trim_end_matches(' ');
+                if before.ends_with(['$', '€', '£'])
+                    || before.ends_with("Rs")
+                    || before.ends_with("Rs.")
+                {
+                    out.push((start, 8));
+                }
+                // A clock: `10:30`, or an hour with `am`/`p.m.` after it (`3pm`, `3.30 p.m.`).
+                let mut k = 0;
+                if at(0) == b'.' && at(1).is_ascii_digit() && at(2).is_ascii_digit() {
+                    k = 3;
+                }
+                k += usize::from(at(k) == b' ');
                 let ampm = matches!(at(k) | 0x20, b'a' | b'p')
                     && (at(k + 1) | 0x20 == b'm'
                         || (at(k + 1) == b'.' && at(k + 2) | 0x20 == b'm'));
-                if (matches!(at(0), b':' | b'.') && at(1).is_ascii_digit()) || ampm {
+                if (at(0) == b':' && at(1).is_ascii_digit()) || (run <= 2 && ampm) {
                     out.push((start, 5));
                 }
             }
             run = 0;
         }
-        out.sort_unstable();
+        // Two runs sorted by offset (words, then digits): a stable sort merges them in one pass.
+        out.sort_by_key(|h| h.0);
     }
 }
 

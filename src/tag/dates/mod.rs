@@ -49,7 +49,7 @@ pub struct DateTagger {
 
 /// How far around an anchor hit a rule looks (bytes): more than any date reaches from its
 /// anchor (`at 10:30 a.m. local time on Wednesday, December 13, 2025`).
-const REACH: usize = 64;
+const REACH: usize = 48;
 
 impl DateTagger {
     /// Builds the stage from `rules/dates.rules` and `date_words.tsv`.
@@ -68,8 +68,9 @@ impl DateTagger {
     /// Candidates of every sentence with anchor hits, in no particular order.
     fn candidates(&self, doc: &Document) -> Vec<Candidate> {
         let text = &doc.text;
+        let anchors = &self.rules.anchors;
         let mut hits = Vec::new();
-        self.rules.anchors.hits(text, &mut hits);
+        anchors.hits(text, &mut hits);
         let mut out = Vec::new();
         let mut woken: Vec<(usize, usize)> = Vec::new();
         let mut found = Vec::new();
@@ -80,23 +81,36 @@ impl DateTagger {
                 continue;
             };
             let sentence = doc.sentences[s].span;
+            let first = i;
             woken.clear();
             while i < hits.len() && hits[i].0 < sentence.end {
                 let (at, anchor) = hits[i];
-                woken.extend(self.rules.anchors.rules_of(anchor).iter().map(|&r| (r, at)));
+                woken.extend(anchors.rules_of(anchor).iter().map(|&r| (r, at)));
                 i += 1;
             }
+            let in_sentence = &hits[first..i];
             // Per rule, the windows around its hits, merged where they overlap; negative
-            // rules last, and only when there is a date for them to block.
+            // rules last, and only around a date they could block.
             let remove = |r: usize| self.rules.rules[r].remove;
             woken.sort_unstable_by_key(|&(r, at)| (remove(r), r, at));
             found.clear();
             let mut k = 0;
+            let mut gated = false;
             while k < woken.len() {
-                let rule = woken[k].0;
-                if remove(rule) && found.is_empty() {
-                    break;
+                if !gated && remove(woken[k].0) {
+                    gated = true;
+                    // Negative rules only around the dates found so far, which they may block.
+                    woken.retain(|&(r, at)| {
+                        !remove(r) || {
+                            let w = reach(text, sentence, at);
+                            found.iter().any(|c: &Candidate| c.span.overlaps(w))
+                        }
+                    });
+                    if k >= woken.len() {
+                        break;
+                    }
                 }
+                let rule = woken[k].0;
                 let mut window = reach(text, sentence, woken[k].1);
                 k += 1;
                 while k < woken.len() && woken[k].0 == rule {
@@ -104,16 +118,33 @@ impl DateTagger {
                     if next.start <= window.end {
                         window.end = window.end.max(next.end);
                     } else {
-                        self.rules.candidates(rule, text, sentence, window, &mut found);
+                        self.run(rule, text, sentence, window, in_sentence, &mut found);
                         window = next;
                     }
                     k += 1;
                 }
-                self.rules.candidates(rule, text, sentence, window, &mut found);
+                self.run(rule, text, sentence, window, in_sentence, &mut found);
             }
             out.extend(select(std::mem::take(&mut found), &self.rules));
         }
         out
+    }
+
+    /// Runs `rule` on `window` when the window can hold a match (its `near:` words are there).
+    fn run(
+        &self,
+        rule: usize,
+        text: &str,
+        sentence: Span,
+        window: Span,
+        hits: &[(usize, usize)],
+        found: &mut Vec<Candidate>,
+    ) {
+        let lo = hits.partition_point(|h| h.0 < window.start);
+        let hi = hits.partition_point(|h| h.0 < window.end);
+        if self.rules.anchors.near(rule, &hits[lo..hi]) {
+            self.rules.candidates(rule, text, sentence, window, found);
+        }
     }
 }
 

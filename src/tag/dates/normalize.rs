@@ -67,6 +67,8 @@ pub(super) enum YearDir {
 pub(super) enum WeekdayDir {
     /// The same day or the nearest past one; the nearest coming one in a future clause.
     Near,
+    /// The same day or the nearest past one, whatever the tense (`Wednesday's ruling`).
+    Past,
     /// 1 to 7 days before the article date.
     Last,
     /// 1 to 7 days after the article date.
@@ -151,7 +153,8 @@ impl Pending {
                 Some("last") => WeekdayDir::Last,
                 Some("next") => WeekdayDir::Next,
                 Some("near") => WeekdayDir::Near,
-                _ => return Err(format!("weekday direction must be near|last|next in {v:?}")),
+                Some("past") => WeekdayDir::Past,
+                _ => return Err(format!("weekday direction must be near|past|last|next in {v:?}")),
             };
             let suffix = parts.next().unwrap_or("").to_string();
             return Ok(Pending::Weekday { day, weekend, dir, suffix });
@@ -264,6 +267,7 @@ impl Resolver {
                                 fwd
                             }
                         }
+                        WeekdayDir::Past => -back,
                         WeekdayDir::Near => match tense() {
                             Tense::Future => fwd,
                             Tense::Past => -back,
@@ -276,6 +280,7 @@ impl Resolver {
                 None => format!("XXXX-WXX-{day}{suffix}"),
             },
         };
+        let value = moving_holiday(&value).unwrap_or(value);
         self.note(&value);
         value
     }
@@ -356,6 +361,55 @@ impl Resolver {
     }
 }
 
+/// The date of a moving holiday once its year is known: `2024-E-2` (two days before Easter
+/// Sunday), `2024-11-W4-4` (the fourth Thursday of November), `2024-05-WL-1` (the last
+/// Monday of May). None for any other value.
+fn moving_holiday(value: &str) -> Option<String> {
+    let (year, rest) = value.split_once('-')?;
+    let year: i32 = year.parse().ok()?;
+    let date = if let Some(offset) = rest.strip_prefix('E') {
+        add_days(easter(year)?, offset.parse().ok()?)
+    } else {
+        let mut parts = rest.splitn(3, '-');
+        let month: u32 = parts.next()?.parse().ok()?;
+        let nth = parts.next()?.strip_prefix('W')?;
+        let weekday: u32 = parts.next()?.parse().ok()?;
+        let first = NaiveDate::from_ymd_opt(year, month, 1)?;
+        let to_first = (weekday as i64 - first.weekday().number_from_monday() as i64).rem_euclid(7);
+        let first_match = add_days(first, to_first);
+        if nth == "L" {
+            let mut d = first_match;
+            while add_days(d, 7).month() == month {
+                d = add_days(d, 7);
+            }
+            d
+        } else {
+            let n: i64 = nth.parse().ok()?;
+            add_days(first_match, 7 * (n - 1))
+        }
+    };
+    Some(date.format("%Y-%m-%d").to_string())
+}
+
+/// Easter Sunday of `year` (Gregorian calendar; the anonymous computus).
+fn easter(year: i32) -> Option<NaiveDate> {
+    let a = year % 19;
+    let b = year / 100;
+    let c = year % 100;
+    let d = b / 4;
+    let e = b % 4;
+    let f = (b + 8) / 25;
+    let g = (b - f + 1) / 3;
+    let h = (19 * a + b - d - g + 15) % 30;
+    let i = c / 4;
+    let k = c % 4;
+    let l = (32 + 2 * e + 2 * i - h - k) % 7;
+    let m = (a + 11 * h + 22 * l) / 451;
+    let month = (h + l - 7 * m + 114) / 31;
+    let day = (h + l - 7 * m + 114) % 31 + 1;
+    NaiveDate::from_ymd_opt(year, month as u32, day as u32)
+}
+
 /// `date` moved by `n` units, written at that unit's granularity.
 fn shift(date: NaiveDate, unit: Unit, n: i64) -> String {
     match unit {
@@ -399,62 +453,29 @@ fn unknown(unit: Unit) -> &'static str {
     }
 }
 
-/// Words that mark a future clause, and a past one (beside `-ed` verbs).
-const FUTURE_CUES: &[&str] = &[
-    "will",
-    "shall",
-    "going",
-    "plans",
-    "plan",
-    "scheduled",
-    "expected",
-    "due",
-    "upcoming",
-    "next",
-    "intends",
-    "aims",
-    "tomorrow",
-    "wo",
-    "forthcoming",
-    "ends",
-    "begins",
-    "starts",
-    "expires",
-    "opens",
-];
-const PAST_CUES: &[&str] = &[
-    "was",
-    "were",
-    "had",
-    "did",
-    "said",
-    "told",
-    "ago",
-    "last",
-    "yesterday",
-    "earlier",
-    "began",
-    "came",
-    "went",
-    "took",
-    "made",
-    "saw",
-    "left",
-    "held",
-    "met",
-    "won",
-    "lost",
-    "fell",
-    "rose",
-    "struck",
-    "hit",
-    "killed",
-    "died",
-    "been",
-];
+/// Whether `word` (lower case) marks a future clause, a past one (beside `-ed` verbs), or
+/// neither.
+fn cue(word: &str) -> Option<Tense> {
+    match word {
+        "will" | "shall" | "would" | "going" | "plans" | "plan" | "planned" | "planning"
+        | "scheduled" | "expected" | "expects" | "due" | "upcoming" | "next" | "intends"
+        | "aims" | "tomorrow" | "wo" | "forthcoming" | "ends" | "begins" | "starts" | "expires"
+        | "opens" | "effective" | "payable" | "soon" | "ahead" => Some(Tense::Future),
+        "was" | "were" | "had" | "did" | "said" | "told" | "ago" | "last" | "yesterday"
+        | "earlier" | "began" | "came" | "went" | "took" | "made" | "saw" | "left" | "held"
+        | "met" | "won" | "lost" | "fell" | "rose" | "struck" | "hit" | "killed" | "died"
+        | "been" | "brought" | "bought" | "sold" | "paid" | "gave" | "got" | "found" | "became"
+        | "sent" | "led" | "spent" | "built" | "thought" | "knew" | "grew" | "wrote" | "spoke"
+        | "broke" | "fought" | "caught" | "shot" | "ran" | "chose" | "stood" | "felt" | "heard"
+        | "meant" | "kept" | "drove" | "flew" | "threw" | "arrived" => Some(Tense::Past),
+        _ => None,
+    }
+}
 
-/// Words after which an `-ed` form is a participle, not a past tense (`will be held`).
-const PASSIVE: &[&str] = &["be", "being", "is", "are", "am", "to", "get"];
+/// True for a word after which an `-ed` form is a participle, not a past tense (`will be held`).
+fn passive(word: &str) -> bool {
+    matches!(word, "be" | "being" | "is" | "are" | "am" | "to" | "get")
+}
 
 /// The tense of the clause around byte `at` of `sentence`: the nearest cue word decides;
 /// news defaults to the past (HeidelTime `getLastTense`).
@@ -486,16 +507,11 @@ pub(crate) fn tense(sentence: &str, at: usize) -> Tense {
         } else {
             ""
         };
-        let cue = if FUTURE_CUES.contains(&lower) {
-            Some(Tense::Future)
-        } else if (PAST_CUES.contains(&lower) || (len > 4 && lower.ends_with("ed")))
-            && !prev_passive
-        {
-            Some(Tense::Past)
-        } else if lower == "ll" && start > 0 && matches!(bytes[start - 1], b'\'') {
-            Some(Tense::Future)
-        } else {
-            None
+        let cue = match cue(lower) {
+            Some(Tense::Past) if prev_passive => None,
+            None if len > 4 && lower.ends_with("ed") && !prev_passive => Some(Tense::Past),
+            None if lower == "ll" && start > 0 && bytes[start - 1] == b'\'' => Some(Tense::Future),
+            c => c,
         };
         if let Some(t) = cue {
             let dist = if start >= at { start - at } else { at - i.min(at) };
@@ -503,7 +519,7 @@ pub(crate) fn tense(sentence: &str, at: usize) -> Tense {
                 best = Some((dist, t));
             }
         }
-        prev_passive = PASSIVE.contains(&lower);
+        prev_passive = passive(lower);
     }
     best.map_or(Tense::Past, |(_, t)| t)
 }

@@ -4,7 +4,7 @@ compiled once, matched over a sentence into candidate mentions with pending valu
 */
 use std::collections::HashMap;
 
-use regex::{Captures, Regex, RegexBuilder};
+use regex::{CaptureLocations, Regex, RegexBuilder};
 
 /// Lazy-DFA cache per regex: with big case-insensitive alternations a cache of the default
 /// size is cleared and rebuilt over and over (measured: most of the stage's time).
@@ -21,13 +21,17 @@ use crate::error::Result;
 /// dropped) to its normalized value.
 pub(super) struct Lexicon {
     classes: HashMap<String, Vec<(String, String)>>,
-    lookup: HashMap<(String, String), String>,
+    lookup: HashMap<String, HashMap<String, String>>,
 }
 
 /// Canonical lookup form of a word: lower case, no trailing `.`, curly apostrophes straight,
 /// single spaces.
 fn key(word: &str) -> String {
-    let w = word.trim().trim_end_matches('.').replace('’', "'").to_ascii_lowercase();
+    let w = word.trim().trim_end_matches('.');
+    if w.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        return w.to_ascii_lowercase();
+    }
+    let w = w.replace('’', "'").to_ascii_lowercase();
     w.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
@@ -35,21 +39,21 @@ impl Lexicon {
     /// Reads `class<TAB>word<TAB>value` rows.
     pub(super) fn load(file: &DataFile) -> Result<Lexicon> {
         let mut classes: HashMap<String, Vec<(String, String)>> = HashMap::new();
-        let mut lookup = HashMap::new();
+        let mut lookup: HashMap<String, HashMap<String, String>> = HashMap::new();
         for row in file.tsv(3)? {
             let (class, word, value) = (row.get(0), row.get(1), row.get(2));
             classes
                 .entry(class.to_string())
                 .or_default()
                 .push((word.to_string(), value.to_string()));
-            lookup.insert((class.to_string(), key(word)), value.to_string());
+            lookup.entry(class.to_string()).or_default().insert(key(word), value.to_string());
         }
         Ok(Lexicon { classes, lookup })
     }
 
     /// The value of `word` in `class`.
     pub(super) fn get(&self, class: &str, word: &str) -> Option<&str> {
-        self.lookup.get(&(class.to_string(), key(word))).map(String::as_str)
+        self.lookup.get(class)?.get(key(word).as_str()).map(String::as_str)
     }
 
     /// The words of `class`, as written in the table.
@@ -145,6 +149,8 @@ pub(super) struct DateRule {
     /// Its name (provenance).
     pub(super) name: String,
     regex: Regex,
+    /// Index of each named group.
+    groups: Vec<(String, usize)>,
     /// TIMEX3 type.
     pub(super) timex_type: &'static str,
     template: String,
@@ -206,7 +212,7 @@ impl RuleSet {
             let anchor = rule
                 .get("anchor")
                 .ok_or_else(|| file.err(rule.line, &rule.name, "no `anchor:`"))?;
-            anchor_specs.push((rule.name.clone(), anchor));
+            anchor_specs.push((rule.name.clone(), anchor, rule.get("near")));
             let pattern = file.expand(rule, "pattern", &extra)?;
             let regex = RegexBuilder::new(&format!("(?i-u){pattern}"))
                 .dfa_size_limit(DFA_CACHE)
@@ -241,9 +247,15 @@ impl RuleSet {
                         })
                 })
                 .collect::<Result<Vec<_>>>()?;
+            let groups = regex
+                .capture_names()
+                .enumerate()
+                .filter_map(|(i, n)| Some((n?.to_string(), i)))
+                .collect();
             rules.push(DateRule {
                 name: rule.name.clone(),
                 regex,
+                groups,
                 timex_type,
                 remove: template == "REMOVE",
                 template,
@@ -274,15 +286,16 @@ impl RuleSet {
         let hay = &text[sentence.start..window.end];
         let cut = window.end < sentence.end;
         let mut at = window.start - sentence.start;
+        let mut locs = rule.regex.capture_locations();
         while at <= hay.len() {
-            let Some(caps) = rule.regex.captures_at(hay, at) else { break };
-            let Some(whole) = caps.get(0) else { break };
-            at = if whole.is_empty() { next_char(hay, whole.end()) } else { whole.end() };
-            if cut && whole.end() == hay.len() {
+            let Some(m) = rule.regex.captures_read_at(&mut locs, hay, at) else { break };
+            at = if m.is_empty() { next_char(hay, m.end()) } else { m.end() };
+            if cut && m.end() == hay.len() {
                 break;
             }
-            let t = caps.name("t").unwrap_or(whole);
-            let span = Span::new(sentence.start + t.start(), sentence.start + t.end());
+            let caps = Caps { hay, locs: &locs, names: &rule.groups };
+            let t = caps.get("t").unwrap_or((m.start(), m.end()));
+            let span = Span::new(sentence.start + t.0, sentence.start + t.1);
             if span.is_empty() || (!rule.remove && !free_standing(text, span)) {
                 continue;
             }
@@ -302,9 +315,10 @@ impl RuleSet {
         }
     }
 
-    /// `template` with every `{name}` replaced by the normalized capture `name` (or `name2`).
+    /// `template` with every `{name}` replaced by the normalized capture `name` (or `name2`,
+    /// `name3` in other branches of the pattern).
     /// An absent `{year}` becomes `UNDEF` (resolved later); other absent captures are empty.
-    fn fill(&self, template: &str, caps: &Captures) -> String {
+    fn fill(&self, template: &str, caps: &Caps) -> String {
         let mut out = String::with_capacity(template.len() + 8);
         let mut rest = template;
         while let Some(open) = rest.find('{') {
@@ -319,11 +333,11 @@ impl RuleSet {
     }
 
     /// The normalized text of capture `name` (see the header of `dates.rules`).
-    fn capture(&self, name: &str, caps: &Captures) -> String {
+    fn capture(&self, name: &str, caps: &Caps) -> String {
         if name == "hhmm" {
             return hhmm(caps);
         }
-        let text = caps.name(name).or_else(|| caps.name(&format!("{name}2"))).map(|m| m.as_str());
+        let text = caps.text(name);
         let Some(text) = text else {
             return if name == "year" { "UNDEF".to_string() } else { String::new() };
         };
@@ -333,8 +347,8 @@ impl RuleSet {
         let v = match name {
             "year" => year(text).or_else(|| lex.year_words(text)),
             "rel" => Some(match text.to_ascii_lowercase().as_str() {
-                "last" | "past" | "previous" => "-1".to_string(),
-                "next" | "coming" => "+1".to_string(),
+                "last" | "past" | "previous" | "preceding" | "prior" | "before" => "-1".to_string(),
+                "next" | "coming" | "following" | "after" => "+1".to_string(),
                 _ => String::new(),
             }),
             "month" => digits()
@@ -360,6 +374,31 @@ impl RuleSet {
             _ => Some(text.to_ascii_lowercase()),
         };
         v.unwrap_or_else(|| "?".to_string())
+    }
+}
+
+/// The groups of one match, read from reusable capture locations (no allocation per match).
+struct Caps<'a> {
+    hay: &'a str,
+    locs: &'a CaptureLocations,
+    names: &'a [(String, usize)],
+}
+
+impl<'a> Caps<'a> {
+    /// The bytes of group `name`, else of `name2` or `name3` (the same part in another branch).
+    fn get(&self, name: &str) -> Option<(usize, usize)> {
+        ["", "2", "3"].iter().find_map(|suffix| {
+            let (_, i) = self
+                .names
+                .iter()
+                .find(|(n, _)| n.strip_prefix(name).is_some_and(|rest| rest == *suffix))?;
+            self.locs.get(*i)
+        })
+    }
+
+    /// The text of group `name` (see [`Caps::get`]).
+    fn text(&self, name: &str) -> Option<&'a str> {
+        self.get(name).map(|(s, e)| &self.hay[s..e])
     }
 }
 
@@ -389,10 +428,10 @@ fn decade(text: &str) -> Option<String> {
 }
 
 /// `HH:MM` from the `hour`, `minute` and `ampm` captures.
-fn hhmm(caps: &Captures) -> String {
-    let hour: u32 = caps.name("hour").and_then(|m| m.as_str().parse().ok()).unwrap_or(0);
-    let minute: u32 = caps.name("minute").and_then(|m| m.as_str().parse().ok()).unwrap_or(0);
-    let pm = caps.name("ampm").map(|m| m.as_str().to_ascii_lowercase().starts_with('p'));
+fn hhmm(caps: &Caps) -> String {
+    let hour: u32 = caps.text("hour").and_then(|m| m.parse().ok()).unwrap_or(0);
+    let minute: u32 = caps.text("minute").and_then(|m| m.parse().ok()).unwrap_or(0);
+    let pm = caps.text("ampm").map(|m| m.to_ascii_lowercase().starts_with('p'));
     let hour = match pm {
         Some(true) if hour < 12 => hour + 12,
         Some(false) if hour == 12 => 0,

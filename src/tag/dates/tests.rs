@@ -199,3 +199,22 @@ fn odd_input_does_not_panic() {
     let many = "in 2024, ".repeat(20_000);
     assert_eq!(run(&tagger, &many, dct()).len(), 20_000);
 }
+
+#[test]
+fn moving_holidays_resolve_to_their_year() {
+    t("at Easter 2024", &[(3, 14, "2024-03-31")]);
+    t("on Good Friday 2026", &[(3, 19, "2026-04-03")]);
+    t("since Thanksgiving", &[(6, 18, "2025-11-27")]);
+    t("Memorial Day 2024 and Labor Day 2024", &[(0, 17, "2024-05-27"), (22, 36, "2024-09-02")]);
+    t("on Mother's Day 2025", &[(3, 20, "2025-05-11")]);
+    t("Easter Monday 2025", &[(0, 18, "2025-04-21")]);
+}
+
+#[test]
+fn composites_are_one_mention() {
+    t("on Dec. 13 at 3 p.m. the", &[(3, 20, "2025-12-13T15:00")]);
+    t("at 3 p.m. Tuesday", &[(3, 17, "2025-12-23T15:00")]);
+    t("Monday morning", &[(0, 14, "2025-12-22TMO")]);
+    t("yesterday evening", &[(0, 17, "2025-12-26TEV")]);
+    t("at 5 p.m. EST Nov. 9, 2024", &[(3, 26, "2024-11-09T17:00")]);
+}

@@ -2,11 +2,13 @@
 Shared data and rules of the entity stages (orgs, persons, places).
 
 [`Entities::load`] reads the gazetteers once (`countries.tsv`, `admin1.tsv`, `cities.tsv`,
-`regions.tsv`, `orgs.tsv`, `first_names.tsv`, `titles.txt`, `stopwords.txt`, `org_heads.txt`)
-and compiles one case-sensitive leftmost-longest automaton for places and one for organizations.
-Case variants are generated at build time (the name as written, a capitalised form of an
-`al-X` alias, and an UPPER CASE form that is only trusted on all-capitals lines), which is ~5×
-faster than an ASCII-case-insensitive automaton.
+`regions.tsv`, `place_overrides.tsv`, `orgs.tsv`, `orgs_world.tsv`, `first_names.tsv`,
+`titles.txt`, `stopwords.txt`, `org_heads.txt`, `org_cues.txt`, `org_ambiguous.txt`,
+`metonymy_verbs.txt`) into one `Lexicon`: every word list and both name gazetteers share one
+table, so a token costs one lookup. Names are matched case-sensitively at word starts
+(`text::scan`, once per document for the three stages); case variants are generated at load
+(the name as written, a capitalised form of an `al-X` alias, and an UPPER CASE form that is only
+trusted on all-capitals lines).
 
 The three stages run in the order orgs, persons, places; each adds candidates to the shared
 mention list under the one overlap policy of [`overlap`].
@@ -21,12 +23,13 @@ pub(crate) mod text;
 
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Anchored, Input, MatchKind, StartKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
 use crate::data::{DataFile, Gazetteers};
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 /// FxHash (as in rustc): word lookups happen per token, where SipHash's cost shows.
 #[derive(Default, Clone, Copy)]
@@ -49,29 +52,230 @@ impl Hasher for FxHasher {
 /// A hash map with [`FxHasher`].
 pub(crate) type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
 
-/// A case-insensitive word list without allocation per lookup: each word is stored as written
-/// in lower case, Capitalised and UPPER CASE, and looked up exactly.
-#[derive(Default)]
-pub(crate) struct WordSet(HashSet<String, BuildHasherDefault<FxHasher>>);
+/// Flags of a [`Word`].
+pub(crate) mod flag {
+    /// A capitalised word that is never (part of) a name (`stopwords.txt`).
+    pub const STOP: u16 = 1;
+    /// A title or role word (`titles.txt`, without a final `.`).
+    pub const TITLE: u16 = 1 << 1;
+    /// A head noun of organization names (`org_heads.txt`), as written.
+    pub const HEAD: u16 = 1 << 2;
+    /// A listed first name.
+    pub const FIRST: u16 = 1 << 3;
+    /// A listed first name that is also a common word (`Grace`, `Will`).
+    pub const FIRST_COMMON: u16 = 1 << 4;
+    /// Some longer place surface form continues after this string.
+    pub const PLACE_MORE: u16 = 1 << 5;
+    /// Some longer organization surface form continues after this string.
+    pub const ORG_MORE: u16 = 1 << 6;
+    /// A noun that makes `<noun> at|with|from <Name>` an organization (`org_cues.txt`).
+    pub const ORG_CUE: u16 = 1 << 7;
+    /// A verb whose subject, if a country or capital, stands for its government
+    /// (`metonymy_verbs.txt`).
+    pub const GOV_VERB: u16 = 1 << 8;
+    /// An organization alias that is also a common word (`org_ambiguous.txt`): not at a
+    /// sentence start or on a Title Case line.
+    pub const ORG_AMBIG: u16 = 1 << 9;
+}
 
-impl WordSet {
-    fn from_words<'a>(words: impl Iterator<Item = &'a str>) -> WordSet {
-        let mut set = HashSet::default();
-        for w in words {
-            let lower = w.to_lowercase();
-            let mut cs = lower.chars();
-            let cap: String =
-                cs.next().map(|c| c.to_uppercase().chain(cs).collect()).unwrap_or_default();
-            set.insert(lower.to_uppercase());
-            set.insert(cap);
-            set.insert(lower);
+/// No pattern.
+pub(crate) const NONE: u32 = u32::MAX;
+
+/// What the entity lexicon knows about one string: every word list and both name gazetteers
+/// share one hash map, so that a token costs one lookup for all of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Word {
+    /// The place pattern this exact string is, or [`NONE`].
+    pub place: u32,
+    /// The organization pattern this exact string is, or [`NONE`].
+    pub org: u32,
+    /// [`flag`] bits.
+    pub flags: u16,
+    /// 1 + the index of the country whose demonym this is (`Syrian`), or 0.
+    pub demonym: u16,
+}
+
+impl Default for Word {
+    fn default() -> Word {
+        Word::NONE
+    }
+}
+
+impl Word {
+    /// The entry of an unknown string.
+    pub const NONE: Word = Word { place: NONE, org: NONE, flags: 0, demonym: 0 };
+
+    /// True when any of the flag bits `f` is set.
+    pub fn is(&self, f: u16) -> bool {
+        self.flags & f != 0
+    }
+}
+
+/// FxHash of a string, finalised so that the low bits (the table index) depend on every
+/// byte: FxHash alone leaves them a function of the first bytes only.
+fn fx(b: &[u8]) -> u64 {
+    let mut h = FxHasher::default();
+    h.write(b);
+    let mut x = h.finish() ^ b.len() as u64;
+    x ^= x >> 33;
+    x = x.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    x ^ (x >> 33)
+}
+
+/// A slot of the [`Lexicon`] table.
+#[derive(Clone, Copy)]
+struct Slot {
+    /// High bits of the key's hash (compared before the key bytes).
+    hash: u32,
+    /// The key: `arena[off..off + len]`; `off == u32::MAX` marks an empty slot.
+    off: u32,
+    len: u32,
+    word: Word,
+}
+
+const EMPTY: Slot = Slot { hash: 0, off: u32::MAX, len: 0, word: Word::NONE };
+
+/// The shared lexicon: surface string → [`Word`], as an open-addressing table over one string
+/// arena. Every token of every document is looked up, so a lookup must cost about one cache
+/// miss: the slot holds the hash and the entry, and the key bytes are read only on a hash
+/// match (a `HashMap<Box<str>, _>` took three misses and ~10⁵ allocations to build and drop).
+pub(crate) struct Lexicon {
+    arena: String,
+    slots: Vec<Slot>,
+    len: usize,
+    /// A Bloom filter (2²¹ bits, two probes, ~5% false positives) small enough to stay in
+    /// cache: most words in no list fail it without touching the big table.
+    bloom: Vec<u64>,
+    /// A 2¹⁶-bit filter (in L1 cache) of the keys that start with an ASCII lower-case letter
+    /// and are more than a stopword: what a lower-case token can need from the lexicon.
+    lower: Vec<u64>,
+}
+
+impl Default for Lexicon {
+    fn default() -> Lexicon {
+        Lexicon {
+            arena: String::new(),
+            slots: vec![EMPTY; 1 << 16],
+            len: 0,
+            bloom: Vec::new(),
+            lower: Vec::new(),
         }
-        WordSet(set)
+    }
+}
+
+impl Lexicon {
+    /// The slot index holding `s`, or the empty slot where it would go.
+    fn find(&self, s: &str, h: u64) -> usize {
+        let mask = self.slots.len() - 1;
+        let h32 = (h >> 32) as u32;
+        let mut i = h as usize & mask;
+        loop {
+            let slot = &self.slots[i];
+            if slot.off == u32::MAX {
+                return i;
+            }
+            if slot.hash == h32
+                && slot.len as usize == s.len()
+                && &self.arena[slot.off as usize..(slot.off + slot.len) as usize] == s
+            {
+                return i;
+            }
+            i = (i + 1) & mask;
+        }
     }
 
-    /// True when `w` is in the list in lower case, Capitalised or UPPER CASE.
-    pub fn contains(&self, w: &str) -> bool {
-        self.0.contains(w)
+    fn entry(&mut self, s: &str) -> &mut Word {
+        let h = fx(s.as_bytes());
+        let mut i = self.find(s, h);
+        if self.slots[i].off == u32::MAX {
+            if (self.len + 1) * 2 > self.slots.len() {
+                let grown = vec![EMPTY; self.slots.len() * 2];
+                let old = std::mem::replace(&mut self.slots, grown);
+                for slot in old.into_iter().filter(|s| s.off != u32::MAX) {
+                    let key = &self.arena[slot.off as usize..(slot.off + slot.len) as usize];
+                    let j = self.find(key, fx(key.as_bytes()));
+                    self.slots[j] = slot;
+                }
+                i = self.find(s, h);
+            }
+            self.slots[i] = Slot {
+                hash: (h >> 32) as u32,
+                off: self.arena.len() as u32,
+                len: s.len() as u32,
+                word: Word::NONE,
+            };
+            self.arena.push_str(s);
+            self.len += 1;
+        }
+        &mut self.slots[i].word
+    }
+
+    /// Sets flag `f` on `w` in lower case, Capitalised and UPPER CASE.
+    fn add_cased(&mut self, w: &str, f: u16) {
+        let lower = w.to_lowercase();
+        let mut cs = lower.chars();
+        let cap: String =
+            cs.next().map(|c| c.to_uppercase().chain(cs).collect()).unwrap_or_default();
+        for v in [lower.to_uppercase(), cap, lower] {
+            self.entry(&v).flags |= f;
+        }
+    }
+
+    /// The two Bloom filter bits of hash `h`.
+    fn bloom_bits(h: u64) -> [usize; 2] {
+        [(h >> 43) as usize, (h >> 22) as usize & ((1 << 21) - 1)]
+    }
+
+    fn finish(&mut self) {
+        let mut bloom = vec![0u64; (1 << 21) / 64];
+        let mut lower = vec![0u64; (1 << 16) / 64];
+        for slot in self.slots.iter().filter(|s| s.off != u32::MAX) {
+            let key = &self.arena[slot.off as usize..(slot.off + slot.len) as usize];
+            let h = fx(key.as_bytes());
+            for k in Self::bloom_bits(h) {
+                bloom[k / 64] |= 1 << (k % 64);
+            }
+            let w = slot.word;
+            let more_than_stop = (Word { flags: w.flags & !flag::STOP, ..w }) != Word::NONE;
+            if key.as_bytes()[0].is_ascii_lowercase() && more_than_stop {
+                let k = (h >> 48) as usize;
+                lower[k / 64] |= 1 << (k % 64);
+            }
+        }
+        self.bloom = bloom;
+        self.lower = lower;
+    }
+
+    /// The entry of `s` (all fields empty when unknown).
+    pub fn get(&self, s: &str) -> Word {
+        let h = fx(s.as_bytes());
+        if !self.bloom.is_empty()
+            && Self::bloom_bits(h).iter().any(|&k| self.bloom[k / 64] & (1 << (k % 64)) == 0)
+        {
+            return Word::NONE;
+        }
+        self.slots[self.find(s, h)].word
+    }
+
+    /// The entry of a token: as [`Lexicon::get`], except that a token starting with an ASCII
+    /// lower-case letter gets no [`flag::STOP`] (only stopword lists name such words, and
+    /// skipping the lookup of `the`, `of` and rare lower-case words is most of a scan's saving).
+    pub fn get_token(&self, s: &str) -> Word {
+        if s.as_bytes().first().is_some_and(u8::is_ascii_lowercase) && !self.lower.is_empty() {
+            let h = fx(s.as_bytes());
+            let k = (h >> 48) as usize;
+            if self.lower[k / 64] & (1 << (k % 64)) == 0 {
+                return Word::NONE;
+            }
+            let w = self.slots[self.find(s, h)].word;
+            return Word { flags: w.flags & !flag::STOP, ..w };
+        }
+        self.get(s)
+    }
+
+    /// True when `s` carries flag `f`.
+    pub fn is(&self, s: &str, f: u16) -> bool {
+        self.get(s).is(f)
     }
 }
 
@@ -87,6 +291,8 @@ pub(crate) struct Place {
     pub population: u64,
     /// The name is also an English word or common first name: needs evidence.
     pub common: bool,
+    /// A national capital (`countries.tsv` column 7).
+    pub capital: bool,
     /// Provenance: `file:line`.
     pub source: String,
 }
@@ -101,7 +307,14 @@ pub(crate) struct Org {
     pub source: String,
 }
 
-/// One gazetteer entry a pattern of an automaton stands for.
+/// An entity kind with a name gazetteer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum NameKind {
+    Place,
+    Org,
+}
+
+/// One gazetteer entry a pattern stands for.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Hit {
     /// Index into the entry table.
@@ -110,33 +323,46 @@ pub(crate) struct Hit {
     pub upper: bool,
 }
 
-/// A case-sensitive automaton over many surface forms, each pattern standing for one or more
-/// entries.
+/// The surface forms of one name gazetteer: each pattern (a key of the [`Lexicon`]) stands for
+/// one or more entries.
+///
+/// Names are matched at word starts by extending the string through the text's non-word
+/// positions (`New` → `New York` → `New York City`) while the lexicon says some longer form
+/// continues: no automaton is built (building one for ~10⁵ names dominated start-up), and a
+/// word that starts no name costs the one lookup its token needs anyway.
+#[derive(Default)]
 pub(crate) struct Names {
-    ac: AhoCorasick,
-    /// Bit `b0 << 8 | b1` is set when some pattern starts with the bytes `b0 b1` (or is the
-    /// single byte `b0`): a word start failing it cannot begin a match, so most lower-case
-    /// words never reach the automaton (an 8 KB table, cheaper than a hash lookup).
-    prefix2: Vec<u64>,
-    /// The first word (letters and digits) of every pattern: a match ends on a word boundary,
-    /// so it can only start at a text word that is some pattern's first word. One hash lookup
-    /// per capitalised word spares most automaton runs (which dominated the entity stages).
-    first_words: HashSet<String, BuildHasherDefault<FxHasher>>,
     pats: Vec<Vec<Hit>>,
-    index: FxMap<String, u32>,
 }
 
 impl Names {
-    fn build(surfaces: Vec<(String, u32, bool)>, strip_articles: bool, dfa: bool) -> Result<Names> {
-        let mut index: FxMap<String, u32> = FxMap::default();
+    fn build(
+        lex: &mut Lexicon,
+        kind: NameKind,
+        surfaces: Vec<(String, u32, bool)>,
+        strip_articles: bool,
+    ) -> Names {
         let mut pats: Vec<Vec<Hit>> = Vec::new();
-        let mut strings: Vec<String> = Vec::new();
-        let mut add = |s: String, entry: u32, upper: bool| {
-            let id = *index.entry(s.clone()).or_insert_with(|| {
-                strings.push(s);
+        let (more, slot): (u16, fn(&mut Word) -> &mut u32) = match kind {
+            NameKind::Place => (flag::PLACE_MORE, |w| &mut w.place),
+            NameKind::Org => (flag::ORG_MORE, |w| &mut w.org),
+        };
+        let mut add = |s: &str, entry: u32, upper: bool| {
+            for (k, c) in s.char_indices() {
+                if k > 0 && !c.is_alphanumeric() {
+                    lex.entry(&s[..k]).flags |= more;
+                }
+            }
+            let w = lex.entry(s);
+            let id = *slot(w);
+            let id = if id == NONE {
                 pats.push(Vec::new());
-                (pats.len() - 1) as u32
-            });
+                let id = (pats.len() - 1) as u32;
+                *slot(w) = id;
+                id
+            } else {
+                id
+            };
             let list = &mut pats[id as usize];
             match list.iter_mut().find(|h| h.entry == entry) {
                 Some(h) => h.upper &= upper,
@@ -159,111 +385,30 @@ impl Names {
             }
             let upper = s.to_uppercase();
             if with_upper && upper != s && upper.len() == s.len() {
-                add(upper, entry, true);
+                add(&upper, entry, true);
             }
             if s.starts_with(char::is_lowercase) {
                 let mut cs = s.chars();
                 let first: String =
                     cs.next().map(|c| c.to_uppercase().collect()).unwrap_or_default();
-                add(first + cs.as_str(), entry, false);
+                add(&(first + cs.as_str()), entry, false);
             }
-            add(s.to_string(), entry, false);
+            add(s, entry, false);
             // `al-Hawija` is also written `Hawija`.
             if let Some(bare) = ["al-", "Al-", "al ", "Al "].iter().find_map(|a| s.strip_prefix(a))
             {
                 if bare.chars().count() >= 4 && text::namey(bare) && strip_articles {
-                    add(bare.to_string(), entry, false);
+                    add(bare, entry, false);
                 }
             }
         }
-        let first_words = strings.iter().map(|st| first_word(st).to_string()).collect();
-        let mut prefix2 = vec![0u64; 65536 / 64];
-        for st in &strings {
-            let b = st.as_bytes();
-            let lo = (b[0] as usize) << 8;
-            let (from, to) = match b.get(1) {
-                Some(&b1) => (lo | b1 as usize, lo | b1 as usize),
-                None => (lo, lo | 0xFF),
-            };
-            for k in from..=to {
-                prefix2[k / 64] |= 1 << (k % 64);
-            }
-        }
-        let ac = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::LeftmostLongest)
-            .start_kind(StartKind::Anchored)
-            // A DFA is fastest but too big for the ~10⁵ place names: only the small org list.
-            .kind(dfa.then_some(aho_corasick::AhoCorasickKind::DFA))
-            .build(&strings)
-            .map_err(|e| Error::Data {
-                file: "entities".into(),
-                line: 0,
-                message: format!("cannot build automaton: {e}"),
-            })?;
-        Ok(Names { ac, prefix2, first_words, pats, index })
-    }
-
-    /// Every match on word boundaries, leftmost-longest, in one pass over the text's word
-    /// starts: the automaton runs anchored at each word start not inside an earlier match
-    /// (names start at word starts, so this finds what an unanchored scan with restarts finds,
-    /// while the bytes inside words never enter the automaton). When the longest match at a
-    /// start fails the boundary check, shorter ones are tried (`New York Citys` still yields
-    /// `New York`; `Iranian` yields nothing).
-    pub fn find(&self, text: &str) -> Vec<(usize, usize, u32)> {
-        let bytes = text.as_bytes();
-        let mut out = Vec::new();
-        let mut next_free = 0;
-        for i in 0..bytes.len() {
-            let b = bytes[i];
-            if i < next_free || !(b.is_ascii_alphabetic() || b >= 0xC0) {
-                continue;
-            }
-            let word_start = match i.checked_sub(1).map(|j| bytes[j]) {
-                None => true,
-                Some(p) if p < 0x80 => !p.is_ascii_alphanumeric(),
-                Some(_) => !text[..i].chars().next_back().is_some_and(char::is_alphanumeric),
-            };
-            if !word_start {
-                continue;
-            }
-            let k = (b as usize) << 8 | bytes.get(i + 1).map_or(0, |&b1| b1 as usize);
-            if self.prefix2[k / 64] & (1 << (k % 64)) == 0
-                || !self.first_words.contains(first_word(&text[i..]))
-            {
-                continue;
-            }
-            let mut end = bytes.len();
-            while let Some(m) = self.ac.find(Input::new(text).range(i..end).anchored(Anchored::Yes))
-            {
-                if text::on_word_boundary(text, i, m.end()) {
-                    out.push((i, m.end(), m.pattern().as_u32()));
-                    next_free = m.end();
-                    break;
-                }
-                end = m.end() - 1;
-                if end <= i {
-                    break;
-                }
-            }
-        }
-        out
+        Names { pats }
     }
 
     /// The entries of pattern `pid`.
     pub fn hits(&self, pid: u32) -> &[Hit] {
         &self.pats[pid as usize]
     }
-
-    /// The entries of an exact surface form, if it is one.
-    pub fn lookup(&self, surface: &str) -> Option<&[Hit]> {
-        self.index.get(surface).map(|&p| self.pats[p as usize].as_slice())
-    }
-}
-
-/// The leading run of letters and digits of `s`.
-fn first_word(s: &str) -> &str {
-    let end = s.find(|c: char| !c.is_alphanumeric()).unwrap_or(s.len());
-    &s[..end]
 }
 
 /// Demonyms (`Syrian`, `Syrians`, `Afghan`) with the ISO 3166-1 alpha-2 code of their country.
@@ -298,23 +443,45 @@ pub struct Entities(pub(crate) Arc<Inner>);
 
 /// What [`Entities`] holds.
 pub(crate) struct Inner {
+    /// Distinguishes loads, so that a per-thread scan cache never serves another gazetteer set.
+    pub generation: u64,
     pub places: Vec<Place>,
     pub place_names: Names,
     pub orgs: Vec<Org>,
     pub org_names: Names,
     pub demonyms: Demonyms,
-    /// First name → is it also a common word (`Grace`, `Will`).
-    pub first_names: FxMap<String, bool>,
-    /// Titles and roles, without a final `.`.
-    pub titles: WordSet,
-    /// Capitalised words that are never (part of) a name.
-    pub stopwords: WordSet,
-    /// Head nouns of organization names (`Group`, `Ministry`), as written.
-    pub org_heads: HashSet<String, BuildHasherDefault<FxHasher>>,
+    /// Country codes that [`Word::demonym`] indexes (minus one).
+    pub demonym_codes: Vec<String>,
+    /// Every word list and both name gazetteers.
+    pub lex: Lexicon,
     /// Sports named at the start of a headline (`SOCCER`).
     pub sports_headlines: HashSet<String>,
     /// Lower-case words of sports reports (`beat`, `halftime`), as one small automaton.
     pub sports_cues: AhoCorasick,
+}
+
+impl Inner {
+    /// The lexicon entry of `s`.
+    pub fn word(&self, s: &str) -> Word {
+        self.lex.get(s)
+    }
+
+    /// The place entries of an exact surface form, if it is one.
+    pub fn place_lookup(&self, s: &str) -> Option<&[Hit]> {
+        let p = self.lex.get(s).place;
+        (p != NONE).then(|| self.place_names.hits(p))
+    }
+
+    /// The organization entries of an exact surface form, if it is one.
+    pub fn org_lookup(&self, s: &str) -> Option<&[Hit]> {
+        let p = self.lex.get(s).org;
+        (p != NONE).then(|| self.org_names.hits(p))
+    }
+
+    /// The country code of a demonym entry.
+    pub fn demonym_cc(&self, w: Word) -> Option<&str> {
+        (w.demonym > 0).then(|| self.demonym_codes[w.demonym as usize - 1].as_str())
+    }
 }
 
 fn parse_f64(file: &DataFile, line: usize, s: &str) -> Result<Option<f64>> {
@@ -330,12 +497,16 @@ impl Entities {
         let mut places = Vec::new();
         let mut place_surfaces = Vec::new();
         let mut centroid: HashMap<String, (f64, f64)> = HashMap::new();
+        let mut capitals: HashMap<String, String> = HashMap::new();
 
         let file = gazetteers.file("countries.tsv")?;
         for row in file.tsv(6)? {
             let lat = parse_f64(&file, row.line, row.get(4))?.unwrap_or(0.0);
             let lon = parse_f64(&file, row.line, row.get(5))?.unwrap_or(0.0);
             centroid.insert(row.get(0).to_string(), (lat, lon));
+            if !row.get(6).is_empty() {
+                capitals.insert(row.get(0).to_string(), row.get(6).to_string());
+            }
             let id = places.len() as u32;
             places.push(Place {
                 name: row.get(1).to_string(),
@@ -346,6 +517,7 @@ impl Entities {
                 lon,
                 population: u64::MAX,
                 common: false,
+                capital: false,
                 source: format!("countries.tsv:{}", row.line),
             });
             place_surfaces.push((row.get(1).to_string(), id, true));
@@ -369,7 +541,8 @@ impl Entities {
                 lat,
                 lon,
                 population: 0,
-                common: false,
+                common: row.get(6) == "1",
+                capital: false,
                 source: format!("admin1.tsv:{}", row.line),
             });
             place_surfaces.push((row.get(2).to_string(), id, true));
@@ -389,6 +562,9 @@ impl Entities {
                 lon: parse_f64(&file, row.line, row.get(5))?.unwrap_or(0.0),
                 population: row.get(6).parse().unwrap_or(0),
                 common: row.get(7) == "1",
+                capital: capitals
+                    .get(cc)
+                    .is_some_and(|c| c == row.get(1) || row.list(8).any(|a| a == c.as_str())),
                 source: format!("cities.tsv:{}", row.line),
             });
             place_surfaces.push((row.get(1).to_string(), id, true));
@@ -425,6 +601,7 @@ impl Entities {
                     lon: parse_f64(&file, row.line, row.get(4))?.unwrap_or(clon),
                     population: u64::MAX / 2,
                     common: false,
+                    capital: false,
                     source: format!("{name}:{}", row.line),
                 });
                 place_surfaces.push((row.get(0).to_string(), id, true));
@@ -476,19 +653,47 @@ impl Entities {
             }
         }
 
+        let demonyms = Demonyms::load(gazetteers)?;
+        // A demonym is never a place (`German` is also a parish of the Isle of Man).
+        place_surfaces.retain(|(s, _, _)| demonyms.country(s).is_none());
+
+        let mut lex = Lexicon::default();
+        let place_names = Names::build(&mut lex, NameKind::Place, place_surfaces, true);
+        let org_names = Names::build(&mut lex, NameKind::Org, org_surfaces, false);
         let file = gazetteers.file("first_names.tsv")?;
-        let first_names =
-            file.tsv(1)?.iter().map(|r| (r.get(0).to_string(), r.get(1) == "1")).collect();
-        let lower_set = |name: &str| -> Result<WordSet> {
+        for r in file.tsv(1)? {
+            let common = if r.get(1) == "1" { flag::FIRST_COMMON } else { 0 };
+            lex.entry(r.get(0)).flags |= flag::FIRST | common;
+        }
+        for (name, f) in [
+            ("titles.txt", flag::TITLE),
+            ("stopwords.txt", flag::STOP),
+            ("org_cues.txt", flag::ORG_CUE),
+            ("metonymy_verbs.txt", flag::GOV_VERB),
+        ] {
             let file = gazetteers.file(name)?;
-            Ok(WordSet::from_words(
-                crate::data::word_list(&file).into_iter().map(|w| w.trim_end_matches('.')),
-            ))
-        };
-        let titles = lower_set("titles.txt")?;
-        let stopwords = lower_set("stopwords.txt")?;
-        let file = gazetteers.file("org_heads.txt")?;
-        let org_heads = crate::data::word_list(&file).into_iter().map(str::to_string).collect();
+            for w in crate::data::word_list(&file) {
+                lex.add_cased(w.trim_end_matches('.'), f);
+            }
+        }
+        for (name, f) in [("org_heads.txt", flag::HEAD), ("org_ambiguous.txt", flag::ORG_AMBIG)] {
+            let file = gazetteers.file(name)?;
+            for w in crate::data::word_list(&file) {
+                lex.entry(w).flags |= f;
+            }
+        }
+        let mut demonym_codes: Vec<String> = Vec::new();
+        for (d, cc) in &demonyms.map {
+            let i = match demonym_codes.iter().position(|c| c == cc) {
+                Some(i) => i,
+                None => {
+                    demonym_codes.push(cc.clone());
+                    demonym_codes.len() - 1
+                }
+            };
+            lex.entry(d).demonym = i as u16 + 1;
+        }
+        lex.finish();
 
         let file = gazetteers.file("sports_cues.txt")?;
         let (mut sports_headlines, mut sports_cues) = (HashSet::new(), Vec::new());
@@ -502,20 +707,17 @@ impl Entities {
                 _ => return Err(file.error(line, "expected `headline WORD` or `cue WORD`")),
             };
         }
-        let demonyms = Demonyms::load(gazetteers)?;
-        // A demonym is never a place (`German` is also a parish of the Isle of Man).
-        place_surfaces.retain(|(s, _, _)| demonyms.country(s).is_none());
+        static GENERATION: AtomicU64 = AtomicU64::new(0);
 
         Ok(Entities(Arc::new(Inner {
-            place_names: Names::build(place_surfaces, true, false)?,
+            generation: GENERATION.fetch_add(1, Ordering::Relaxed),
+            place_names,
             places,
-            org_names: Names::build(org_surfaces, false, true)?,
+            org_names,
             orgs,
             demonyms,
-            first_names,
-            titles,
-            stopwords,
-            org_heads,
+            demonym_codes,
+            lex,
             sports_headlines,
             sports_cues: AhoCorasickBuilder::new()
                 .match_kind(MatchKind::LeftmostLongest)

@@ -335,3 +335,67 @@ fn later_short_forms_and_appositive_evidence() {
     // One-word aliases inside a longer capitalised name are not the organization.
     t("The UEFA Cup final was played.", &[]);
 }
+
+/// The places of `text` whose value is flagged as standing for a government.
+fn metonyms(text: &str) -> Vec<String> {
+    let doc = run(text);
+    doc.mentions
+        .iter()
+        .filter(|m| crate::tag::places::stands_for_government(m))
+        .map(|m| doc.slice(m.span).to_string())
+        .collect()
+}
+
+#[test]
+fn capitals_and_countries_as_subjects_stand_for_governments() {
+    assert_eq!(
+        metonyms(
+            "Washington said it would act. Moscow denied it, and Beijing has warned against it."
+        ),
+        ["Washington", "Moscow", "Beijing"]
+    );
+    assert_eq!(metonyms("Syria announced a truce on Monday."), ["Syria"]);
+    // A preposition before it, a possessive, a city that is no capital, no verb: no metonymy.
+    assert!(metonyms("Officials in Washington said so. Syria's army said so.").is_empty());
+    assert!(metonyms("Chicago said it would act. He flew to Moscow on Monday.").is_empty());
+}
+
+#[test]
+fn small_places_variants_and_org_cues() {
+    t(
+        "Police in Hawija, near al-Hawijah, and in Zindajan said analysts at Bernstein agreed.",
+        &[
+            ("place", "Hawija", "Hawija/IQ"),
+            ("place", "al-Hawijah", "Hawija/IQ"),
+            ("place", "Zindajan", "Zindajan/AF"),
+            ("org", "Bernstein", "Bernstein"),
+        ],
+    );
+    t(
+        "The Cook County Medical Examiner's Office named him. Syria's Defence Ministry denied it.",
+        &[
+            (
+                "org",
+                "Cook County Medical Examiner's Office",
+                "Cook County Medical Examiner's Office",
+            ),
+            ("place", "Syria", "Syria/SY"),
+            ("org", "Defence Ministry", "Defence Ministry"),
+        ],
+    );
+    // Junk aliases and names that are first names or English words need a cue.
+    t("Michael met Olympic officials.", &[]);
+}
+
+#[test]
+fn word_like_org_aliases_need_a_meaningful_capital() {
+    t(
+        "Shell fragments hit the house. Fed up, he left, Labour said.",
+        &[("org", "Labour", "Labour Party")],
+    );
+    // The article's mid-sentence use confirms the sentence-initial one.
+    t(
+        "Fed holds rates. Markets rose after the Fed spoke.",
+        &[("org", "Fed", "Federal Reserve"), ("org", "Fed", "Federal Reserve")],
+    );
+}

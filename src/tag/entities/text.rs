@@ -1,9 +1,12 @@
 /*!
-Word tokens with the capitalisation facts the entity stages reason about.
-
-Tokens are computed per document by each entity stage (a linear scan, far cheaper than the
-automata) and never stored in the [`crate::doc::Document`].
+Word tokens with the capitalisation facts the entity stages reason about, and the per-document
+[`Scan`]: tokens with their lexicon entries and the gazetteer name matches, computed once per
+document and shared by the three entity stages (never stored in the [`crate::doc::Document`]).
 */
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use super::{flag, Inner, Word, NONE};
 
 /// A word: a run of letters and digits, with inner `-`, `.`, `&`, `'` or `’` kept when a letter
 /// or digit follows (`al-Sharaa`, `U.S`, `O'Brien`), but a possessive `'s`/`’s` left out.
@@ -27,6 +30,11 @@ pub(crate) struct Tok {
     /// True when most words of its line are capitalised (a Title Case headline), where
     /// capitals say nothing about names.
     pub title_line: bool,
+    /// [`namey`] of its text.
+    pub namey: bool,
+    /// Its lexicon entry (word lists, demonym, exact gazetteer name), from
+    /// [`super::Lexicon::get_token`]: a lower-case token never has [`flag::STOP`].
+    pub w: Word,
 }
 
 impl Tok {
@@ -51,46 +59,165 @@ fn char_at(text: &str, i: usize) -> (char, bool) {
     }
 }
 
-thread_local! {
-    /// The last document tokenized on this thread, with its tokens. The three entity stages run
-    /// one after the other on the same document and thread, and the document model has no
-    /// place for per-document scratch data, so this per-thread memo spares two of three
-    /// tokenizations. The text is compared in full (a memcmp), so a hit is always right.
-    static LAST: std::cell::RefCell<(String, std::rc::Rc<Vec<Tok>>)> = Default::default();
+/// A document's tokens and gazetteer matches `(start, end, pattern)`, leftmost-longest per
+/// gazetteer, on word boundaries.
+#[derive(Default)]
+pub(crate) struct Scan {
+    /// The tokens.
+    pub toks: Vec<Tok>,
+    /// Place name matches.
+    pub places: Vec<(usize, usize, u32)>,
+    /// Organization name matches.
+    pub orgs: Vec<(usize, usize, u32)>,
 }
 
-/// The tokens of `text`, tokenized once per document and thread.
-pub(crate) fn tokens(text: &str) -> std::rc::Rc<Vec<Tok>> {
+thread_local! {
+    /// The last document scanned on this thread. The three entity stages run one after the
+    /// other on the same document and thread, and the document model has no place for
+    /// per-document scratch data, so this per-thread memo spares two of three scans. The text
+    /// is compared in full (a memcmp) with the lexicon's generation, so a hit is always right.
+    static LAST: RefCell<(u64, String, Rc<Scan>)> = Default::default();
+}
+
+/// The scan of `text`, computed once per document and thread.
+pub(crate) fn scan(e: &Inner, text: &str) -> Rc<Scan> {
     LAST.with(|last| {
         let mut last = last.borrow_mut();
-        if last.0 != text || last.1.is_empty() {
-            let toks = std::rc::Rc::new(tokenize(text));
-            last.0.clear();
-            last.0.push_str(text);
-            last.1 = toks;
+        if last.0 != e.generation || last.1 != text {
+            // The stages have dropped their handles by now: refill the buffers in place, so
+            // that a document costs no allocation once they have grown.
+            match Rc::get_mut(&mut last.2) {
+                Some(s) => build_scan(e, text, s),
+                None => {
+                    let mut s = Scan::default();
+                    build_scan(e, text, &mut s);
+                    last.2 = Rc::new(s);
+                }
+            }
+            last.0 = e.generation;
+            last.1.clear();
+            last.1.push_str(text);
         }
-        last.1.clone()
+        last.2.clone()
     })
 }
 
+/// The end of the run of letters and digits starting at `from`.
+fn run_end(text: &str, from: usize) -> usize {
+    let bytes = text.as_bytes();
+    let mut j = from;
+    while j < bytes.len() {
+        let (c, wc) = char_at(text, j);
+        if !wc {
+            break;
+        }
+        j += c.len_utf8();
+    }
+    j
+}
+
+/// The end and pattern of the longest name found, if any.
+type Longest = Option<(usize, u32)>;
+
+/// The longest place and organization names starting at word start `ws`, whose first word
+/// ends at `q` and has the entry `w`: the string grows through each following non-word
+/// position while the lexicon says a longer name continues.
+fn extend(
+    e: &Inner,
+    text: &str,
+    ws: usize,
+    mut q: usize,
+    mut w: Word,
+    mut place: bool,
+    mut org: bool,
+) -> (Longest, Longest) {
+    let (mut bp, mut bo) = (None, None);
+    loop {
+        if place {
+            if w.place != NONE {
+                bp = Some((q, w.place));
+            }
+            place = w.is(flag::PLACE_MORE);
+        }
+        if org {
+            if w.org != NONE {
+                bo = Some((q, w.org));
+            }
+            org = w.is(flag::ORG_MORE);
+        }
+        if !(place || org) || q >= text.len() {
+            return (bp, bo);
+        }
+        q += char_at(text, q).0.len_utf8();
+        q = run_end(text, q);
+        w = e.lex.get(&text[ws..q]);
+    }
+}
+
+fn build_scan(e: &Inner, text: &str, scan: &mut Scan) {
+    tokenize_into(text, &mut scan.toks);
+    let Scan { toks, places, orgs } = scan;
+    places.clear();
+    orgs.clear();
+    let (mut free_p, mut free_o) = (0, 0);
+    for t in toks.iter_mut() {
+        let word = &text[t.start..t.end];
+        // A lower-case word without a hyphen is never namey (the common case, decided cheaply).
+        t.namey = (!word.as_bytes()[0].is_ascii_lowercase() || word.bytes().any(|b| b == b'-'))
+            && namey(word);
+        let mut ws = t.start;
+        loop {
+            let q = run_end(text, ws);
+            let w = e.lex.get_token(&text[ws..q]);
+            if ws == t.start && q == t.end {
+                t.w = w;
+            }
+            let (p, o) = (ws >= free_p, ws >= free_o);
+            if (p || o) && w != Word::default() {
+                let (bp, bo) = extend(e, text, ws, q, w, p, o);
+                if let Some((end, pid)) = bp {
+                    places.push((ws, end, pid));
+                    free_p = end;
+                }
+                if let Some((end, pid)) = bo {
+                    orgs.push((ws, end, pid));
+                    free_o = end;
+                }
+            }
+            // The next word start inside the token (`al-Hol`, `US-Syria`).
+            let Some(k) = text[q..t.end].find(|c: char| c.is_alphanumeric()) else { break };
+            ws = q + k;
+        }
+        if t.w == Word::default() && t.end > run_end(text, t.start) {
+            t.w = e.lex.get_token(word);
+        }
+    }
+}
+
 /// Splits `text` into word tokens (ASCII bytes on a fast path).
-pub(crate) fn tokenize(text: &str) -> Vec<Tok> {
+fn tokenize_into(text: &str, toks: &mut Vec<Tok>) {
+    toks.clear();
     let bytes = text.as_bytes();
     let n = bytes.len();
-    let mut toks: Vec<Tok> = Vec::with_capacity(n / 6);
     let mut line_caps = line_is_caps(text, 0);
     let mut line_title = line_is_title(text, 0);
     let mut prev_end = 0;
     let mut i = 0;
+    // Facts about the gap since the previous token, gathered while skipping it: most gaps are
+    // one space, which decides `joined` and `sent_start` without looking at the gap again.
+    let (mut gap_newline, mut gap_spaces) = (false, true);
     while i < n {
-        if bytes[i] == b'\n' {
+        let b = bytes[i];
+        if b == b'\n' {
             i += 1;
+            gap_newline = true;
             line_caps = line_is_caps(text, i);
             line_title = line_is_title(text, i);
             continue;
         }
         let (c, word_char) = char_at(text, i);
         if !word_char {
+            gap_spaces &= b == b' ';
             i += c.len_utf8();
             continue;
         }
@@ -121,14 +248,23 @@ pub(crate) fn tokenize(text: &str) -> Vec<Tok> {
         i = end;
         let word = &text[start..end];
         let gap = &text[prev_end..start];
-        let joined = toks.last().is_some_and(|p| {
-            (!gap.is_empty() && gap.bytes().all(|b| b == b' '))
-                || ((gap == ". " || gap == ".") && abbrev_like(p.text(text), p.cap))
-        });
-        let sent_start = toks.last().is_none_or(|p| starts_sentence(text, p, gap));
+        let (joined, sent_start) = match toks.last() {
+            None => (false, true),
+            Some(_) if gap_newline => (false, true),
+            Some(_) if gap_spaces && !gap.is_empty() => (true, false),
+            Some(p) => (
+                (gap == ". " || gap == ".") && abbrev_like(p.text(text), p.cap),
+                starts_sentence(text, p, gap),
+            ),
+        };
+        (gap_newline, gap_spaces) = (false, true);
         let caps = if word.is_ascii() {
-            word.bytes().filter(u8::is_ascii_alphabetic).count() >= 2
-                && !word.bytes().any(|b| b.is_ascii_lowercase())
+            let (mut letters, mut lower) = (0, false);
+            for b in word.bytes() {
+                letters += usize::from(b.is_ascii_alphabetic());
+                lower |= b.is_ascii_lowercase();
+            }
+            letters >= 2 && !lower
         } else {
             word.chars().filter(|c| c.is_alphabetic()).count() >= 2
                 && !word.chars().any(char::is_lowercase)
@@ -142,10 +278,11 @@ pub(crate) fn tokenize(text: &str) -> Vec<Tok> {
             sent_start,
             caps_line: line_caps,
             title_line: line_title,
+            namey: false,
+            w: Word::default(),
         });
         prev_end = end;
     }
-    toks
 }
 
 /// True when the line starting at `from` has letters and none of them is lower case.
@@ -168,9 +305,17 @@ fn line_is_caps(text: &str, from: usize) -> bool {
 fn line_is_title(text: &str, from: usize) -> bool {
     let line = text[from..].split('\n').next().unwrap_or("");
     let (mut long, mut cap) = (0, 0);
-    for w in line.split(' ').filter(|w| w.len() > 3) {
-        long += 1;
-        cap += usize::from(w.starts_with(char::is_uppercase));
+    // Words split at single spaces, as `line.split(' ')`, in one byte loop.
+    let b = line.as_bytes();
+    let mut ws = 0;
+    for k in 0..=b.len() {
+        if k == b.len() || b[k] == b' ' {
+            if k - ws > 3 {
+                long += 1;
+                cap += usize::from(line[ws..k].starts_with(char::is_uppercase));
+            }
+            ws = k + 1;
+        }
     }
     long >= 3 && cap * 10 >= long * 7
 }
