@@ -94,10 +94,12 @@ struct Noun {
 struct CasualtyRule {
     name: String,
     re: Regex,
-    /// For a pattern that opens with a word boundary, `re` is anchored (`^`) and tried at
-    /// each word start in turn (an unanchored search's automaton, holding every partial list
-    /// at once, spent its time building lazy-DFA states), after this sieve: the same pattern
-    /// with victim nouns as any words, a small automaton that rules out most word starts.
+    /// The pattern opens with a word boundary and `re` is anchored (`^`): it is tried at each
+    /// word start in turn (an unanchored search's automaton, holding every partial list at
+    /// once, spent its time building lazy-DFA states).
+    anchored: bool,
+    /// For an anchored pattern with victim nouns, the same pattern with the nouns as any
+    /// words: a small automaton that rules out most word starts before `re` runs.
     sieve: Option<Regex>,
     ty: Option<&'static str>,
     count: Option<u32>,

@@ -29,15 +29,15 @@ impl CasualtyRule {
     /// the only places its opening boundary holds; a slice starting there sees the same
     /// boundary, as the byte before is no word byte).
     pub(super) fn find<'t>(&self, text: &'t str, starts: &[usize], at: usize) -> Option<Hit<'t>> {
-        let (c, from) = match &self.sieve {
-            Some(sieve) => {
-                let first = starts.partition_point(|&p| p < at);
-                starts[first..].iter().find_map(|&p| {
-                    let rest = &text[p..];
-                    sieve.is_match(rest).then(|| self.re.captures(rest))?.map(|c| (c, p))
-                })?
-            }
-            None => (self.re.captures_at(text, at)?, 0),
+        let (c, from) = if self.anchored {
+            let first = starts.partition_point(|&p| p < at);
+            starts[first..].iter().find_map(|&p| {
+                let rest = &text[p..];
+                let sifted = self.sieve.as_ref().is_none_or(|s| s.is_match(rest));
+                sifted.then(|| self.re.captures(rest))?.map(|c| (c, p))
+            })?
+        } else {
+            (self.re.captures_at(text, at)?, 0)
         };
         let group = |m: regex::Match<'t>| Phrase { text: m.as_str(), start: from + m.start() };
         Some(Hit {
@@ -280,10 +280,14 @@ impl CasualtyTagger {
         let mut rules = Vec::new();
         for rule in &rf.rules {
             let src = rf.expand(rule, "pattern", &extra)?;
-            let (re, sieve) = if src.starts_with(WORD_START) {
+            let anchored = src.starts_with(WORD_START);
+            let (re, sieve) = if anchored {
+                // a pattern without victim nouns is its own sieve
                 let loose = loose_rf.expand(rule, "pattern", &loose_extra)?;
-                let sieve = compile(&format!("^(?:{loose})"), rule.line, &rule.name)?;
-                (compile(&format!("^(?:{src})"), rule.line, &rule.name)?, Some(sieve))
+                let sieve = (loose != src)
+                    .then(|| compile(&format!("^(?:{loose})"), rule.line, &rule.name))
+                    .transpose()?;
+                (compile(&format!("^(?:{src})"), rule.line, &rule.name)?, sieve)
             } else {
                 (compile(&src, rule.line, &rule.name)?, None)
             };
@@ -305,6 +309,7 @@ impl CasualtyTagger {
             rules.push(CasualtyRule {
                 name: rule.name.clone(),
                 re,
+                anchored,
                 sieve,
                 ty,
                 count,
