@@ -38,6 +38,7 @@ pub mod doc;
 pub mod error;
 pub mod eval;
 pub mod events;
+mod hash;
 pub mod input;
 pub mod layout;
 pub mod pipeline;

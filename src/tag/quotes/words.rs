@@ -1,9 +1,7 @@
 /*! The quote stage's word lists: speech verbs and word classes, loaded once from gazetteers. */
-use std::collections::{HashMap, HashSet};
-use std::hash::{BuildHasherDefault, Hasher};
-
 use crate::data::{word_list, Gazetteers};
 use crate::error::Result;
+use crate::hash::{FxMap, FxSet};
 
 /// Word classes of `quote_words.tsv`, as bit flags (a word may have several).
 pub(super) mod class {
@@ -28,44 +26,11 @@ pub(super) mod class {
     pub const PRONOUN: u16 = HE | SHE | IT | THEY;
 }
 
-/// FxHash (rustc's): the keys are short words from our own lists, so a fast non-keyed hash is
-/// enough, and SipHash dominated the per-token lookups.
-#[derive(Default)]
-struct Fx(u64);
-
-impl Hasher for Fx {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let mut w = [0u8; 8];
-            w.copy_from_slice(c);
-            self.add(u64::from_le_bytes(w));
-        }
-        for &b in chunks.remainder() {
-            self.add(u64::from(b));
-        }
-    }
-    fn write_u8(&mut self, i: u8) {
-        self.add(u64::from(i));
-    }
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-impl Fx {
-    fn add(&mut self, w: u64) {
-        self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-}
-
-type FxBuild = BuildHasherDefault<Fx>;
-
 /// Speech verbs, word classes and first names.
 pub(super) struct Lexicon {
-    verbs: HashSet<String, FxBuild>,
-    classes: HashMap<String, u16, FxBuild>,
-    first_names: HashSet<String, FxBuild>,
+    verbs: FxSet<String>,
+    classes: FxMap<String, u16>,
+    first_names: FxSet<String>,
 }
 
 impl Lexicon {
@@ -74,7 +39,7 @@ impl Lexicon {
         let verbs_file = gazetteers.file("speech_verbs.txt")?;
         let verbs = word_list(&verbs_file).into_iter().map(str::to_lowercase).collect();
         let words_file = gazetteers.file("quote_words.tsv")?;
-        let mut classes: HashMap<String, u16, FxBuild> = HashMap::default();
+        let mut classes: FxMap<String, u16> = FxMap::default();
         for row in words_file.tsv(2)? {
             let bit = match row.get(1) {
                 "pronoun_m" => class::HE,
