@@ -143,61 +143,6 @@ impl<T> WordMatcher<T> {
     }
 }
 
-impl<T> WordMatcher<T> {
-    /// All matches of `text[start..end]` (a sentence) from a single scan, for many window
-    /// queries inside it.
-    pub fn index<'a>(&'a self, text: &'a str, start: usize, end: usize) -> MatchIndex<'a, T> {
-        let hay = text.get(start..end).unwrap_or("");
-        let hits = self
-            .automaton
-            .find_iter(hay)
-            .map(|m| {
-                let (s, e) = (start + m.start(), start + m.end());
-                (s, e, m.pattern().as_usize(), is_word_at(text, s, e))
-            })
-            .collect();
-        let range = (start, start + hay.len());
-        MatchIndex { matcher: self, text, range, hits }
-    }
-}
-
-/// One text range's matches from one scan. A window query answers exactly as
-/// [`WordMatcher::find`] over the window would: the scan's matches inside the window are the
-/// window's own unless one straddles an edge (or the window leaves the range), and then the
-/// window is searched itself.
-pub(crate) struct MatchIndex<'a, T> {
-    matcher: &'a WordMatcher<T>,
-    text: &'a str,
-    /// The scanned range.
-    range: (usize, usize),
-    /// Every leftmost-longest match in order, glued ones too (they decide where the next match
-    /// may start): (start, end, pattern, whole word).
-    hits: Vec<(usize, usize, usize, bool)>,
-}
-
-impl<'a, T> MatchIndex<'a, T> {
-    /// Whole-word matches in `text[start..end]`: (start, end, value), absolute offsets.
-    pub fn find(
-        &self,
-        start: usize,
-        end: usize,
-    ) -> impl Iterator<Item = (usize, usize, &'a T)> + '_ {
-        let valid = self.text.get(start..end).is_some();
-        let i = self.hits.partition_point(|h| h.1 <= start);
-        let j = self.hits.partition_point(|h| h.0 < end).max(i);
-        let hits = &self.hits[i..j];
-        let straddles = start < self.range.0
-            || end > self.range.1
-            || hits.first().is_some_and(|h| h.0 < start)
-            || hits.last().is_some_and(|h| h.1 > end);
-        let values = &self.matcher.values;
-        let fast = (valid && !straddles)
-            .then(|| hits.iter().filter(|h| h.3).map(move |h| (h.0, h.1, &values[h.2])));
-        let slow = (valid && straddles).then(|| self.matcher.find(self.text, start, end));
-        fast.into_iter().flatten().chain(slow.into_iter().flatten())
-    }
-}
-
 /// True when `text[s..e]` is not glued to letters or digits on either side.
 pub(crate) fn is_word_at(text: &str, s: usize, e: usize) -> bool {
     let b = text.as_bytes();

@@ -39,7 +39,7 @@ use crate::data::Gazetteers;
 use crate::doc::{Document, Kind, Span, Value};
 use crate::error::Result;
 use crate::pipeline::{Layer, Stage};
-use data::{Cue, EventData, MatchIndex, Strength, TypeRow};
+use data::{Cue, EventData, Strength, TypeRow};
 
 /// The events stage.
 pub struct EventBuilder {
@@ -90,7 +90,7 @@ impl EventBuilder {
     }
 
     /// Trigger occurrences in reading order, without modal ones and weak ones lacking casualties.
-    fn candidates<'a>(&'a self, doc: &'a Document) -> Vec<Candidate> {
+    fn candidates(&self, doc: &Document) -> Vec<Candidate> {
         let text = doc.text.as_str();
         let mut out = Vec::new();
         // Sentences that report casualties (weak triggers need one).
@@ -100,54 +100,62 @@ impl EventBuilder {
             .map(|m| m.sentence)
             .collect();
         casualty_sentences.sort_unstable();
-        // Cue windows lie in the trigger's sentence: one cue scan per sentence with a trigger.
-        let mut index: Option<(usize, MatchIndex<'a, Vec<Cue>>)> = None;
         for (s, e, trig) in self.data.triggers.find(text, 0, text.len()) {
             let Some(sentence) = doc.sentence_at(s) else { continue };
             let sspan = Self::sentence_span(doc, sentence);
-            if index.as_ref().is_none_or(|(i, _)| *i != sentence) {
-                index = Some((sentence, self.data.cues.index(text, sspan.start, sspan.end)));
-            }
-            let Some((_, cues)) = &index else { continue };
-            let clause = text::clause_start(text, sspan.start, s);
-            let window = text::words_before(text, clause, s, 4);
-            if cues.find(window, s).any(|(_, _, c)| c.iter().any(|c| c.is_modal())) {
-                continue;
-            }
-            // An agent noun (`gunmen`) takes its modality from the verb after it.
-            let agent = cues.find(s, e).any(|(_, _, c)| c.contains(&Cue::Agent));
-            let after = text::clause_end(text, e, sspan.end);
-            let after = text::words_after(text, e, after, 2);
-            if agent && cues.find(e, after).any(|(_, _, c)| c.iter().any(|c| c.is_modal())) {
-                continue;
-            }
+            // The filters that need no cue come first: most triggers fail one of them.
             let casualty_here = casualty_sentences.binary_search(&sentence).is_ok();
             if trig.strength == Strength::Weak && !casualty_here {
                 continue;
             }
-            // Deaths in a flood or a crash are not violence.
-            let generic_death = self.data.types[trig.type_index].subtype == "killing";
-            if generic_death
-                && cues.find(sspan.start, sspan.end).any(|(_, _, c)| c.contains(&Cue::Disaster))
-            {
-                continue;
-            }
-            // `In a separate attack, gunmen killed...`: the sentence reports a new incident;
-            // `another incident` alone speaks of none.
-            let distinct_cue = cues
-                .find(text::words_before(text, sspan.start, s, 2), s)
-                .any(|(_, _, c)| c.contains(&Cue::Distinct));
-            if distinct_cue && trig.strength == Strength::Anaphor {
-                continue;
-            }
-            let distinct = distinct_cue
-                || out.last().is_some_and(|c: &Candidate| c.sentence == sentence && c.distinct);
             let before = text::words(text, text::words_before(text, sspan.start, s, 1), s);
             let definite =
                 matches!(before.first().map(String::as_str), Some("the" | "this" | "that"));
             if trig.strength == Strength::Refer && !definite {
                 continue;
             }
+            let clause = text::clause_start(text, sspan.start, s);
+            let window = text::words_before(text, clause, s, 4);
+            if self.data.cues.find(text, window, s).any(|(_, _, c)| c.iter().any(|c| c.is_modal()))
+            {
+                continue;
+            }
+            // An agent noun (`gunmen`) takes its modality from the verb after it.
+            let agent = self.data.cues.find(text, s, e).any(|(_, _, c)| c.contains(&Cue::Agent));
+            let after = text::clause_end(text, e, sspan.end);
+            let after = text::words_after(text, e, after, 2);
+            if agent
+                && self
+                    .data
+                    .cues
+                    .find(text, e, after)
+                    .any(|(_, _, c)| c.iter().any(|c| c.is_modal()))
+            {
+                continue;
+            }
+            // Deaths in a flood or a crash are not violence.
+            let generic_death = self.data.types[trig.type_index].subtype == "killing";
+            if generic_death
+                && self
+                    .data
+                    .cues
+                    .find(text, sspan.start, sspan.end)
+                    .any(|(_, _, c)| c.contains(&Cue::Disaster))
+            {
+                continue;
+            }
+            // `In a separate attack, gunmen killed...`: the sentence reports a new incident;
+            // `another incident` alone speaks of none.
+            let distinct_cue = self
+                .data
+                .cues
+                .find(text, text::words_before(text, sspan.start, s, 2), s)
+                .any(|(_, _, c)| c.contains(&Cue::Distinct));
+            if distinct_cue && trig.strength == Strength::Anaphor {
+                continue;
+            }
+            let distinct = distinct_cue
+                || out.last().is_some_and(|c: &Candidate| c.sentence == sentence && c.distinct);
             out.push(Candidate {
                 span: Span::new(s, e),
                 sentence,

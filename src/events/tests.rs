@@ -463,21 +463,3 @@ fn defenders_who_fight_off_an_attack_are_its_target() {
         ("perpetrator", "Border Guard".into())
     );
 }
-
-#[test]
-fn indexed_cue_windows_match_window_searches() {
-    let data = EventData::load(&Gazetteers::embedded()).expect("data");
-    let text =
-        "Militants carried out by gunmen, who will not attack; armed men on Monday fought off \
-                rebels. Nobody claimed responsibility — “if” it fails to happen.";
-    let (lo, hi) = (10, text.len() - 4);
-    let index = data.cues.index(text, lo, hi);
-    let bounds: Vec<usize> = (0..=text.len()).filter(|&i| text.is_char_boundary(i)).collect();
-    for &a in &bounds {
-        for &b in &bounds {
-            let fast: Vec<_> = index.find(a, b).collect();
-            let slow: Vec<_> = data.cues.find(text, a, b).collect();
-            assert_eq!(fast, slow, "window {a}..{b}");
-        }
-    }
-}
