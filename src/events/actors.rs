@@ -82,6 +82,7 @@ impl EventBuilder {
                         && text::words(text, m.span.end, c.span.start).len() <= 2
                         && !c.anaphoric
                         && !self.is_passive(doc, c.span)
+                        && !self.repels(text, c.span)
                 });
             let rule = if claims {
                 "claim"
@@ -396,6 +397,9 @@ impl EventBuilder {
     /// The target: the subject of a passive trigger, the phrase after `on`/`against`, or the
     /// object of an active verb trigger.
     pub(super) fn target(&self, doc: &Document, draft: &Draft) -> Option<Actor> {
+        if let Some(actor) = self.defenders(doc, draft) {
+            return Some(actor);
+        }
         let text = doc.text.as_str();
         let mut order: Vec<&Candidate> = draft.cands.iter().filter(|c| !c.anaphoric).collect();
         order.sort_by_key(|c| std::cmp::Reverse(c.rank));
@@ -448,43 +452,85 @@ impl EventBuilder {
                 }
             };
             let Some(((a, b), rule)) = found else { continue };
-            // A place or a date is never a target: `on Kharkiv` names where, `Paris protesters` who.
-            let place = doc
-                .mentions
-                .iter()
-                .filter(|m| matches!(m.kind(), Kind::Place | Kind::Date))
-                .find(|m| m.span.start == a && m.span.end <= b);
-            let a = match place {
-                Some(m) if text[m.span.end..b].trim().is_empty() => continue,
-                Some(m) => m.span.end,
-                None => a,
-            };
-            let a = a + text[a..b].len() - text[a..b].trim_start().len();
-            let span = Span::new(a, b);
-            // A named organization or person keeps its canonical name; an armed group named in
-            // the phrase is the target (`seven al-Shabaab fighters` → al-Shabaab, ACLED's actor2).
-            let named = doc.mentions.iter().find(|m| {
-                let armed = matches!(&m.value, Value::Org(o) if o.org_type == "armed_group");
-                let named = matches!(&m.value, Value::Org(_) | Value::Person(_));
-                span.contains(m.span) && named && (armed || m.span.len() * 2 >= span.len())
-            });
-            let (name, kind) = match named.map(|m| &m.value) {
-                Some(Value::Org(o)) => (o.name.clone(), Some("org")),
-                Some(Value::Person(p)) => (p.name.clone(), Some("person")),
-                _ => (doc.slice(span).to_string(), None),
-            };
-            let country = self.data.demonym_country(doc.slice(span));
-            return Some(Actor {
-                role: "target",
-                name,
-                kind,
-                country,
-                start: a,
-                end: b,
-                rule,
-                inter: None,
-            });
+            if let Some(actor) = self.target_named(doc, a, b, rule) {
+                return Some(actor);
+            }
         }
         None
+    }
+
+    /// True when the trigger is a defence verb (`fought off`): its subject defends.
+    fn repels(&self, text: &str, trigger: Span) -> bool {
+        let end = text::words_after(text, trigger.end, text.len(), 1);
+        self.data
+            .cues
+            .find(text, trigger.start, end)
+            .any(|(a, _, c)| a == trigger.start && c.contains(&Cue::Repel))
+    }
+
+    /// The defenders as the target: the subject of `fought off / repelled <an attack>` (the
+    /// attack's own `by X` names the perpetrator).
+    fn defenders(&self, doc: &Document, draft: &Draft) -> Option<Actor> {
+        let text = doc.text.as_str();
+        for s in reading_order(doc, draft) {
+            let sspan = Self::sentence_span(doc, s);
+            for (a, b, cue) in self.data.cues.find(text, sspan.start, sspan.end) {
+                let attack = draft.cands.iter().any(|c| {
+                    c.sentence == s
+                        && c.span.start >= b
+                        && text::words(text, b, c.span.start).len() <= 2
+                        && group(&self.data.types[c.type_index].event_type) == "violent"
+                });
+                if !cue.contains(&Cue::Repel) || !attack {
+                    continue;
+                }
+                let Some((pa, pb)) = text::phrase_before(text, sspan.start, a, &|_, _| false)
+                else {
+                    continue;
+                };
+                if let Some(actor) = self.target_named(doc, pa, pb, "defender") {
+                    return Some(actor);
+                }
+            }
+        }
+        None
+    }
+
+    /// The target actor of phrase `text[a..b]`, unless it only names a place or a date.
+    fn target_named(
+        &self,
+        doc: &Document,
+        a: usize,
+        b: usize,
+        rule: &'static str,
+    ) -> Option<Actor> {
+        let text = doc.text.as_str();
+        // A place or a date is never a target: `on Kharkiv` names where, `Paris protesters` who.
+        let place = doc
+            .mentions
+            .iter()
+            .filter(|m| matches!(m.kind(), Kind::Place | Kind::Date))
+            .find(|m| m.span.start == a && m.span.end <= b);
+        let a = match place {
+            Some(m) if text[m.span.end..b].trim().is_empty() => return None,
+            Some(m) => m.span.end,
+            None => a,
+        };
+        let a = a + text[a..b].len() - text[a..b].trim_start().len();
+        let span = Span::new(a, b);
+        // A named organization or person keeps its canonical name; an armed group named in
+        // the phrase is the target (`seven al-Shabaab fighters` → al-Shabaab, ACLED's actor2).
+        let named = doc.mentions.iter().find(|m| {
+            let armed = matches!(&m.value, Value::Org(o) if o.org_type == "armed_group");
+            let named = matches!(&m.value, Value::Org(_) | Value::Person(_));
+            span.contains(m.span) && named && (armed || m.span.len() * 2 >= span.len())
+        });
+        let (name, kind) = match named.map(|m| &m.value) {
+            Some(Value::Org(o)) => (o.name.clone(), Some("org")),
+            Some(Value::Person(p)) => (p.name.clone(), Some("person")),
+            _ => (doc.slice(span).to_string(), None),
+        };
+        let country = self.data.demonym_country(doc.slice(span));
+        Some(Actor { role: "target", name, kind, country, start: a, end: b, rule, inter: None })
     }
 }

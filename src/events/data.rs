@@ -66,6 +66,7 @@ pub(crate) enum Cue {
     Accord,
     Rampage,
     OwnAction,
+    Repel,
     /// An ACLED actor type (`inter`) code 1-8 for a head noun.
     Inter(u8),
 }
@@ -90,6 +91,7 @@ impl Cue {
             "accord" => Cue::Accord,
             "rampage" => Cue::Rampage,
             "own_action" => Cue::OwnAction,
+            "repel" => Cue::Repel,
             _ => match s.strip_prefix("inter").and_then(|n| n.parse().ok()) {
                 Some(n @ 1..=8) => Cue::Inter(n),
                 _ => return None,

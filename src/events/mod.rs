@@ -93,9 +93,27 @@ impl EventBuilder {
     fn candidates(&self, doc: &Document) -> Vec<Candidate> {
         let text = doc.text.as_str();
         let mut out = Vec::new();
+        // Sentences that report casualties (weak triggers need one).
+        let mut casualty_sentences: Vec<usize> = doc
+            .mentions_of(Kind::Casualty)
+            .filter(|m| !matches!(&m.value, Value::Casualty(c) if c.count == 0))
+            .map(|m| m.sentence)
+            .collect();
+        casualty_sentences.sort_unstable();
         for (s, e, trig) in self.data.triggers.find(text, 0, text.len()) {
             let Some(sentence) = doc.sentence_at(s) else { continue };
             let sspan = Self::sentence_span(doc, sentence);
+            // The filters that need no cue come first: most triggers fail one of them.
+            let casualty_here = casualty_sentences.binary_search(&sentence).is_ok();
+            if trig.strength == Strength::Weak && !casualty_here {
+                continue;
+            }
+            let before = text::words(text, text::words_before(text, sspan.start, s, 1), s);
+            let definite =
+                matches!(before.first().map(String::as_str), Some("the" | "this" | "that"));
+            if trig.strength == Strength::Refer && !definite {
+                continue;
+            }
             let clause = text::clause_start(text, sspan.start, s);
             let window = text::words_before(text, clause, s, 4);
             if self.data.cues.find(text, window, s).any(|(_, _, c)| c.iter().any(|c| c.is_modal()))
@@ -113,12 +131,6 @@ impl EventBuilder {
                     .find(text, e, after)
                     .any(|(_, _, c)| c.iter().any(|c| c.is_modal()))
             {
-                continue;
-            }
-            let casualty_here = doc.mentions_of(Kind::Casualty).any(|m| {
-                m.sentence == sentence && !matches!(&m.value, Value::Casualty(c) if c.count == 0)
-            });
-            if trig.strength == Strength::Weak && !casualty_here {
                 continue;
             }
             // Deaths in a flood or a crash are not violence.
@@ -144,12 +156,6 @@ impl EventBuilder {
             }
             let distinct = distinct_cue
                 || out.last().is_some_and(|c: &Candidate| c.sentence == sentence && c.distinct);
-            let before = text::words(text, text::words_before(text, sspan.start, s, 1), s);
-            let definite =
-                matches!(before.first().map(String::as_str), Some("the" | "this" | "that"));
-            if trig.strength == Strength::Refer && !definite {
-                continue;
-            }
             out.push(Candidate {
                 span: Span::new(s, e),
                 sentence,

@@ -440,3 +440,27 @@ fn country_inferred_from_an_organization_is_marked() {
     let loc = ev[0].location.as_ref().expect("inferred location");
     assert_eq!((loc.country.as_str(), loc.inferred), ("KE", Some("org_country")));
 }
+
+#[test]
+fn defenders_who_fight_off_an_attack_are_its_target() {
+    let roles = |text: &str, mentions: &[M]| -> Vec<(&'static str, String)> {
+        let ev = events(doc(text, mentions));
+        ev[0].actors.iter().map(|a| (a.role, a.name.clone())).collect()
+    };
+    let front = [M::Org("Northern Front", "Northern Front")];
+    assert_eq!(
+        roles("Ruritanian soldiers repelled an attack by the Northern Front on a base.", &front),
+        [("perpetrator", "Northern Front".into()), ("target", "Ruritanian soldiers".into())]
+    );
+    // The defender named as an organization is not the subject who attacked.
+    let both = [M::Org("Northern Front", "Northern Front"), M::Org("Border Guard", "Border Guard")];
+    assert_eq!(
+        roles("The Border Guard fought off an attack by the Northern Front.", &both),
+        [("perpetrator", "Northern Front".into()), ("target", "Border Guard".into())]
+    );
+    // Without a defence verb the subject fought and the attack's object is the target.
+    assert_eq!(
+        roles("The Border Guard fought the Northern Front near a base.", &both)[0],
+        ("perpetrator", "Border Guard".into())
+    );
+}
