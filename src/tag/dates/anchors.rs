@@ -4,16 +4,15 @@ The cheap first pass of date tagging: where the rules are worth running.
 Every rule names its anchors (`anchor:` in `dates.rules`): words one of which every match
 contains (`ago`, `quarter`), word classes of `date_words.tsv` (`@month`), or `#` for a number
 (`#2` one of one or two digits, `#4` one of four).
-One case-sensitive aho-corasick pass (each word as written, Title Case and UPPER CASE) and a
-digit scan find the anchor hits of a document; a rule then runs only on a bounded window
+One pass over the document's words (maximal runs of ASCII letters and digits), each looked up
+case-sensitively (anchor words as written, Title Case and UPPER CASE), and a digit scan find
+the anchor hits of a document (whole words are all an anchor can be, so a lookup per word
+replaces an automaton whose matches inside words were thrown away); a rule then runs only on a bounded window
 around its own hits, so most of the text never reaches a regex.
 */
-use std::collections::HashMap;
-
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
-
 use super::rules::Lexicon;
 use crate::error::{Error, Result};
+use crate::hash::FxMap;
 
 /// Anchor ids of a run of digits (`#`), of one of one or two digits (`#2`: days, hours), of
 /// one of exactly four (`#4`: years), of one followed by `s` or `'s` (`#s`: decades), by `/`
@@ -27,11 +26,12 @@ const DIGITS: [&str; 9] = ["#", "#2", "#4", "#s", "#/", "#:", "#3", "#-", "#$"];
 /// `may` the verb is not a month).
 const CAPITALIZED: &[&str] = &["month", "weekday", "holiday"];
 
-/// The anchor automaton and, per anchor, the rules it wakes.
+/// The anchor words and, per anchor, the rules it wakes.
 pub(super) struct Anchors {
-    words: AhoCorasick,
-    /// Anchor id of each automaton pattern.
-    pattern_anchor: Vec<usize>,
+    /// Anchor id of each word form.
+    words: FxMap<String, usize>,
+    /// Length in bytes of the longest word form (longer words need no lookup).
+    longest: usize,
     /// Rule indices per anchor id.
     rules_of: Vec<Vec<usize>>,
     /// Per rule, the anchor ids one of which must lie in a window for the rule to run there
@@ -42,9 +42,7 @@ pub(super) struct Anchors {
 /// Builds the anchor ids of `anchor:` and `near:` specs.
 struct Builder<'a> {
     lexicon: &'a Lexicon,
-    ids: HashMap<String, usize>,
-    patterns: Vec<String>,
-    pattern_anchor: Vec<usize>,
+    ids: FxMap<String, usize>,
     count: usize,
 }
 
@@ -85,12 +83,13 @@ impl Builder<'_> {
                     forms.push(word.to_ascii_lowercase());
                 }
                 for form in forms {
+                    if form.is_empty() || !form.bytes().all(|b| b.is_ascii_alphanumeric()) {
+                        return Err(data_error(format!(
+                            "rule {rule}: anchor word {form:?} is not only ASCII letters and digits"
+                        )));
+                    }
                     let next = self.count;
-                    let id = *self.ids.entry(form.clone()).or_insert_with(|| {
-                        self.patterns.push(form.clone());
-                        self.pattern_anchor.push(next);
-                        next
-                    });
+                    let id = *self.ids.entry(form).or_insert(next);
                     if id == self.count {
                         self.count += 1;
                     }
@@ -116,13 +115,7 @@ impl Anchors {
         specs: &[(String, &str, Option<&str>)],
         lexicon: &Lexicon,
     ) -> Result<Anchors> {
-        let mut b = Builder {
-            lexicon,
-            ids: HashMap::new(),
-            patterns: Vec::new(),
-            pattern_anchor: Vec::new(),
-            count: DIGITS.len(),
-        };
+        let mut b = Builder { lexicon, ids: FxMap::default(), count: DIGITS.len() };
         let mut woken: Vec<(usize, usize)> = Vec::new();
         let mut near_of = Vec::new();
         for (rule, (name, anchor, near)) in specs.iter().enumerate() {
@@ -136,12 +129,8 @@ impl Anchors {
         for (id, rule) in woken {
             rules_of[id].push(rule);
         }
-        let words = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::LeftmostLongest)
-            .kind(Some(AhoCorasickKind::DFA))
-            .build(&b.patterns)
-            .map_err(|e| data_error(format!("anchor automaton: {e}")))?;
-        Ok(Anchors { words, pattern_anchor: b.pattern_anchor, rules_of, near_of })
+        let longest = b.ids.keys().map(String::len).max().unwrap_or(0);
+        Ok(Anchors { words: b.ids, longest, rules_of, near_of })
     }
 
     /// True when rule `rule` may match in a window holding the anchor hits `hits` (its
@@ -157,15 +146,24 @@ impl Anchors {
     }
 
     /// `(byte offset, anchor id)` of every anchor hit in `text`, by offset: whole words only,
-    /// and the first digit of each run of digits. (Leftmost-longest matching loses no whole
-    /// word: anchors are letters only, so a match inside a word cannot cover the next one.)
+    /// and the first digit of each run of digits.
     pub(super) fn hits(&self, text: &str, out: &mut Vec<(usize, usize)>) {
         let bytes = text.as_bytes();
-        let alnum = |i: usize| bytes.get(i).is_some_and(u8::is_ascii_alphanumeric);
-        for m in self.words.find_iter(text) {
-            let (s, e) = (m.start(), m.end());
-            if (s == 0 || !alnum(s - 1)) && !alnum(e) {
-                out.push((s, self.pattern_anchor[m.pattern().as_usize()]));
+        let mut at = 0;
+        while at < bytes.len() {
+            if !bytes[at].is_ascii_alphanumeric() {
+                at += 1;
+                continue;
+            }
+            let start = at;
+            while at < bytes.len() && bytes[at].is_ascii_alphanumeric() {
+                at += 1;
+            }
+            // Both ends sit next to ASCII bytes, so they are character boundaries.
+            if at - start <= self.longest {
+                if let Some(&id) = self.words.get(&text[start..at]) {
+                    out.push((start, id));
+                }
             }
         }
         let mut run = 0;
