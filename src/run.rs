@@ -74,10 +74,14 @@ impl Summary {
 
 /// Reads every article from `input`, annotates it with `pipeline` and writes it to `sink`.
 /// Input errors are passed to `observer` and counted; a sink error ends the run.
+///
+/// The sink writes one batch while the pool annotates the next, so a slow sink (a database)
+/// overlaps with the analysis; documents are still written in input order, and at most two
+/// batches of documents are held.
 pub fn run(
     input: impl Iterator<Item = Result<Article>>,
     pipeline: &Pipeline,
-    sink: &mut dyn Sink,
+    sink: &mut (dyn Sink + Send),
     observer: &dyn Observer,
     limits: BatchLimits,
 ) -> Result<Summary> {
@@ -85,32 +89,51 @@ pub fn run(
     let mut summary = Summary::default();
     let mut input = input.peekable();
     sink.begin()?;
-    while input.peek().is_some() {
-        let mut batch = Vec::new();
-        let mut batch_bytes = 0;
-        while batch.len() < limits.articles && batch_bytes < limits.bytes {
-            match input.next() {
-                Some(Ok(article)) => {
-                    batch_bytes += article.text.len();
-                    batch.push(article);
-                }
-                Some(Err(error)) => {
-                    summary.failed += 1;
-                    observer.input_error(&error);
-                }
-                None => break,
+    let mut annotated: Vec<Document> = Vec::new();
+    while input.peek().is_some() || !annotated.is_empty() {
+        let batch = next_batch(&mut input, limits, &mut summary, observer);
+        let (next, written) = rayon::join(
+            || batch.into_par_iter().map(|a| pipeline.annotate(a)).collect::<Vec<Document>>(),
+            || annotated.iter().try_for_each(|doc| sink.write(doc)),
+        );
+        written?;
+        if !annotated.is_empty() {
+            for doc in &annotated {
+                summary.articles += 1;
+                summary.events += doc.events.len() as u64;
+                summary.bytes += doc.text.len() as u64;
             }
+            observer.progress(summary.articles, summary.bytes);
         }
-        let docs: Vec<Document> = batch.into_par_iter().map(|a| pipeline.annotate(a)).collect();
-        for doc in &docs {
-            sink.write(doc)?;
-            summary.articles += 1;
-            summary.events += doc.events.len() as u64;
-            summary.bytes += doc.text.len() as u64;
-        }
-        observer.progress(summary.articles, summary.bytes);
+        annotated = next;
     }
     sink.finish()?;
     summary.elapsed = start.elapsed();
     Ok(summary)
+}
+
+/// The next batch of articles within `limits`; input errors on the way are counted and
+/// reported.
+fn next_batch(
+    input: &mut impl Iterator<Item = Result<Article>>,
+    limits: BatchLimits,
+    summary: &mut Summary,
+    observer: &dyn Observer,
+) -> Vec<Article> {
+    let mut batch = Vec::new();
+    let mut batch_bytes = 0;
+    while batch.len() < limits.articles && batch_bytes < limits.bytes {
+        match input.next() {
+            Some(Ok(article)) => {
+                batch_bytes += article.text.len();
+                batch.push(article);
+            }
+            Some(Err(error)) => {
+                summary.failed += 1;
+                observer.input_error(&error);
+            }
+            None => break,
+        }
+    }
+    batch
 }
