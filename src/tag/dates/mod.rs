@@ -23,7 +23,7 @@ use crate::data::{DataFile, Gazetteers};
 use crate::doc::{Document, Mention, Provenance, Span, Value};
 use crate::error::Result;
 use crate::pipeline::{Layer, Stage};
-use normalize::Resolver;
+use normalize::{Resolver, TenseCues};
 use rules::{Candidate, RuleSet};
 
 /// A normalized temporal expression (TIMEX3).
@@ -45,6 +45,7 @@ pub struct DateValue {
 /// The dates stage.
 pub struct DateTagger {
     rules: RuleSet,
+    tense_cues: TenseCues,
 }
 
 /// How far around an anchor hit a rule looks (bytes): more than any date reaches from its
@@ -62,7 +63,9 @@ impl DateTagger {
 
     /// Builds the stage from a rule file and a word table.
     fn from_files(rules_file: &DataFile, words: &DataFile) -> Result<DateTagger> {
-        Ok(DateTagger { rules: RuleSet::new(rules_file, words)? })
+        let rules = RuleSet::new(rules_file, words)?;
+        let tense_cues = TenseCues::new(&rules.lexicon)?;
+        Ok(DateTagger { rules, tense_cues })
     }
 
     /// Candidates of every sentence with anchor hits, in no particular order.
@@ -215,9 +218,9 @@ impl Stage for DateTagger {
             let rule = &self.rules.rules[c.rule];
             let text = &doc.text;
             let tense = || match doc.sentences.get(sentence) {
-                Some(s) => {
-                    normalize::tense(&text[s.span.start..s.span.end], c.span.start - s.span.start)
-                }
+                Some(s) => self
+                    .tense_cues
+                    .tense(&text[s.span.start..s.span.end], c.span.start - s.span.start),
                 None => normalize::Tense::Past,
             };
             let value = resolver.resolve(pending, tense);

@@ -8,6 +8,10 @@ values and `specifyAmbiguousValues`, as a Rust enum).
 */
 use chrono::{Datelike, Days, NaiveDate};
 
+use super::rules::Lexicon;
+use crate::error::{Error, Result};
+use crate::hash::FxMap;
+
 /// A calendar unit that relative expressions move by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Unit {
@@ -453,75 +457,89 @@ fn unknown(unit: Unit) -> &'static str {
     }
 }
 
-/// Whether `word` (lower case) marks a future clause, a past one (beside `-ed` verbs), or
-/// neither.
-fn cue(word: &str) -> Option<Tense> {
-    match word {
-        "will" | "shall" | "would" | "going" | "plans" | "plan" | "planned" | "planning"
-        | "scheduled" | "expected" | "expects" | "due" | "upcoming" | "next" | "intends"
-        | "aims" | "tomorrow" | "wo" | "forthcoming" | "ends" | "begins" | "starts" | "expires"
-        | "opens" | "effective" | "payable" | "soon" | "ahead" => Some(Tense::Future),
-        "was" | "were" | "had" | "did" | "said" | "told" | "ago" | "last" | "yesterday"
-        | "earlier" | "began" | "came" | "went" | "took" | "made" | "saw" | "left" | "held"
-        | "met" | "won" | "lost" | "fell" | "rose" | "struck" | "hit" | "killed" | "died"
-        | "been" | "brought" | "bought" | "sold" | "paid" | "gave" | "got" | "found" | "became"
-        | "sent" | "led" | "spent" | "built" | "thought" | "knew" | "grew" | "wrote" | "spoke"
-        | "broke" | "fought" | "caught" | "shot" | "ran" | "chose" | "stood" | "felt" | "heard"
-        | "meant" | "kept" | "drove" | "flew" | "threw" | "arrived" => Some(Tense::Past),
-        _ => None,
+/// What a cue word of the `tense` class of `date_words.tsv` says about its clause.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Cue {
+    Tense(Tense),
+    /// An `-ed` form after it is a participle, not a past tense (`will be held`).
+    Passive,
+}
+
+/// The tense cue words, keyed in lower case.
+pub(super) struct TenseCues(FxMap<String, Cue>);
+
+impl TenseCues {
+    /// The `tense` class of the date word table.
+    pub(super) fn new(lexicon: &Lexicon) -> Result<TenseCues> {
+        let mut cues = FxMap::default();
+        for word in lexicon.words("tense") {
+            let cue = match lexicon.get("tense", word) {
+                Some("future") => Cue::Tense(Tense::Future),
+                Some("past") => Cue::Tense(Tense::Past),
+                Some("passive") => Cue::Passive,
+                other => {
+                    return Err(Error::Data {
+                        file: "date_words.tsv".into(),
+                        line: 0,
+                        message: format!(
+                            "tense cue {word:?}: value {other:?} is not future, past or passive"
+                        ),
+                    })
+                }
+            };
+            cues.insert(word.to_ascii_lowercase(), cue);
+        }
+        Ok(TenseCues(cues))
     }
-}
 
-/// True for a word after which an `-ed` form is a participle, not a past tense (`will be held`).
-fn passive(word: &str) -> bool {
-    matches!(word, "be" | "being" | "is" | "are" | "am" | "to" | "get")
-}
-
-/// The tense of the clause around byte `at` of `sentence`: the nearest cue word decides;
-/// news defaults to the past (HeidelTime `getLastTense`).
-pub(crate) fn tense(sentence: &str, at: usize) -> Tense {
-    let bytes = sentence.as_bytes();
-    // Only the neighbourhood counts: a cue further away belongs to another clause.
-    let (lo, hi) = (at.saturating_sub(TENSE_WINDOW), (at + TENSE_WINDOW).min(bytes.len()));
-    let mut best: Option<(usize, Tense)> = None;
-    let mut buf = [0u8; 16];
-    let mut prev_passive = false;
-    let mut i = lo;
-    while i < hi {
-        if !bytes[i].is_ascii_alphabetic() {
-            i += 1;
-            continue;
-        }
-        let start = i;
-        while i < bytes.len() && bytes[i].is_ascii_alphabetic() {
-            i += 1;
-        }
-        if start == lo && lo > 0 && bytes[lo - 1].is_ascii_alphabetic() {
-            continue; // a word cut by the window
-        }
-        let len = i - start;
-        let lower = if len <= buf.len() {
-            buf[..len].copy_from_slice(&bytes[start..i]);
-            buf[..len].make_ascii_lowercase();
-            std::str::from_utf8(&buf[..len]).unwrap_or("")
-        } else {
-            ""
-        };
-        let cue = match cue(lower) {
-            Some(Tense::Past) if prev_passive => None,
-            None if len > 4 && lower.ends_with("ed") && !prev_passive => Some(Tense::Past),
-            None if lower == "ll" && start > 0 && bytes[start - 1] == b'\'' => Some(Tense::Future),
-            c => c,
-        };
-        if let Some(t) = cue {
-            let dist = if start >= at { start - at } else { at - i.min(at) };
-            if best.is_none_or(|(d, _)| dist < d) {
-                best = Some((dist, t));
+    /// The tense of the clause around byte `at` of `sentence`: the nearest cue word decides;
+    /// news defaults to the past (HeidelTime `getLastTense`).
+    pub(super) fn tense(&self, sentence: &str, at: usize) -> Tense {
+        let bytes = sentence.as_bytes();
+        // Only the neighbourhood counts: a cue further away belongs to another clause.
+        let (lo, hi) = (at.saturating_sub(TENSE_WINDOW), (at + TENSE_WINDOW).min(bytes.len()));
+        let mut best: Option<(usize, Tense)> = None;
+        let mut buf = [0u8; 16];
+        let mut prev_passive = false;
+        let mut i = lo;
+        while i < hi {
+            if !bytes[i].is_ascii_alphabetic() {
+                i += 1;
+                continue;
             }
+            let start = i;
+            while i < bytes.len() && bytes[i].is_ascii_alphabetic() {
+                i += 1;
+            }
+            if start == lo && lo > 0 && bytes[lo - 1].is_ascii_alphabetic() {
+                continue; // a word cut by the window
+            }
+            let len = i - start;
+            let lower = if len <= buf.len() {
+                buf[..len].copy_from_slice(&bytes[start..i]);
+                buf[..len].make_ascii_lowercase();
+                std::str::from_utf8(&buf[..len]).unwrap_or("")
+            } else {
+                ""
+            };
+            let cue = self.0.get(lower).copied();
+            let tense = match cue {
+                Some(Cue::Tense(Tense::Past)) if prev_passive => None,
+                Some(Cue::Tense(t)) => Some(t),
+                _ if len > 4 && lower.ends_with("ed") && !prev_passive => Some(Tense::Past),
+                _ if lower == "ll" && start > 0 && bytes[start - 1] == b'\'' => Some(Tense::Future),
+                _ => None,
+            };
+            if let Some(t) = tense {
+                let dist = if start >= at { start - at } else { at - i.min(at) };
+                if best.is_none_or(|(d, _)| dist < d) {
+                    best = Some((dist, t));
+                }
+            }
+            prev_passive = cue == Some(Cue::Passive);
         }
-        prev_passive = passive(lower);
+        best.map_or(Tense::Past, |(_, t)| t)
     }
-    best.map_or(Tense::Past, |(_, t)| t)
 }
 
 /// How many bytes around a mention [`tense`] looks at.
