@@ -212,3 +212,40 @@ fn postgres_loads_idempotently_with_view() {
         client.execute(&sql, &[&like]).expect("clean up");
     }
 }
+
+#[test]
+fn sqlite_fresh_load_ends_with_its_indexes() {
+    // A fresh database is loaded without its secondary indexes, built once at the end; an id
+    // given twice builds them early (its second copy deletes the first by index).
+    let dir = Dir::new("sqlite-indexes");
+    let input = input(&dir.path, "t-");
+    let text = std::fs::read_to_string(&input).expect("read input");
+    let twice = dir.path.join("twice.jsonl");
+    std::fs::write(&twice, format!("{text}{text}")).expect("write input");
+    for (name, file) in [("once.sqlite", &input), ("twice.sqlite", &twice)] {
+        let db = dir.path.join(name);
+        load(file, db.to_str().expect("utf-8 path"));
+        let conn = rusqlite::Connection::open(&db).expect("open");
+        let mut names: Vec<String> = conn
+            .prepare(
+                "SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE '%_article'",
+            )
+            .expect("prepare")
+            .query_map([], |r| r.get(0))
+            .expect("query")
+            .collect::<Result<_, _>>()
+            .expect("rows");
+        names.sort();
+        assert_eq!(
+            names,
+            [
+                "casualties_article",
+                "event_actors_article",
+                "events_article",
+                "mentions_article",
+                "quotes_article"
+            ],
+            "{name}"
+        );
+    }
+}

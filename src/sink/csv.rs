@@ -40,7 +40,7 @@ fn cell(f: &Field) -> String {
         Field::Null => String::new(),
         Field::Int(v) => v.to_string(),
         Field::Real(v) => v.to_string(),
-        Field::Text(v) => v.clone(),
+        Field::Text(v) => v.to_string(),
     }
 }
 

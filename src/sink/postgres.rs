@@ -153,8 +153,9 @@ impl Sink for PostgresSink {
             self.flush_batch()?;
         }
         self.ids.push(doc.id.clone());
-        for (table, row) in rows(doc) {
-            let out = &mut self.buffers[table];
+        let buffers = &mut self.buffers;
+        rows(doc, &mut |table, row| {
+            let out = &mut buffers[table];
             for (i, f) in row.iter().enumerate() {
                 if i > 0 {
                     out.push(b'\t');
@@ -162,7 +163,8 @@ impl Sink for PostgresSink {
                 copy_field(out, f);
             }
             out.push(b'\n');
-        }
+            Ok(())
+        })?;
         if self.ids.len() >= BATCH {
             self.flush_batch()?;
         }
@@ -181,7 +183,7 @@ mod tests {
     #[test]
     fn copy_escapes_and_redaction() {
         let mut out = Vec::new();
-        copy_field(&mut out, &Field::Text("a\tb\\c\nd\0".into()));
+        copy_field(&mut out, &Field::from("a\tb\\c\nd\0"));
         out.push(b'|');
         copy_field(&mut out, &Field::Null);
         assert_eq!(out, b"a\\tb\\\\c\\nd|\\N");

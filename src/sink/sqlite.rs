@@ -9,6 +9,7 @@ articles first deletes their rows, so a run is idempotent by article id. Writes 
 transactions in WAL mode. Opening the sink creates the schema and checks its version (the health
 check), before the first article is read.
 */
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::path::Path;
 
@@ -197,65 +198,72 @@ pub(crate) fn ddl(int: &str, real: &str) -> Vec<String> {
             })
             .collect();
         out.push(format!("CREATE TABLE IF NOT EXISTS {} ({})", t.name, cols.join(", ")));
-        if t.key != Some("article_id") {
-            out.push(format!("CREATE INDEX IF NOT EXISTS {0}_article ON {0} (article_id)", t.name));
-        }
     }
+    out.extend(indexes());
     out.push(VIEW.to_string());
     out
 }
 
-/// One value of a row.
+/// The secondary indexes: `article_id` in every table not keyed by it (for the deletes that
+/// make a load idempotent, and for joins).
+pub(crate) fn indexes() -> impl Iterator<Item = String> {
+    TABLES
+        .iter()
+        .filter(|t| t.key != Some("article_id"))
+        .map(|t| format!("CREATE INDEX IF NOT EXISTS {0}_article ON {0} (article_id)", t.name))
+}
+
+/// One value of a row; text borrows from the document where it can.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) enum Field {
+pub(crate) enum Field<'a> {
     Null,
     Int(i64),
     Real(f64),
-    Text(String),
+    Text(Cow<'a, str>),
 }
 
-impl From<Option<u32>> for Field {
-    fn from(v: Option<u32>) -> Field {
+impl From<Option<u32>> for Field<'_> {
+    fn from(v: Option<u32>) -> Self {
         v.map_or(Field::Null, |v| Field::Int(v.into()))
     }
 }
-impl From<Option<usize>> for Field {
-    fn from(v: Option<usize>) -> Field {
+impl From<Option<usize>> for Field<'_> {
+    fn from(v: Option<usize>) -> Self {
         v.map_or(Field::Null, |v| Field::Int(v as i64))
     }
 }
-impl From<usize> for Field {
-    fn from(v: usize) -> Field {
+impl From<usize> for Field<'_> {
+    fn from(v: usize) -> Self {
         Field::Int(v as i64)
     }
 }
-impl From<&str> for Field {
-    fn from(v: &str) -> Field {
-        Field::Text(v.to_string())
+impl<'a> From<&'a str> for Field<'a> {
+    fn from(v: &'a str) -> Self {
+        Field::Text(Cow::Borrowed(v))
     }
 }
-impl From<Option<&str>> for Field {
-    fn from(v: Option<&str>) -> Field {
+impl<'a> From<Option<&'a str>> for Field<'a> {
+    fn from(v: Option<&'a str>) -> Self {
         v.map_or(Field::Null, Field::from)
     }
 }
-impl From<String> for Field {
-    fn from(v: String) -> Field {
+impl From<String> for Field<'_> {
+    fn from(v: String) -> Self {
+        Field::Text(Cow::Owned(v))
+    }
+}
+impl<'a> From<Cow<'a, str>> for Field<'a> {
+    fn from(v: Cow<'a, str>) -> Self {
         Field::Text(v)
     }
 }
-impl From<Option<String>> for Field {
-    fn from(v: Option<String>) -> Field {
-        v.map_or(Field::Null, Field::Text)
-    }
-}
-impl From<Option<f64>> for Field {
-    fn from(v: Option<f64>) -> Field {
+impl From<Option<f64>> for Field<'_> {
+    fn from(v: Option<f64>) -> Self {
         v.map_or(Field::Null, Field::Real)
     }
 }
 
-impl rusqlite::ToSql for Field {
+impl rusqlite::ToSql for Field<'_> {
     fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
         use rusqlite::types::{ToSqlOutput, ValueRef};
         Ok(ToSqlOutput::Borrowed(match self {
@@ -268,18 +276,18 @@ impl rusqlite::ToSql for Field {
 }
 
 /// The main normalized value of a mention, for queries without JSON functions.
-fn mention_value(value: &Value) -> String {
+fn mention_value(value: &Value) -> Cow<'_, str> {
     match value {
-        Value::Date(d) => d.value.clone(),
-        Value::Place(p) => p.name.clone(),
-        Value::Org(o) => o.name.clone(),
-        Value::Person(p) => p.name.clone(),
-        Value::Casualty(c) => format!("{} {}", c.casualty_type, c.count),
+        Value::Date(d) => Cow::Borrowed(&d.value),
+        Value::Place(p) => Cow::Borrowed(&p.name),
+        Value::Org(o) => Cow::Borrowed(&o.name),
+        Value::Person(p) => Cow::Borrowed(&p.name),
+        Value::Casualty(c) => Cow::Owned(format!("{} {}", c.casualty_type, c.count)),
     }
 }
 
 /// The flat row of event `i` of `doc` (the `events` table's columns), shared with the CSV sink.
-pub(crate) fn event_row(doc: &Document, i: usize) -> Vec<Field> {
+pub(crate) fn event_row(doc: &Document, i: usize) -> Vec<Field<'_>> {
     let e = &doc.events[i];
     let date = e.date.as_ref();
     let loc = e.location.as_ref();
@@ -296,16 +304,16 @@ pub(crate) fn event_row(doc: &Document, i: usize) -> Vec<Field> {
         e.trigger.text.as_str().into(),
         e.trigger.start.into(),
         e.trigger.end.into(),
-        date.map(|d| d.value.clone()).into(),
-        date.and_then(|d| d.text.clone()).into(),
+        date.map(|d| d.value.as_str()).into(),
+        date.and_then(|d| d.text.as_deref()).into(),
         date.and_then(|d| d.start).into(),
         date.and_then(|d| d.end).into(),
         date.map(|d| usize::from(d.fallback)).into(),
-        loc.map(|l| l.name.clone()).into(),
-        loc.map(|l| l.country.clone()).into(),
+        loc.map(|l| l.name.as_str()).into(),
+        loc.map(|l| l.country.as_str()).into(),
         loc.map(|l| l.lat).into(),
         loc.map(|l| l.lon).into(),
-        loc.map(|l| l.text.clone()).into(),
+        loc.map(|l| l.text.as_str()).into(),
         loc.map(|l| l.start).into(),
         loc.map(|l| l.end).into(),
         e.casualties.killed.into(),
@@ -318,21 +326,24 @@ pub(crate) fn event_row(doc: &Document, i: usize) -> Vec<Field> {
     ]
 }
 
-/// Every row `doc` gives, as (index into [`TABLES`], row).
-pub(crate) fn rows(doc: &Document) -> Vec<(usize, Vec<Field>)> {
-    let mut out = Vec::new();
+/// Passes every row `doc` gives to `emit`, as (index into [`TABLES`], row), in load order.
+/// Rows live on the stack and borrow the document: loading allocates little per row.
+pub(crate) fn rows(
+    doc: &Document,
+    emit: &mut dyn FnMut(usize, &[Field<'_>]) -> Result<()>,
+) -> Result<()> {
     let title = match (doc.layout.title, &doc.meta_title) {
-        (Some(span), _) => Some(doc.slice(span).to_string()),
-        (None, title) => title.clone(),
+        (Some(span), _) => Some(doc.slice(span)),
+        (None, title) => title.as_deref(),
     };
     let t = &doc.totals;
-    out.push((
+    emit(
         0,
-        vec![
+        &[
             doc.id.as_str().into(),
-            doc.published.map(|d| d.to_string()).into(),
+            doc.published.map(|d| d.to_string()).map_or(Field::Null, Field::from),
             title.into(),
-            doc.layout.dateline.as_ref().map(|d| doc.slice(d.span).to_string()).into(),
+            doc.layout.dateline.as_ref().map(|d| doc.slice(d.span)).into(),
             doc.text.len().into(),
             doc.sentences.len().into(),
             doc.events.len().into(),
@@ -343,32 +354,33 @@ pub(crate) fn rows(doc: &Document) -> Vec<(usize, Vec<Field>)> {
             t.arrested.into(),
             t.displaced.into(),
         ],
-    ));
+    )?;
     for (i, e) in doc.events.iter().enumerate() {
-        let event_id = format!("{}#{}", doc.id, i + 1);
-        out.push((1, event_row(doc, i)));
+        let row = event_row(doc, i);
+        emit(1, &row)?;
+        let event_id = &row[0];
         for (seq, a) in e.actors.iter().enumerate() {
-            out.push((
+            emit(
                 2,
-                vec![
-                    event_id.as_str().into(),
+                &[
+                    event_id.clone(),
                     doc.id.as_str().into(),
                     (seq + 1).into(),
                     a.role.into(),
                     a.name.as_str().into(),
                     a.kind.into(),
-                    a.country.clone().into(),
+                    a.country.as_deref().into(),
                     a.start.into(),
                     a.end.into(),
                     a.inter.map(u32::from).into(),
                 ],
-            ));
+            )?;
         }
         for (seq, c) in e.casualties.details.iter().enumerate() {
-            out.push((
+            emit(
                 3,
-                vec![
-                    event_id.as_str().into(),
+                &[
+                    event_id.clone(),
                     doc.id.as_str().into(),
                     (seq + 1).into(),
                     c.casualty_type.into(),
@@ -377,13 +389,24 @@ pub(crate) fn rows(doc: &Document) -> Vec<(usize, Vec<Field>)> {
                     c.start.into(),
                     c.end.into(),
                 ],
-            ));
+            )?;
         }
     }
+    // One buffer each for the JSON value and the rule, reused across mentions.
+    let (mut json, mut rule) = (Vec::new(), String::new());
     for (seq, m) in doc.mentions.iter().enumerate() {
-        out.push((
+        json.clear();
+        let value = match serde_json::to_writer(&mut json, &m.value) {
+            Ok(()) => std::str::from_utf8(&json).ok(),
+            Err(_) => None,
+        };
+        rule.clear();
+        rule.push_str(m.provenance.stage);
+        rule.push('/');
+        rule.push_str(&m.provenance.rule);
+        emit(
             4,
-            vec![
+            &[
                 doc.id.as_str().into(),
                 (seq + 1).into(),
                 m.kind().as_str().into(),
@@ -392,28 +415,28 @@ pub(crate) fn rows(doc: &Document) -> Vec<(usize, Vec<Field>)> {
                 doc.slice(m.span).into(),
                 m.sentence.into(),
                 mention_value(&m.value).into(),
-                serde_json::to_string(&m.value).ok().into(),
-                format!("{}/{}", m.provenance.stage, m.provenance.rule).into(),
+                value.into(),
+                rule.as_str().into(),
             ],
-        ));
+        )?;
     }
     for (seq, q) in doc.quotes.iter().enumerate() {
-        out.push((
+        emit(
             5,
-            vec![
+            &[
                 doc.id.as_str().into(),
                 seq.into(),
                 q.span.start.into(),
                 q.span.end.into(),
                 doc.slice(q.span).into(),
-                q.speaker.clone().into(),
+                q.speaker.as_deref().into(),
                 q.speaker_start.into(),
                 q.speaker_end.into(),
-                q.verb.clone().into(),
+                q.verb.as_deref().into(),
             ],
-        ));
+        )?;
     }
-    out
+    Ok(())
 }
 
 /// How many ids the fresh-database shortcut remembers before it falls back to deleting.
@@ -433,6 +456,9 @@ pub struct SqliteSink {
     /// run can have rows to replace, and the deletes are skipped for the others.
     fresh: bool,
     seen: HashSet<String>,
+    /// False while a fresh database is loaded without its secondary indexes (they are built
+    /// once at the end, by sorting, which costs much less than growing them row by row).
+    indexed: bool,
 }
 
 impl SqliteSink {
@@ -465,12 +491,22 @@ impl SqliteSink {
             in_batch: 0,
             fresh: false,
             seen: HashSet::new(),
+            indexed: true,
         };
         sink.init()?;
         sink.fresh = sink
             .conn
             .query_row("SELECT NOT EXISTS (SELECT 1 FROM articles)", [], |r| r.get(0))
             .map_err(|e| sink.err(e))?;
+        if sink.fresh {
+            // Empty tables: dropping their indexes costs nothing, and a run that stops early
+            // gets them back from the schema check of the next open.
+            for t in TABLES.iter().filter(|t| t.key != Some("article_id")) {
+                let sql = format!("DROP INDEX IF EXISTS {}_article", t.name);
+                sink.conn.execute(&sql, []).map_err(|e| sink.err(e))?;
+            }
+            sink.indexed = false;
+        }
         Ok(sink)
     }
 
@@ -478,10 +514,24 @@ impl SqliteSink {
         db_error(&self.path, e)
     }
 
+    fn create_indexes(&mut self) -> Result<()> {
+        for sql in indexes() {
+            self.conn.execute(&sql, []).map_err(|e| db_error(&self.path, e))?;
+        }
+        self.indexed = true;
+        Ok(())
+    }
+
     fn init(&mut self) -> Result<()> {
-        // WAL lets readers query while a load runs; NORMAL sync is safe with WAL.
+        // WAL lets readers query while a load runs; with WAL, NORMAL syncs only at checkpoints
+        // and a crash loses at most the last batches, never the database (docs/sql.md). A large
+        // page cache keeps a batch's pages in memory until its commit; sorts for the indexes
+        // stay in memory.
         self.conn
-            .execute_batch("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")
+            .execute_batch(
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; \
+                 PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;",
+            )
             .map_err(|e| self.err(e))?;
         for stmt in ddl("INTEGER", "REAL") {
             self.conn.execute(&stmt, []).map_err(|e| self.err(e))?;
@@ -538,17 +588,29 @@ impl Sink for SqliteSink {
             self.seen = HashSet::new();
         }
         let first_time = self.fresh && self.seen.insert(doc.id.clone());
-        for sql in self.deletes.iter().filter(|_| !first_time) {
-            let mut stmt = self.conn.prepare_cached(sql).map_err(|e| db_error(&self.path, e))?;
-            stmt.execute([&doc.id]).map_err(|e| db_error(&self.path, e))?;
+        if !first_time {
+            if !self.indexed {
+                self.create_indexes()?;
+            }
+            for sql in &self.deletes {
+                let mut stmt =
+                    self.conn.prepare_cached(sql).map_err(|e| db_error(&self.path, e))?;
+                stmt.execute([&doc.id]).map_err(|e| db_error(&self.path, e))?;
+            }
         }
-        for (table, row) in rows(doc) {
-            let mut stmt = self
-                .conn
-                .prepare_cached(&self.inserts[table])
-                .map_err(|e| db_error(&self.path, e))?;
-            stmt.execute(params_from_iter(row.iter())).map_err(|e| db_error(&self.path, e))?;
-        }
+        // Each table's statement is looked up once per article, not once per row.
+        let (conn, inserts, path) = (&self.conn, &self.inserts, self.path.as_str());
+        let mut stmts: Vec<Option<rusqlite::CachedStatement>> =
+            (0..TABLES.len()).map(|_| None).collect();
+        rows(doc, &mut |table, row| {
+            let stmt = match &mut stmts[table] {
+                Some(stmt) => stmt,
+                slot => slot
+                    .insert(conn.prepare_cached(&inserts[table]).map_err(|e| db_error(path, e))?),
+            };
+            stmt.execute(params_from_iter(row.iter())).map_err(|e| db_error(path, e))?;
+            Ok(())
+        })?;
         self.in_batch += 1;
         if self.in_batch >= BATCH {
             self.conn.execute_batch("COMMIT").map_err(|e| self.err(e))?;
@@ -561,6 +623,9 @@ impl Sink for SqliteSink {
         if self.in_batch > 0 {
             self.conn.execute_batch("COMMIT").map_err(|e| self.err(e))?;
             self.in_batch = 0;
+        }
+        if !self.indexed {
+            self.create_indexes()?;
         }
         Ok(())
     }
