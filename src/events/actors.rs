@@ -64,7 +64,8 @@ impl EventBuilder {
                 })
             };
             let cue_before = self.data.cues.find(text, window, m.span.start).any(|(a, b, c)| {
-                c.contains(&Cue::Perpetrator) && (&text[a..b] != "by" || after_trigger(a))
+                c.contains(&Cue::Perpetrator)
+                    && (!self.data.words.has(&text[a..b], Cue::PassiveAgent) || after_trigger(a))
             });
             let claim_end = (m.span.end + 80).min(sspan.end);
             let claim_end =
@@ -167,7 +168,7 @@ impl EventBuilder {
                 let by_other = |b: usize| {
                     text::words(text, b, text::words_after(text, b, end, 1))
                         .first()
-                        .is_some_and(|w| w == "by")
+                        .is_some_and(|w| self.data.words.has(w, Cue::PassiveAgent))
                 };
                 said && text::words(text, m.span.end, c.span.start).len() <= 8
                     && own.is_some_and(|(_, b, _)| !by_other(b))
@@ -221,7 +222,10 @@ impl EventBuilder {
             let halves = [(start, start + and), (start + and + 5, v)];
             let mut out = Vec::new();
             for ((a, b), role) in halves.into_iter().zip(["perpetrator", "target"]) {
-                let Some((a, b)) = text::phrase_after(text, a, b, &|_, _| false) else { break };
+                let Some((a, b)) = text::phrase_after(text, a, b, &self.data.words, &|_, _| false)
+                else {
+                    break;
+                };
                 let span = Span::new(a, b);
                 let named = doc.mentions.iter().find(|m| span.contains(m.span));
                 let (name, kind) = match named.map(|m| &m.value) {
@@ -305,7 +309,9 @@ impl EventBuilder {
                     continue;
                 }
                 let window = text::words_before(text, sspan.start, a, 1);
-                let by = text::words(text, window, a).first().is_some_and(|w| w == "by");
+                let by = text::words(text, window, a)
+                    .first()
+                    .is_some_and(|w| self.data.words.has(w, Cue::PassiveAgent));
                 // An agent that is itself the trigger (`a suicide bomber rammed`) acts.
                 let itself = draft.cands.iter().any(|c| {
                     c.span.start == a
@@ -359,23 +365,7 @@ impl EventBuilder {
         let glued = doc.text[start..pos].trim_end().ends_with(|c: char| c.is_ascii_alphanumeric());
         let numeric = glued
             && word.first().is_some_and(|w| {
-                w.bytes().all(|b| b.is_ascii_digit())
-                    || [
-                        "two",
-                        "three",
-                        "four",
-                        "five",
-                        "six",
-                        "seven",
-                        "eight",
-                        "nine",
-                        "ten",
-                        "several",
-                        "armed",
-                        "unidentified",
-                        "unknown",
-                    ]
-                    .contains(&w.as_str())
+                w.bytes().all(|b| b.is_ascii_digit()) || self.data.words.has(w, Cue::Count)
             });
         if numeric {
             start
@@ -387,11 +377,14 @@ impl EventBuilder {
     /// `was attacked`, `were killed`, or a headline's `killed by police`.
     pub(super) fn is_passive(&self, doc: &Document, trigger: Span) -> bool {
         let start = text::words_before(&doc.text, 0, trigger.start, 2);
+        let words = &self.data.words;
         let aux = text::words(&doc.text, start, trigger.start)
             .iter()
-            .any(|w| matches!(w.as_str(), "was" | "were" | "been" | "being" | "be" | "is" | "are"));
+            .any(|w| words.has(w, Cue::Auxiliary));
         let end = text::words_after(&doc.text, trigger.end, doc.text.len(), 1);
-        aux || text::words(&doc.text, trigger.end, end).first().is_some_and(|w| w == "by")
+        aux || text::words(&doc.text, trigger.end, end)
+            .first()
+            .is_some_and(|w| words.has(w, Cue::PassiveAgent))
     }
 
     /// The target: the subject of a passive trigger, the phrase after `on`/`against`, or the
@@ -415,13 +408,20 @@ impl EventBuilder {
                 } else {
                     aux
                 };
-                text::phrase_before(text, sspan.start, aux.saturating_sub(1), &|_, _| false)
-                    .map(|p| (p, "passive_subject"))
+                text::phrase_before(
+                    text,
+                    sspan.start,
+                    aux.saturating_sub(1),
+                    &self.data.words,
+                    &|_, _| false,
+                )
+                .map(|p| (p, "passive_subject"))
             } else {
                 let end = text::clause_end(text, c.span.end, sspan.end);
                 let cue = self.data.cues.find(text, c.span.end, end).find(|(a, b, cue)| {
                     let next = text::words(text, *b, text::words_after(text, *b, end, 1));
-                    let quantity = next.first().is_some_and(|w| w == "least" || w == "most");
+                    let quantity =
+                        next.first().is_some_and(|w| self.data.words.has(w, Cue::Quantity));
                     cue.contains(&Cue::Target)
                         && !quantity
                         && text::words(text, c.span.end, *a).len() <= 2
@@ -429,7 +429,8 @@ impl EventBuilder {
                 // Protest verbs take no victim: `marched peacefully through` names no target.
                 let ty = &self.data.types[c.type_index];
                 let word = doc.slice(c.span).to_ascii_lowercase();
-                let irregular = ["struck", "hit", "shot"].iter().any(|v| word.ends_with(v));
+                let last = word.rsplit(' ').next().unwrap_or_default();
+                let irregular = self.data.words.has(last, Cue::IrregularPast);
                 let verb = word.ends_with("ed")
                     || irregular
                     || (ty.subtype == "killing" && !word.ends_with("ing"));
@@ -443,11 +444,12 @@ impl EventBuilder {
                         && !self.data.cues.find(text, a, b).any(|(_, _, c)| c.contains(&Cue::Agent))
                 };
                 match cue {
-                    Some((_, b, _)) => {
-                        text::phrase_after(text, b, end, &stop).map(|p| (p, "target_cue"))
+                    Some((_, b, _)) => text::phrase_after(text, b, end, &self.data.words, &stop)
+                        .map(|p| (p, "target_cue")),
+                    None if transitive => {
+                        text::phrase_after(text, c.span.end, end, &self.data.words, &stop)
+                            .map(|p| (p, "object_of_trigger"))
                     }
-                    None if transitive => text::phrase_after(text, c.span.end, end, &stop)
-                        .map(|p| (p, "object_of_trigger")),
                     None => None,
                 }
             };
@@ -484,7 +486,8 @@ impl EventBuilder {
                 if !cue.contains(&Cue::Repel) || !attack {
                     continue;
                 }
-                let Some((pa, pb)) = text::phrase_before(text, sspan.start, a, &|_, _| false)
+                let Some((pa, pb)) =
+                    text::phrase_before(text, sspan.start, a, &self.data.words, &|_, _| false)
                 else {
                     continue;
                 };

@@ -8,6 +8,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
 use crate::data::Gazetteers;
 use crate::error::{Error, Result};
+use crate::hash::FxMap;
 
 /// One row of `event_types.tsv`: our type and subtype with their ACLED and CAMEO codes.
 #[derive(Debug, Clone)]
@@ -69,6 +70,25 @@ pub(crate) enum Cue {
     Repel,
     /// An ACLED actor type (`inter`) code 1-8 for a head noun.
     Inter(u8),
+    // Word classes, looked up one word at a time (never searched for in the text):
+    /// Before a noun phrase, not part of it (`the`).
+    Determiner,
+    /// Before a trigger, makes it refer to a known incident (`the attack`).
+    Definite,
+    /// Ends a noun phrase read after a trigger (`in`, `was`).
+    PhraseStop,
+    /// A number or quantity word that belongs to the agent noun after it (`two gunmen`).
+    Count,
+    /// Before a trigger, makes it passive (`was attacked`).
+    Auxiliary,
+    /// After a trigger, introduces the agent of a passive (`killed by`).
+    PassiveAgent,
+    /// Before a place, belongs to the event's location words (`near Palmyra`).
+    PlacePreposition,
+    /// A past tense not ending in `-ed` (`struck`): such a trigger takes an object.
+    IrregularPast,
+    /// After a target cue, makes it a quantity, not a target (`at least`).
+    Quantity,
 }
 
 impl Cue {
@@ -92,11 +112,36 @@ impl Cue {
             "rampage" => Cue::Rampage,
             "own_action" => Cue::OwnAction,
             "repel" => Cue::Repel,
+            "determiner" => Cue::Determiner,
+            "definite" => Cue::Definite,
+            "phrase_stop" => Cue::PhraseStop,
+            "count" => Cue::Count,
+            "auxiliary" => Cue::Auxiliary,
+            "passive_agent" => Cue::PassiveAgent,
+            "place_preposition" => Cue::PlacePreposition,
+            "irregular_past" => Cue::IrregularPast,
+            "quantity" => Cue::Quantity,
             _ => match s.strip_prefix("inter").and_then(|n| n.parse().ok()) {
                 Some(n @ 1..=8) => Cue::Inter(n),
                 _ => return None,
             },
         })
+    }
+
+    /// True for the word classes, which are looked up by word, not searched for.
+    fn is_word_class(self) -> bool {
+        matches!(
+            self,
+            Cue::Determiner
+                | Cue::Definite
+                | Cue::PhraseStop
+                | Cue::Count
+                | Cue::Auxiliary
+                | Cue::PassiveAgent
+                | Cue::PlacePreposition
+                | Cue::IrregularPast
+                | Cue::Quantity
+        )
     }
 
     /// True for the cues that cancel an event before its trigger (modality, background).
@@ -152,12 +197,25 @@ pub(crate) fn is_word_at(text: &str, s: usize, e: usize) -> bool {
     !before && !after
 }
 
+/// The word classes of `event_cues.tsv`: a lower-case word to its classes.
+#[derive(Default)]
+pub(crate) struct WordClasses(FxMap<String, Vec<Cue>>);
+
+impl WordClasses {
+    /// True when `word` (compared as given: callers lower-case it) is of class `class`.
+    pub fn has(&self, word: &str, class: Cue) -> bool {
+        self.0.get(word).is_some_and(|c| c.contains(&class))
+    }
+}
+
 /// Everything the events stage reads from data files.
 pub(crate) struct EventData {
     pub types: Vec<TypeRow>,
     pub triggers: WordMatcher<Trigger>,
     /// Each cue's kinds (a word can be both an agent and an armed party).
     pub cues: WordMatcher<Vec<Cue>>,
+    /// The word classes (determiners, auxiliaries...), by word.
+    pub words: WordClasses,
     /// Demonyms (`Syrian`) to ISO codes, case-sensitive.
     pub demonyms: WordMatcher<String>,
     /// ISO code to (name, centroid lat, lon).
@@ -206,9 +264,17 @@ impl EventData {
 
         let file = gazetteers.file("event_cues.tsv")?;
         let (mut patterns, mut values): (Vec<String>, Vec<Vec<Cue>>) = (Vec::new(), Vec::new());
+        let mut words = WordClasses::default();
         for row in file.tsv(2)? {
             let cue = Cue::parse(row.get(1)).ok_or_else(|| file.error(row.line, "unknown cue"))?;
             let pattern = row.get(0).to_ascii_lowercase();
+            if cue.is_word_class() {
+                if pattern.contains(' ') {
+                    return Err(file.error(row.line, "a word class holds single words"));
+                }
+                words.0.entry(pattern).or_default().push(cue);
+                continue;
+            }
             match patterns.iter().position(|p| *p == pattern) {
                 Some(i) => values[i].push(cue),
                 None => {
@@ -233,7 +299,7 @@ impl EventData {
             }
         }
         let demonyms = WordMatcher::build(&file.origin, patterns, values, false)?;
-        Ok(EventData { types, triggers, cues, demonyms, countries })
+        Ok(EventData { types, triggers, cues, words, demonyms, countries })
     }
 
     /// The provenance rule of trigger `index`.

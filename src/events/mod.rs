@@ -109,8 +109,7 @@ impl EventBuilder {
                 continue;
             }
             let before = text::words(text, text::words_before(text, sspan.start, s, 1), s);
-            let definite =
-                matches!(before.first().map(String::as_str), Some("the" | "this" | "that"));
+            let definite = before.first().is_some_and(|w| self.data.words.has(w, Cue::Definite));
             if trig.strength == Strength::Refer && !definite {
                 continue;
             }

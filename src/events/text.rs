@@ -2,6 +2,7 @@
 Small text helpers for the events stage: clauses, word windows and noun phrases, all on byte
 offsets that stay on char boundaries (they only ever cut at ASCII bytes).
 */
+use super::data::{Cue, WordClasses};
 
 /// Clause punctuation: a perpetrator or target is looked for within one clause.
 fn is_clause_break(c: char) -> bool {
@@ -64,61 +65,14 @@ pub(crate) fn words(text: &str, start: usize, end: usize) -> Vec<String> {
         .collect()
 }
 
-const DETERMINERS: &[&str] = &["a", "an", "the", "his", "her", "their", "its", "this", "that"];
-
-/// Words that end a noun phrase read after a trigger.
-const NP_STOP: &[&str] = &[
-    "in",
-    "near",
-    "at",
-    "on",
-    "of",
-    "with",
-    "when",
-    "while",
-    "after",
-    "before",
-    "during",
-    "killing",
-    "leaving",
-    "wounding",
-    "injuring",
-    "who",
-    "which",
-    "that",
-    "as",
-    "from",
-    "to",
-    "by",
-    "into",
-    "for",
-    "was",
-    "were",
-    "is",
-    "are",
-    "has",
-    "had",
-    "and",
-    "but",
-    "outside",
-    "resulting",
-    "reportedly",
-    "early",
-    "late",
-    "last",
-    "suspected",
-    "accused",
-    "believed",
-    "allegedly",
-];
-
-/// The noun phrase starting at `pos` (after whitespace), up to a stop word, punctuation, a word
-/// for which `stop(start, end)` holds (a trigger: `kills`) or six words, without a leading
-/// determiner or adverb: (start, end).
+/// The noun phrase starting at `pos` (after whitespace), up to a stop word (class
+/// `phrase_stop`), punctuation, a word for which `stop(start, end)` holds (a trigger: `kills`)
+/// or six words, without a leading determiner or adverb: (start, end).
 pub(crate) fn phrase_after(
     text: &str,
     pos: usize,
     ceiling: usize,
+    words: &WordClasses,
     stop: &dyn Fn(usize, usize) -> bool,
 ) -> Option<(usize, usize)> {
     let b = text.as_bytes();
@@ -147,10 +101,10 @@ pub(crate) fn phrase_after(
         {
             break;
         }
-        if start.is_none() && DETERMINERS.contains(&lower.as_str()) {
+        if start.is_none() && words.has(&lower, Cue::Determiner) {
             continue;
         }
-        if NP_STOP.contains(&lower.as_str()) || stop(word_start, word_start + trimmed.len()) {
+        if words.has(&lower, Cue::PhraseStop) || stop(word_start, word_start + trimmed.len()) {
             break;
         }
         if start.is_none() && lower.ends_with("ly") {
@@ -172,10 +126,11 @@ pub(crate) fn phrase_before(
     text: &str,
     floor: usize,
     end: usize,
+    words: &WordClasses,
     stop: &dyn Fn(usize, usize) -> bool,
 ) -> Option<(usize, usize)> {
     let start = clause_start(text, floor, end).max(words_before(text, floor, end, 6));
-    let mut span = phrase_after(text, start, end, stop)?;
+    let mut span = phrase_after(text, start, end, words, stop)?;
     span.1 = span.1.min(end);
     let s = text.get(span.0..span.1)?.trim_end();
     (!s.is_empty()).then(|| (span.0, span.0 + s.len()))

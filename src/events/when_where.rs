@@ -256,12 +256,13 @@ impl EventBuilder {
         (None, String::new())
     }
 
-    /// The start of a `near `/`in `... directly before `pos`, else `pos`.
+    /// The start of a `near `/`in `... (class `place_preposition`) directly before `pos`, else
+    /// `pos`.
     pub(super) fn preposition_before(&self, doc: &Document, pos: usize) -> usize {
         let start = text::words_before(&doc.text, 0, pos, 1);
         let word = text::words(&doc.text, start, pos);
-        match word.first().map(String::as_str) {
-            Some("near" | "in" | "outside" | "at" | "around") => start,
+        match word.first() {
+            Some(w) if self.data.words.has(w, Cue::PlacePreposition) => start,
             _ => pos,
         }
     }
