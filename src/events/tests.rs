@@ -464,3 +464,25 @@ fn defenders_who_fight_off_an_attack_are_its_target() {
         ("perpetrator", "Border Guard".into())
     );
 }
+
+#[test]
+fn victims_demonym_places_the_event_before_an_armed_groups_home() {
+    // An armed group often acts abroad: the victims' or the state forces' demonym decides.
+    let text = "Militants of the Northern Front attacked Ghanaian farmers, killing four people.";
+    let mut d = doc(text, &[M::Killed("four people", 4, "people")]);
+    let s = text.find("Northern Front").expect("words");
+    d.mentions.push(Mention {
+        span: Span::new(s, s + "Northern Front".len()),
+        sentence: 0,
+        value: Value::Org(OrgValue {
+            name: "Northern Front".into(),
+            org_type: "armed_group".into(),
+            country: Some("KE".into()),
+        }),
+        provenance: Provenance::new("test", "hand"),
+    });
+    let ev = events(d);
+    let loc = ev[0].location.as_ref().expect("inferred location");
+    assert_eq!((loc.country.as_str(), loc.inferred), ("GH", Some("demonym")));
+    assert_eq!(loc.text, "Ghanaian");
+}

@@ -182,9 +182,10 @@ impl EventBuilder {
     }
 
     /// With no place named in the event's sentences, the dateline or the lead: the country of
-    /// the article's other places, else a named organization's home country (in the event's
-    /// sentences, then anywhere), else a demonym before a state, home or agent noun (`Kenyan
-    /// police`), at the country's centroid and marked as inferred.
+    /// the article's other places, else a demonym before a state, home or agent noun (`Kenyan
+    /// police`), else a named organization's home country (in the event's sentences, then
+    /// anywhere: an armed group often acts abroad), at the country's centroid and marked as
+    /// inferred.
     pub(super) fn inferred_location(
         &self,
         doc: &Document,
@@ -221,21 +222,6 @@ impl EventBuilder {
         if let Some(found) = top.and_then(|(_, c)| make(c.0, c.2, "article_place")) {
             return found;
         }
-        fn org_country(m: &Mention) -> Option<(&str, Span)> {
-            match &m.value {
-                Value::Org(o) => o.country.as_deref().map(|c| (c, m.span)),
-                _ => None,
-            }
-        }
-        let org = doc
-            .mentions
-            .iter()
-            .filter(|m| sentences.contains(&m.sentence))
-            .find_map(org_country)
-            .or_else(|| doc.mentions.iter().find_map(org_country));
-        if let Some(found) = org.and_then(|(iso, span)| make(iso, span, "org_country")) {
-            return found;
-        }
         for &s in sentences {
             let span = Self::sentence_span(doc, s);
             // `Kenyan police` places the event in Kenya; `Somali refugees` does not.
@@ -252,6 +238,21 @@ impl EventBuilder {
             if let Some(found) = make(iso, Span::new(a, b), "demonym") {
                 return found;
             }
+        }
+        fn org_country(m: &Mention) -> Option<(&str, Span)> {
+            match &m.value {
+                Value::Org(o) => o.country.as_deref().map(|c| (c, m.span)),
+                _ => None,
+            }
+        }
+        let org = doc
+            .mentions
+            .iter()
+            .filter(|m| sentences.contains(&m.sentence))
+            .find_map(org_country)
+            .or_else(|| doc.mentions.iter().find_map(org_country));
+        if let Some(found) = org.and_then(|(iso, span)| make(iso, span, "org_country")) {
+            return found;
         }
         (None, String::new())
     }
