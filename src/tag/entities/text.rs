@@ -271,6 +271,7 @@ impl Line {
     }
 
     /// Ends the space-separated word before byte `at`.
+    #[inline(always)]
     fn end_word(&mut self, text: &str, at: usize) {
         let ws = self.word_start;
         if at - ws > 3 {
