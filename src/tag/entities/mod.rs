@@ -340,6 +340,15 @@ pub(crate) struct Place {
     pub source: String,
 }
 
+/// The fields of a [`Place`] that resolution compares across candidates.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct PlaceKey {
+    /// Index of the country code in [`Inner::demonym_codes`].
+    pub cc: u16,
+    /// A city of at least 100,000 people.
+    pub big_city: bool,
+}
+
 /// An organization entry from `orgs.tsv` or `orgs_world.tsv`.
 #[derive(Debug, Clone)]
 pub(crate) struct Org {
@@ -493,8 +502,11 @@ pub(crate) struct Inner {
     pub orgs: Vec<Org>,
     pub org_names: Names,
     pub demonyms: Demonyms,
-    /// Country codes that [`Word::demonym`] indexes (minus one).
+    /// Country codes: [`Word::demonym`] indexes them (minus one), and [`PlaceKey::cc`] too.
     pub demonym_codes: Vec<String>,
+    /// What resolution compares of each place (parallel to `places`), packed so that comparing
+    /// the candidates of a name reads no place entry.
+    pub place_keys: Vec<PlaceKey>,
     /// Every word list and both name gazetteers.
     pub lex: Lexicon,
     /// Sports named at the start of a headline (`SOCCER`).
@@ -524,6 +536,11 @@ impl Inner {
     /// The country code of a demonym entry.
     pub fn demonym_cc(&self, w: Word) -> Option<&str> {
         (w.demonym > 0).then(|| self.demonym_codes[w.demonym as usize - 1].as_str())
+    }
+
+    /// The country code index ([`PlaceKey::cc`]) of a demonym entry.
+    pub fn demonym_cc_id(&self, w: Word) -> Option<u16> {
+        (w.demonym > 0).then(|| w.demonym - 1)
     }
 }
 
@@ -726,16 +743,23 @@ impl Entities {
             }
         }
         let mut demonym_codes: Vec<String> = Vec::new();
+        let mut code_ids: FxMap<String, u16> = FxMap::default();
+        let mut code_id = |cc: &str| {
+            *code_ids.entry(cc.to_string()).or_insert_with(|| {
+                demonym_codes.push(cc.to_string());
+                (demonym_codes.len() - 1) as u16
+            })
+        };
         for (d, cc) in &demonyms.map {
-            let i = match demonym_codes.iter().position(|c| c == cc) {
-                Some(i) => i,
-                None => {
-                    demonym_codes.push(cc.clone());
-                    demonym_codes.len() - 1
-                }
-            };
-            lex.entry(d).demonym = i as u16 + 1;
+            lex.entry(d).demonym = code_id(cc) + 1;
         }
+        let place_keys = places
+            .iter()
+            .map(|p| PlaceKey {
+                cc: code_id(&p.cc),
+                big_city: p.feature == "city" && p.population >= 100_000,
+            })
+            .collect();
         lex.finish();
 
         let file = gazetteers.file("sports_cues.txt")?;
@@ -760,6 +784,7 @@ impl Entities {
             orgs,
             demonyms,
             demonym_codes,
+            place_keys,
             lex,
             sports_headlines,
             sports_cues: AhoCorasickBuilder::new()
