@@ -316,6 +316,31 @@ impl Lexicon {
         self.get(s)
     }
 
+    /// The first half of [`Lexicon::get_token`]: the entry when the small structures decide it
+    /// (a lower-case token, or a Bloom filter miss), else the hash to finish with
+    /// [`Lexicon::probe`]. Split so that a caller can test many tokens before probing the big
+    /// table for any, and the cache misses of the probes overlap.
+    #[inline(always)]
+    pub fn prefilter_token(&self, s: &str) -> Result<Word, (u64, u64)> {
+        if s.as_bytes().first().is_some_and(u8::is_ascii_lowercase) && !self.bloom.is_empty() {
+            return Ok(self.get_token(s));
+        }
+        let h = hash(s.as_bytes());
+        if !self.bloom.is_empty() {
+            let (k, bits) = Self::bloom_bits(h.0);
+            if self.bloom[k] & bits != bits {
+                return Ok(Word::NONE);
+            }
+        }
+        Err(h)
+    }
+
+    /// The second half of [`Lexicon::get_token`]: the entry of `s`, whose hash is `h`.
+    #[inline(always)]
+    pub fn probe(&self, s: &str, h: (u64, u64)) -> Word {
+        self.all.get(s, h)
+    }
+
     /// True when `s` carries flag `f`.
     pub fn is(&self, s: &str, f: u16) -> bool {
         self.get(s).is(f)

@@ -71,6 +71,8 @@ pub(crate) struct Scan {
     pub places: Vec<(usize, usize, u32)>,
     /// Organization name matches.
     pub orgs: Vec<(usize, usize, u32)>,
+    /// Scratch: tokens whose entry needs a probe of the big table, with their hash.
+    probes: Vec<(usize, (u64, u64))>,
 }
 
 thread_local! {
@@ -158,9 +160,25 @@ fn extend(
 
 fn build_scan(e: &Inner, text: &str, scan: &mut Scan) {
     tokenize_into(text, &mut scan.toks);
-    let Scan { toks, places, orgs } = scan;
+    let Scan { toks, places, orgs, probes } = scan;
     places.clear();
     orgs.clear();
+    // The entries of the single-run tokens (most tokens), in passes whose memory reads do not
+    // wait on one another, so that their cache misses overlap: the small structures first, then
+    // the big table for the tokens that pass the Bloom filter.
+    probes.clear();
+    for (i, t) in toks.iter_mut().enumerate() {
+        if !t.multi {
+            match e.lex.prefilter_token(&text[t.start..t.end]) {
+                Ok(w) => t.w = w,
+                Err(h) => probes.push((i, h)),
+            }
+        }
+    }
+    for &(i, h) in probes.iter() {
+        let t = &mut toks[i];
+        t.w = e.lex.probe(&text[t.start..t.end], h);
+    }
     let (mut free_p, mut free_o) = (0, 0);
     for t in toks.iter_mut() {
         let word = &text[t.start..t.end];
@@ -168,8 +186,7 @@ fn build_scan(e: &Inner, text: &str, scan: &mut Scan) {
         t.namey = (!word.as_bytes()[0].is_ascii_lowercase() || (t.multi && word.contains('-')))
             && namey(word);
         if !t.multi {
-            // One run of letters and digits (most tokens): the token is the only word start.
-            t.w = e.lex.get_token(word);
+            // One run of letters and digits: the token is the only word start.
             if t.w != Word::NONE {
                 let (p, o) = (t.start >= free_p, t.start >= free_o);
                 if p || o {
