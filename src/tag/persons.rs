@@ -377,8 +377,8 @@ impl Stage for PersonTagger {
                 && toks.get(last + 1).is_some_and(|t| t.joined && !t.cap);
             // `visited Jordan` after `Michael Jordan`: a place cue keeps a place name a place.
             let place_cued = first > 0
-                && e.place_lookup(words).is_some()
-                && lower_is(cx.word(first - 1), super::places::place_cue);
+                && lower_is(cx.word(first - 1), super::places::place_cue)
+                && e.place_lookup(words).is_some();
             if the_x_noun || place_cued {
                 continue;
             }

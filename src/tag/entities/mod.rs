@@ -22,7 +22,6 @@ mod tests;
 pub(crate) mod text;
 
 use std::collections::{HashMap, HashSet};
-use std::hash::Hasher;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
@@ -30,7 +29,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
 use crate::data::{DataFile, Gazetteers};
 use crate::error::Result;
-pub(crate) use crate::hash::{FxHasher, FxMap};
+pub(crate) use crate::hash::FxMap;
 
 /// Flags of a [`Word`].
 pub(crate) mod flag {
@@ -91,21 +90,39 @@ impl Word {
     }
 }
 
-/// FxHash of a string, finalised so that the low bits (the table index) depend on every
-/// byte: FxHash alone leaves them a function of the first bytes only.
-fn fx(b: &[u8]) -> u64 {
-    let mut h = FxHasher::default();
-    h.write(b);
-    let mut x = h.finish() ^ b.len() as u64;
-    x ^= x >> 33;
-    x = x.wrapping_mul(0xff51_afd7_ed55_8ccd);
-    x ^ (x >> 33)
+/// The hash of a key and its `short` form: the key's bytes read as (at most) two overlapping
+/// words, which for a key of at most 8 bytes, with its length, is the key itself, so that
+/// such a key is compared without reading the string arena (one cache miss less per hit).
+#[inline(always)]
+fn hash(b: &[u8]) -> (u64, u64) {
+    const K: u64 = 0x9e37_79b9_7f4a_7c15;
+    let n = b.len();
+    let word = |i: usize| u64::from_le_bytes(b[i..i + 8].try_into().unwrap_or_default());
+    let half = |i: usize| u64::from(u32::from_le_bytes(b[i..i + 4].try_into().unwrap_or_default()));
+    let mut h = (n as u64).wrapping_mul(K);
+    let mut i = 0;
+    while n - i > 8 {
+        h = (h ^ word(i)).wrapping_mul(K).rotate_left(29);
+        i += 8;
+    }
+    let short = match n {
+        8.. => word(n - 8),
+        4..=7 => half(0) | half(n - 4) << 32,
+        1..=3 => u64::from(b[0]) | u64::from(b[n / 2]) << 8 | u64::from(b[n - 1]) << 16,
+        0 => 0,
+    };
+    h = (h ^ short).wrapping_mul(K);
+    h ^= h >> 32;
+    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    (h ^ (h >> 29), short)
 }
 
-/// A slot of the [`Lexicon`] table.
+/// A slot of a [`Table`].
 #[derive(Clone, Copy)]
 struct Slot {
-    /// High bits of the key's hash (compared before the key bytes).
+    /// [`hash`]'s `short` form of the key.
+    short: u64,
+    /// High bits of the key's hash.
     hash: u32,
     /// The key: `arena[off..off + len]`; `off == u32::MAX` marks an empty slot.
     off: u32,
@@ -113,39 +130,30 @@ struct Slot {
     word: Word,
 }
 
-const EMPTY: Slot = Slot { hash: 0, off: u32::MAX, len: 0, word: Word::NONE };
+const EMPTY: Slot = Slot { short: 0, hash: 0, off: u32::MAX, len: 0, word: Word::NONE };
 
-/// The shared lexicon: surface string → [`Word`], as an open-addressing table over one string
-/// arena. Every token of every document is looked up, so a lookup must cost about one cache
-/// miss: the slot holds the hash and the entry, and the key bytes are read only on a hash
-/// match (a `HashMap<Box<str>, _>` took three misses and ~10⁵ allocations to build and drop).
-pub(crate) struct Lexicon {
+/// An open-addressing table, string → [`Word`], over one string arena. A lookup costs about one
+/// cache miss: the slot holds the hash, the short form and the entry, and the key bytes are read
+/// only for a key longer than 8 bytes whose hash matches (a `HashMap<Box<str>, _>` took three
+/// misses and ~10⁵ allocations to build and drop).
+struct Table {
     arena: String,
     slots: Vec<Slot>,
     len: usize,
-    /// A Bloom filter (2²¹ bits, two probes, ~5% false positives) small enough to stay in
-    /// cache: most words in no list fail it without touching the big table.
-    bloom: Vec<u64>,
-    /// A 2¹⁶-bit filter (in L1 cache) of the keys that start with an ASCII lower-case letter
-    /// and are more than a stopword: what a lower-case token can need from the lexicon.
-    lower: Vec<u64>,
 }
 
-impl Default for Lexicon {
-    fn default() -> Lexicon {
-        Lexicon {
-            arena: String::new(),
-            slots: vec![EMPTY; 1 << 16],
-            len: 0,
-            bloom: Vec::new(),
-            lower: Vec::new(),
-        }
+impl Table {
+    fn with_slots(n: usize) -> Table {
+        Table { arena: String::new(), slots: vec![EMPTY; n], len: 0 }
     }
-}
 
-impl Lexicon {
+    fn key(&self, slot: &Slot) -> &str {
+        &self.arena[slot.off as usize..(slot.off + slot.len) as usize]
+    }
+
     /// The slot index holding `s`, or the empty slot where it would go.
-    fn find(&self, s: &str, h: u64) -> usize {
+    #[inline(always)]
+    fn find(&self, s: &str, (h, short): (u64, u64)) -> usize {
         let mask = self.slots.len() - 1;
         let h32 = (h >> 32) as u32;
         let mut i = h as usize & mask;
@@ -155,8 +163,9 @@ impl Lexicon {
                 return i;
             }
             if slot.hash == h32
+                && slot.short == short
                 && slot.len as usize == s.len()
-                && &self.arena[slot.off as usize..(slot.off + slot.len) as usize] == s
+                && (s.len() <= 8 || self.key(slot) == s)
             {
                 return i;
             }
@@ -165,21 +174,23 @@ impl Lexicon {
     }
 
     fn entry(&mut self, s: &str) -> &mut Word {
-        let h = fx(s.as_bytes());
+        let h = hash(s.as_bytes());
         let mut i = self.find(s, h);
         if self.slots[i].off == u32::MAX {
-            if (self.len + 1) * 2 > self.slots.len() {
+            // At most three quarters full: a miss then reads about three neighbouring slots.
+            if (self.len + 1) * 4 > self.slots.len() * 3 {
                 let grown = vec![EMPTY; self.slots.len() * 2];
                 let old = std::mem::replace(&mut self.slots, grown);
                 for slot in old.into_iter().filter(|s| s.off != u32::MAX) {
-                    let key = &self.arena[slot.off as usize..(slot.off + slot.len) as usize];
-                    let j = self.find(key, fx(key.as_bytes()));
+                    let key = self.key(&slot);
+                    let j = self.find(key, hash(key.as_bytes()));
                     self.slots[j] = slot;
                 }
                 i = self.find(s, h);
             }
             self.slots[i] = Slot {
-                hash: (h >> 32) as u32,
+                short: h.1,
+                hash: (h.0 >> 32) as u32,
                 off: self.arena.len() as u32,
                 len: s.len() as u32,
                 word: Word::NONE,
@@ -188,6 +199,51 @@ impl Lexicon {
             self.len += 1;
         }
         &mut self.slots[i].word
+    }
+
+    /// The entry of `s` with hash `h`.
+    #[inline(always)]
+    fn get(&self, s: &str, h: (u64, u64)) -> Word {
+        self.slots[self.find(s, h)].word
+    }
+
+    /// The keys and entries.
+    fn iter(&self) -> impl Iterator<Item = (&str, Word)> {
+        self.slots.iter().filter(|s| s.off != u32::MAX).map(|s| (self.key(s), s.word))
+    }
+}
+
+/// The shared lexicon: surface string → [`Word`]. Every token of every document is looked up,
+/// so the common cases must stay in cache: a lower-case token (most tokens) is looked up in a
+/// small table of its own, and any other string first in a Bloom filter.
+pub(crate) struct Lexicon {
+    all: Table,
+    /// A blocked Bloom filter of the keys of `all` (2¹⁵ words of 64 bits, two bits per key in
+    /// one word: one cache line per test, ~6% false positives): most capitalised words in no
+    /// list fail it without touching the big table.
+    bloom: Vec<u64>,
+    /// The keys that start with an ASCII lower-case letter and are more than a stopword, without
+    /// [`flag::STOP`]: what a lower-case token can need from the lexicon (a few thousand keys, so
+    /// the table stays in cache).
+    lower: Table,
+    /// A 2¹⁶-bit filter (in L1 cache) of the keys of `lower`: most lower-case tokens fail it.
+    lower_bits: Vec<u64>,
+}
+
+impl Default for Lexicon {
+    fn default() -> Lexicon {
+        Lexicon {
+            all: Table::with_slots(1 << 16),
+            bloom: Vec::new(),
+            lower: Table::with_slots(1),
+            lower_bits: Vec::new(),
+        }
+    }
+}
+
+impl Lexicon {
+    fn entry(&mut self, s: &str) -> &mut Word {
+        self.all.entry(s)
     }
 
     /// Sets flag `f` on `w` in lower case, Capitalised and UPPER CASE.
@@ -201,56 +257,88 @@ impl Lexicon {
         }
     }
 
-    /// The two Bloom filter bits of hash `h`.
-    fn bloom_bits(h: u64) -> [usize; 2] {
-        [(h >> 43) as usize, (h >> 22) as usize & ((1 << 21) - 1)]
+    /// The Bloom filter word and bits of hash `h`.
+    #[inline]
+    fn bloom_bits(h: u64) -> (usize, u64) {
+        ((h >> 49) as usize, 1 << (h & 63) | 1 << ((h >> 6) & 63))
     }
 
     fn finish(&mut self) {
-        let mut bloom = vec![0u64; (1 << 21) / 64];
-        let mut lower = vec![0u64; (1 << 16) / 64];
-        for slot in self.slots.iter().filter(|s| s.off != u32::MAX) {
-            let key = &self.arena[slot.off as usize..(slot.off + slot.len) as usize];
-            let h = fx(key.as_bytes());
-            for k in Self::bloom_bits(h) {
-                bloom[k / 64] |= 1 << (k % 64);
-            }
-            let w = slot.word;
-            let more_than_stop = (Word { flags: w.flags & !flag::STOP, ..w }) != Word::NONE;
-            if key.as_bytes()[0].is_ascii_lowercase() && more_than_stop {
+        let mut bloom = vec![0u64; 1 << 15];
+        let mut lower_bits = vec![0u64; 1 << 10];
+        let mut lower = Vec::new();
+        for (key, w) in self.all.iter() {
+            let h = hash(key.as_bytes()).0;
+            let (k, bits) = Self::bloom_bits(h);
+            bloom[k] |= bits;
+            let w = Word { flags: w.flags & !flag::STOP, ..w };
+            if key.as_bytes()[0].is_ascii_lowercase() && w != Word::NONE {
+                lower.push((key, w));
                 let k = (h >> 48) as usize;
-                lower[k / 64] |= 1 << (k % 64);
+                lower_bits[k / 64] |= 1 << (k % 64);
             }
         }
+        let mut table = Table::with_slots((lower.len() * 2).next_power_of_two());
+        for (key, w) in lower {
+            *table.entry(key) = w;
+        }
         self.bloom = bloom;
-        self.lower = lower;
+        self.lower = table;
+        self.lower_bits = lower_bits;
     }
 
     /// The entry of `s` (all fields empty when unknown).
+    #[inline(always)]
     pub fn get(&self, s: &str) -> Word {
-        let h = fx(s.as_bytes());
-        if !self.bloom.is_empty()
-            && Self::bloom_bits(h).iter().any(|&k| self.bloom[k / 64] & (1 << (k % 64)) == 0)
-        {
-            return Word::NONE;
+        let h = hash(s.as_bytes());
+        if !self.bloom.is_empty() {
+            let (k, bits) = Self::bloom_bits(h.0);
+            if self.bloom[k] & bits != bits {
+                return Word::NONE;
+            }
         }
-        self.slots[self.find(s, h)].word
+        self.all.get(s, h)
     }
 
     /// The entry of a token: as [`Lexicon::get`], except that a token starting with an ASCII
     /// lower-case letter gets no [`flag::STOP`] (only stopword lists name such words, and
     /// skipping the lookup of `the`, `of` and rare lower-case words is most of a scan's saving).
+    #[inline(always)]
     pub fn get_token(&self, s: &str) -> Word {
-        if s.as_bytes().first().is_some_and(u8::is_ascii_lowercase) && !self.lower.is_empty() {
-            let h = fx(s.as_bytes());
-            let k = (h >> 48) as usize;
-            if self.lower[k / 64] & (1 << (k % 64)) == 0 {
+        if s.as_bytes().first().is_some_and(u8::is_ascii_lowercase) && !self.bloom.is_empty() {
+            let h = hash(s.as_bytes());
+            let k = (h.0 >> 48) as usize;
+            if self.lower_bits[k / 64] & (1 << (k % 64)) == 0 {
                 return Word::NONE;
             }
-            let w = self.slots[self.find(s, h)].word;
-            return Word { flags: w.flags & !flag::STOP, ..w };
+            return self.lower.get(s, h);
         }
         self.get(s)
+    }
+
+    /// The first half of [`Lexicon::get_token`]: the entry when the small structures decide it
+    /// (a lower-case token, or a Bloom filter miss), else the hash to finish with
+    /// [`Lexicon::probe`]. Split so that a caller can test many tokens before probing the big
+    /// table for any, and the cache misses of the probes overlap.
+    #[inline(always)]
+    pub fn prefilter_token(&self, s: &str) -> Result<Word, (u64, u64)> {
+        if s.as_bytes().first().is_some_and(u8::is_ascii_lowercase) && !self.bloom.is_empty() {
+            return Ok(self.get_token(s));
+        }
+        let h = hash(s.as_bytes());
+        if !self.bloom.is_empty() {
+            let (k, bits) = Self::bloom_bits(h.0);
+            if self.bloom[k] & bits != bits {
+                return Ok(Word::NONE);
+            }
+        }
+        Err(h)
+    }
+
+    /// The second half of [`Lexicon::get_token`]: the entry of `s`, whose hash is `h`.
+    #[inline(always)]
+    pub fn probe(&self, s: &str, h: (u64, u64)) -> Word {
+        self.all.get(s, h)
     }
 
     /// True when `s` carries flag `f`.
@@ -275,6 +363,15 @@ pub(crate) struct Place {
     pub capital: bool,
     /// Provenance: `file:line`.
     pub source: String,
+}
+
+/// The fields of a [`Place`] that resolution compares across candidates.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct PlaceKey {
+    /// Index of the country code in [`Inner::demonym_codes`].
+    pub cc: u16,
+    /// A city of at least 100,000 people.
+    pub big_city: bool,
 }
 
 /// An organization entry from `orgs.tsv` or `orgs_world.tsv`.
@@ -430,8 +527,11 @@ pub(crate) struct Inner {
     pub orgs: Vec<Org>,
     pub org_names: Names,
     pub demonyms: Demonyms,
-    /// Country codes that [`Word::demonym`] indexes (minus one).
+    /// Country codes: [`Word::demonym`] indexes them (minus one), and [`PlaceKey::cc`] too.
     pub demonym_codes: Vec<String>,
+    /// What resolution compares of each place (parallel to `places`), packed so that comparing
+    /// the candidates of a name reads no place entry.
+    pub place_keys: Vec<PlaceKey>,
     /// Every word list and both name gazetteers.
     pub lex: Lexicon,
     /// Sports named at the start of a headline (`SOCCER`).
@@ -461,6 +561,11 @@ impl Inner {
     /// The country code of a demonym entry.
     pub fn demonym_cc(&self, w: Word) -> Option<&str> {
         (w.demonym > 0).then(|| self.demonym_codes[w.demonym as usize - 1].as_str())
+    }
+
+    /// The country code index ([`PlaceKey::cc`]) of a demonym entry.
+    pub fn demonym_cc_id(&self, w: Word) -> Option<u16> {
+        (w.demonym > 0).then(|| w.demonym - 1)
     }
 }
 
@@ -663,16 +768,23 @@ impl Entities {
             }
         }
         let mut demonym_codes: Vec<String> = Vec::new();
+        let mut code_ids: FxMap<String, u16> = FxMap::default();
+        let mut code_id = |cc: &str| {
+            *code_ids.entry(cc.to_string()).or_insert_with(|| {
+                demonym_codes.push(cc.to_string());
+                (demonym_codes.len() - 1) as u16
+            })
+        };
         for (d, cc) in &demonyms.map {
-            let i = match demonym_codes.iter().position(|c| c == cc) {
-                Some(i) => i,
-                None => {
-                    demonym_codes.push(cc.clone());
-                    demonym_codes.len() - 1
-                }
-            };
-            lex.entry(d).demonym = i as u16 + 1;
+            lex.entry(d).demonym = code_id(cc) + 1;
         }
+        let place_keys = places
+            .iter()
+            .map(|p| PlaceKey {
+                cc: code_id(&p.cc),
+                big_city: p.feature == "city" && p.population >= 100_000,
+            })
+            .collect();
         lex.finish();
 
         let file = gazetteers.file("sports_cues.txt")?;
@@ -697,6 +809,7 @@ impl Entities {
             orgs,
             demonyms,
             demonym_codes,
+            place_keys,
             lex,
             sports_headlines,
             sports_cues: AhoCorasickBuilder::new()

@@ -88,17 +88,20 @@ fn is_entity(m: &Mention) -> bool {
 /// are removed and true is returned (the caller then adds its mention); otherwise nothing
 /// changes and false is returned.
 pub fn admit(mentions: &mut Vec<Mention>, cand: &Candidate) -> bool {
-    let mut won = true;
+    let mut overlapped = false;
     for m in mentions.iter() {
-        if is_entity(m) && m.span.overlaps(cand.span) && !beats(cand, &Candidate::of(m)) {
-            won = false;
-            break;
+        if m.span.overlaps(cand.span) && is_entity(m) {
+            if !beats(cand, &Candidate::of(m)) {
+                return false;
+            }
+            overlapped = true;
         }
     }
-    if won {
-        mentions.retain(|m| !(is_entity(m) && m.span.overlaps(cand.span)));
+    // Most candidates overlap nothing: the list is then left as it is.
+    if overlapped {
+        mentions.retain(|m| !(m.span.overlaps(cand.span) && is_entity(m)));
     }
-    won
+    true
 }
 
 /// True when `span` overlaps one of `spans`, which are sorted and do not overlap each other

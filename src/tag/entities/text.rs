@@ -32,6 +32,8 @@ pub(crate) struct Tok {
     pub title_line: bool,
     /// [`namey`] of its text.
     pub namey: bool,
+    /// True when an inner `-`, `.`, `&` or `'` joins several runs of letters and digits.
+    pub multi: bool,
     /// Its lexicon entry (word lists, demonym, exact gazetteer name), from
     /// [`super::Lexicon::get_token`]: a lower-case token never has [`flag::STOP`].
     pub w: Word,
@@ -69,6 +71,8 @@ pub(crate) struct Scan {
     pub places: Vec<(usize, usize, u32)>,
     /// Organization name matches.
     pub orgs: Vec<(usize, usize, u32)>,
+    /// Scratch: tokens whose entry needs a probe of the big table, with their hash.
+    probes: Vec<(usize, (u64, u64))>,
 }
 
 thread_local! {
@@ -156,51 +160,169 @@ fn extend(
 
 fn build_scan(e: &Inner, text: &str, scan: &mut Scan) {
     tokenize_into(text, &mut scan.toks);
-    let Scan { toks, places, orgs } = scan;
+    let Scan { toks, places, orgs, probes } = scan;
     places.clear();
     orgs.clear();
+    // The entries of the single-run tokens (most tokens), in passes whose memory reads do not
+    // wait on one another, so that their cache misses overlap: the small structures first, then
+    // the big table for the tokens that pass the Bloom filter.
+    probes.clear();
+    for (i, t) in toks.iter_mut().enumerate() {
+        if !t.multi {
+            match e.lex.prefilter_token(&text[t.start..t.end]) {
+                Ok(w) => t.w = w,
+                Err(h) => probes.push((i, h)),
+            }
+        }
+    }
+    for &(i, h) in probes.iter() {
+        let t = &mut toks[i];
+        t.w = e.lex.probe(&text[t.start..t.end], h);
+    }
     let (mut free_p, mut free_o) = (0, 0);
     for t in toks.iter_mut() {
         let word = &text[t.start..t.end];
         // A lower-case word without a hyphen is never namey (the common case, decided cheaply).
-        t.namey = (!word.as_bytes()[0].is_ascii_lowercase() || word.bytes().any(|b| b == b'-'))
+        t.namey = (!word.as_bytes()[0].is_ascii_lowercase() || (t.multi && word.contains('-')))
             && namey(word);
+        if !t.multi {
+            // One run of letters and digits: the token is the only word start.
+            if t.w != Word::NONE {
+                let (p, o) = (t.start >= free_p, t.start >= free_o);
+                if p || o {
+                    let (bp, bo) = extend(e, text, t.start, t.end, t.w, p, o);
+                    push_longest(t.start, bp, places, &mut free_p);
+                    push_longest(t.start, bo, orgs, &mut free_o);
+                }
+            }
+            continue;
+        }
+        // Each run after an inner `-`, `.`, `&` or `'` starts a word too (`al-Hol`, `US-Syria`).
         let mut ws = t.start;
         loop {
             let q = run_end(text, ws);
             let w = e.lex.get_token(&text[ws..q]);
-            if ws == t.start && q == t.end {
-                t.w = w;
-            }
             let (p, o) = (ws >= free_p, ws >= free_o);
-            if (p || o) && w != Word::default() {
+            if (p || o) && w != Word::NONE {
                 let (bp, bo) = extend(e, text, ws, q, w, p, o);
-                if let Some((end, pid)) = bp {
-                    places.push((ws, end, pid));
-                    free_p = end;
-                }
-                if let Some((end, pid)) = bo {
-                    orgs.push((ws, end, pid));
-                    free_o = end;
-                }
+                push_longest(ws, bp, places, &mut free_p);
+                push_longest(ws, bo, orgs, &mut free_o);
             }
-            // The next word start inside the token (`al-Hol`, `US-Syria`).
             let Some(k) = text[q..t.end].find(|c: char| c.is_alphanumeric()) else { break };
             ws = q + k;
         }
-        if t.w == Word::default() && t.end > run_end(text, t.start) {
-            t.w = e.lex.get_token(word);
+        t.w = e.lex.get_token(word);
+    }
+}
+
+/// Records the longest name found at `ws`, if any, and bars its bytes to later matches.
+fn push_longest(ws: usize, best: Longest, out: &mut Vec<(usize, usize, u32)>, free: &mut usize) {
+    if let Some((end, pid)) = best {
+        out.push((ws, end, pid));
+        *free = end;
+    }
+}
+
+/// Byte classes of the tokenizer: ASCII letters and digits, with case; bytes of non-ASCII
+/// characters are decoded and classified by `char` methods.
+mod class {
+    pub const WORD: u8 = 1;
+    pub const ALPHA: u8 = 2;
+    pub const LOWER: u8 = 4;
+    pub const UPPER: u8 = 8;
+
+    /// The class of every byte.
+    pub static OF: [u8; 256] = {
+        let mut t = [0u8; 256];
+        let mut b = 0;
+        while b < 128 {
+            let c = b as u8;
+            t[b] = if c.is_ascii_digit() {
+                WORD
+            } else if c.is_ascii_lowercase() {
+                WORD | ALPHA | LOWER
+            } else if c.is_ascii_uppercase() {
+                WORD | ALPHA | UPPER
+            } else {
+                0
+            };
+            b += 1;
+        }
+        t
+    };
+}
+
+/// The non-ASCII character at byte `i` (a char boundary).
+fn wide_char(text: &str, i: usize) -> char {
+    text[i..].chars().next().unwrap_or(' ')
+}
+
+/// True when the character at byte `i` (a char boundary) is a letter or digit.
+fn word_at(text: &str, i: usize) -> bool {
+    let b = text.as_bytes()[i];
+    if b < 0x80 {
+        class::OF[b as usize] & class::WORD != 0
+    } else {
+        is_word_char(wide_char(text, i))
+    }
+}
+
+/// Facts about the line being tokenized, gathered on the way and given to its tokens at its
+/// end: whether it has no lower-case letter (and more than three letters), and whether it is
+/// a Title Case line (of its words split at single spaces, at least three are longer than three
+/// bytes and at least 70% of those start upper case).
+struct Line {
+    /// Its first token.
+    first_tok: usize,
+    letters: usize,
+    lower: bool,
+    /// Start of the current space-separated word.
+    word_start: usize,
+    long: usize,
+    cap: usize,
+}
+
+impl Line {
+    fn new(from: usize, first_tok: usize) -> Line {
+        Line { first_tok, letters: 0, lower: false, word_start: from, long: 0, cap: 0 }
+    }
+
+    /// Ends the space-separated word before byte `at`.
+    #[inline(always)]
+    fn end_word(&mut self, text: &str, at: usize) {
+        let ws = self.word_start;
+        if at - ws > 3 {
+            self.long += 1;
+            let b = text.as_bytes()[ws];
+            let upper = if b < 0x80 {
+                b.is_ascii_uppercase()
+            } else {
+                text.is_char_boundary(ws) && wide_char(text, ws).is_uppercase()
+            };
+            self.cap += usize::from(upper);
+        }
+        self.word_start = at + 1;
+    }
+
+    /// Ends the line at byte `at` (a `\n` or the end of the text).
+    fn finish(mut self, text: &str, at: usize, toks: &mut [Tok]) {
+        self.end_word(text, at);
+        let caps_line = !self.lower && self.letters > 3;
+        let title_line = self.long >= 3 && self.cap * 10 >= self.long * 7;
+        for t in &mut toks[self.first_tok..] {
+            t.caps_line = caps_line;
+            t.title_line = title_line;
         }
     }
 }
 
-/// Splits `text` into word tokens (ASCII bytes on a fast path).
+/// Splits `text` into word tokens, in one pass over its bytes (ASCII bytes by table).
 fn tokenize_into(text: &str, toks: &mut Vec<Tok>) {
+    use class::{ALPHA, LOWER, UPPER, WORD};
     toks.clear();
     let bytes = text.as_bytes();
     let n = bytes.len();
-    let mut line_caps = line_is_caps(text, 0);
-    let mut line_title = line_is_title(text, 0);
+    let mut line = Line::new(0, 0);
     let mut prev_end = 0;
     let mut i = 0;
     // Facts about the gap since the previous token, gathered while skipping it: most gaps are
@@ -208,35 +330,68 @@ fn tokenize_into(text: &str, toks: &mut Vec<Tok>) {
     let (mut gap_newline, mut gap_spaces) = (false, true);
     while i < n {
         let b = bytes[i];
-        if b == b'\n' {
-            i += 1;
-            gap_newline = true;
-            line_caps = line_is_caps(text, i);
-            line_title = line_is_title(text, i);
-            continue;
-        }
-        let (c, word_char) = char_at(text, i);
-        if !word_char {
-            gap_spaces &= b == b' ';
-            i += c.len_utf8();
-            continue;
-        }
-        let start = i;
-        let mut j = i + c.len_utf8();
-        while j < n {
-            let (d, wc) = char_at(text, j);
-            if wc {
-                j += d.len_utf8();
+        let (cap, mut letters, mut lower, first_len);
+        if b < 0x80 {
+            let k = class::OF[b as usize];
+            if k & WORD == 0 {
+                match b {
+                    b'\n' => {
+                        let done = std::mem::replace(&mut line, Line::new(i + 1, toks.len()));
+                        done.finish(text, i, toks);
+                        gap_newline = true;
+                    }
+                    b' ' => line.end_word(text, i),
+                    _ => gap_spaces = false,
+                }
+                i += 1;
                 continue;
             }
+            (cap, letters, lower, first_len) =
+                (k & UPPER != 0, usize::from(k & ALPHA != 0), k & LOWER != 0, 1);
+        } else {
+            let c = wide_char(text, i);
+            if !is_word_char(c) {
+                gap_spaces = false;
+                line.lower |= c.is_lowercase();
+                i += c.len_utf8();
+                continue;
+            }
+            (cap, letters, lower, first_len) =
+                (c.is_uppercase(), usize::from(c.is_alphabetic()), c.is_lowercase(), c.len_utf8());
+        }
+        let start = i;
+        let mut j = i + first_len;
+        let mut multi = false;
+        while j < n {
+            let b = bytes[j];
+            let d = if b < 0x80 {
+                let k = class::OF[b as usize];
+                if k & WORD != 0 {
+                    letters += usize::from(k & ALPHA != 0);
+                    lower |= k & LOWER != 0;
+                    j += 1;
+                    continue;
+                }
+                b as char
+            } else {
+                let d = wide_char(text, j);
+                if is_word_char(d) {
+                    letters += usize::from(d.is_alphabetic());
+                    lower |= d.is_lowercase();
+                    j += d.len_utf8();
+                    continue;
+                }
+                d
+            };
             if matches!(d, '-' | '.' | '&' | '\'' | '’') {
                 let k = j + d.len_utf8();
-                if k < n && char_at(text, k).1 {
+                if k < n && word_at(text, k) {
                     // A possessive `'s` ends the word; `O'Shea` does not.
                     let possessive = matches!(d, '\'' | '’')
                         && bytes[k] == b's'
-                        && !(k + 1 < n && char_at(text, k + 1).1);
+                        && !(k + 1 < n && word_at(text, k + 1));
                     if !possessive {
+                        multi = true;
                         j = k;
                         continue;
                     }
@@ -246,78 +401,37 @@ fn tokenize_into(text: &str, toks: &mut Vec<Tok>) {
         }
         let end = j;
         i = end;
-        let word = &text[start..end];
-        let gap = &text[prev_end..start];
         let (joined, sent_start) = match toks.last() {
             None => (false, true),
             Some(_) if gap_newline => (false, true),
-            Some(_) if gap_spaces && !gap.is_empty() => (true, false),
-            Some(p) => (
-                (gap == ". " || gap == ".") && abbrev_like(p.text(text), p.cap),
-                starts_sentence(text, p, gap),
-            ),
+            Some(_) if gap_spaces => (true, false),
+            Some(p) => {
+                let gap = &text[prev_end..start];
+                (
+                    (gap == ". " || gap == ".") && abbrev_like(p.text(text), p.cap),
+                    starts_sentence(text, p, gap),
+                )
+            }
         };
         (gap_newline, gap_spaces) = (false, true);
-        let caps = if word.is_ascii() {
-            let (mut letters, mut lower) = (0, false);
-            for b in word.bytes() {
-                letters += usize::from(b.is_ascii_alphabetic());
-                lower |= b.is_ascii_lowercase();
-            }
-            letters >= 2 && !lower
-        } else {
-            word.chars().filter(|c| c.is_alphabetic()).count() >= 2
-                && !word.chars().any(char::is_lowercase)
-        };
+        line.letters += letters;
+        line.lower |= lower;
         toks.push(Tok {
             start,
             end,
-            cap: c.is_uppercase(),
-            caps,
+            cap,
+            caps: letters >= 2 && !lower,
             joined,
             sent_start,
-            caps_line: line_caps,
-            title_line: line_title,
+            caps_line: false,
+            title_line: false,
             namey: false,
-            w: Word::default(),
+            multi,
+            w: Word::NONE,
         });
         prev_end = end;
     }
-}
-
-/// True when the line starting at `from` has letters and none of them is lower case.
-fn line_is_caps(text: &str, from: usize) -> bool {
-    let line = text[from..].split('\n').next().unwrap_or("");
-    let mut letters = 0;
-    for c in line.chars() {
-        if c.is_lowercase() {
-            return false;
-        }
-        if c.is_alphabetic() {
-            letters += 1;
-        }
-    }
-    letters > 3
-}
-
-/// True when the line starting at `from` has at least three words longer than three letters
-/// and at least 70% of them start upper case.
-fn line_is_title(text: &str, from: usize) -> bool {
-    let line = text[from..].split('\n').next().unwrap_or("");
-    let (mut long, mut cap) = (0, 0);
-    // Words split at single spaces, as `line.split(' ')`, in one byte loop.
-    let b = line.as_bytes();
-    let mut ws = 0;
-    for k in 0..=b.len() {
-        if k == b.len() || b[k] == b' ' {
-            if k - ws > 3 {
-                long += 1;
-                cap += usize::from(line[ws..k].starts_with(char::is_uppercase));
-            }
-            ws = k + 1;
-        }
-    }
-    long >= 3 && cap * 10 >= long * 7
+    line.finish(text, n, toks);
 }
 
 /// Whether the gap after token `prev` ends a sentence (or line, or opens a quotation).
