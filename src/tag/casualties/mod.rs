@@ -98,6 +98,8 @@ struct CasualtyRule {
     /// word start in turn (an unanchored search's automaton, holding every partial list at
     /// once, spent its time building lazy-DFA states).
     anchored: bool,
+    /// What an anchored rule's match opens with: the word starts worth trying.
+    head: rules::Head,
     /// For an anchored pattern with victim nouns, the same pattern with the nouns as any
     /// words: a small automaton that rules out most word starts before `re` runs.
     sieve: Option<Regex>,

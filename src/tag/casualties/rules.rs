@@ -23,11 +23,141 @@ pub(super) struct Hit<'t> {
     pub list: Option<Phrase<'t>>,
 }
 
+/// What the match of an anchored rule opens with, read from the opening of its pattern: only
+/// the word starts that can open it are tried (each try runs a regex).
+#[derive(Debug, Clone, PartialEq)]
+pub(super) enum Head {
+    /// Anything: every word start is tried.
+    Any,
+    /// A counted item (`{np}`, `{list}`): the starts where the `item` pattern matches.
+    Item,
+    /// A term of a class (`{act}`), hence one of the rule's anchors: the anchor hits.
+    Anchor,
+    /// A word of these (lower case, ASCII letters), as in `(?i:no|zero|without)`.
+    Words(Vec<String>),
+}
+
+/// The index just past the group that opens `s` (`s` starts with `(`), skipping escapes
+/// and classes.
+fn group_end(s: &str) -> Option<usize> {
+    let bytes = s.as_bytes();
+    let (mut depth, mut i, mut class) = (0usize, 0, false);
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => i += 1,
+            b'[' if !class => class = true,
+            b']' if class => class = false,
+            b'(' if !class => depth += 1,
+            b')' if !class => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(i + 1);
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+/// True when `s` is an alternation at its top level (`a|b`), outside groups and classes.
+fn alternation_at_top(s: &str) -> bool {
+    let mut rest = s;
+    while let Some(i) = rest.find(['(', '|', '\\', '[']) {
+        match rest.as_bytes()[i] {
+            b'|' => return true,
+            b'(' => match group_end(&rest[i..]) {
+                Some(end) => rest = &rest[i + end..],
+                None => return true,
+            },
+            b'\\' => rest = rest.get(i + 2..).unwrap_or(""),
+            _ => match rest[i + 1..].find(']') {
+                // `[]...]` and `[^]...]` do not occur in the rules; a bad class is no head
+                Some(j) => rest = &rest[i + j + 2..],
+                None => return true,
+            },
+        }
+    }
+    false
+}
+
+/// True when the element before `after` is made optional or repeated by a quantifier.
+fn quantified(after: &str) -> bool {
+    after.starts_with(['?', '*', '+'])
+        || after.strip_prefix('{').is_some_and(|q| q.starts_with(|c: char| c.is_ascii_digit()))
+}
+
+/// The [`Head`] of a pattern of the rule file (before macro expansion): `macros` are the raw
+/// macros, `classes` the term classes. Anything it cannot read is [`Head::Any`].
+pub(super) fn head(
+    pattern: &str,
+    macros: &HashMap<String, String>,
+    classes: &HashMap<String, Vec<String>>,
+) -> Head {
+    match pattern.strip_prefix(WORD_START) {
+        Some(rest) => opening(rest, macros, classes, 0),
+        None => Head::Any,
+    }
+}
+
+fn opening(
+    s: &str,
+    macros: &HashMap<String, String>,
+    classes: &HashMap<String, Vec<String>>,
+    depth: usize,
+) -> Head {
+    if depth > 8 || alternation_at_top(s) {
+        return Head::Any;
+    }
+    if let Some((name, after)) = s.strip_prefix('{').and_then(|r| r.split_once('}')) {
+        if quantified(after) {
+            return Head::Any;
+        }
+        return match name {
+            "np" | "item" => Head::Item,
+            _ if classes.contains_key(name) => Head::Anchor,
+            _ => macros.get(name).map_or(Head::Any, |m| opening(m, macros, classes, depth + 1)),
+        };
+    }
+    let Some(end) = s.starts_with('(').then(|| group_end(s)).flatten() else {
+        return Head::Any;
+    };
+    let (group, after) = (&s[..end], &s[end..]);
+    if quantified(after) {
+        return Head::Any;
+    }
+    if let Some(body) = group.strip_prefix("(?i:").and_then(|g| g.strip_suffix(')')) {
+        // plain words, whole: after the group comes no letter
+        let plain = body.bytes().all(|b| b.is_ascii_alphanumeric() || b" |'-".contains(&b));
+        let bounded = after.starts_with(' ')
+            || after.starts_with(WORD_START)
+            || after.starts_with("(?: ")
+                && group_end(after).is_some_and(|e| !alternation_at_top(&after[4..e - 1]));
+        let words: Vec<String> = body
+            .split('|')
+            .map(|w| {
+                let run = w.bytes().take_while(u8::is_ascii_alphabetic).count();
+                w[..run].to_ascii_lowercase()
+            })
+            .collect();
+        return if plain && bounded && words.iter().all(|w| !w.is_empty()) {
+            Head::Words(words)
+        } else {
+            Head::Any
+        };
+    }
+    match group.strip_prefix("(?P<").and_then(|g| g.split_once('>')) {
+        Some((_, body)) => opening(&body[..body.len() - 1], macros, classes, depth + 1),
+        None => Head::Any,
+    }
+}
+
 impl CasualtyRule {
     /// The leftmost match in `text` starting at or after `at`, as the unanchored search
-    /// finds it. An anchored rule tries each word start in `starts` (every ASCII word start,
-    /// the only places its opening boundary holds; a slice starting there sees the same
-    /// boundary, as the byte before is no word byte).
+    /// finds it. An anchored rule tries each word start in `starts` (the ASCII word starts
+    /// its [`Head`] lets through: its opening boundary holds only at a word start, and a
+    /// slice starting there sees the same boundary, as the byte before is no word byte).
     pub(super) fn find<'t>(&self, text: &'t str, starts: &[usize], at: usize) -> Option<Hit<'t>> {
         let (c, from) = if self.anchored {
             let first = starts.partition_point(|&p| p < at);
@@ -259,6 +389,7 @@ impl CasualtyTagger {
                 }
                 Ok((rf, item_src))
             };
+        let raw_macros = RuleFile::parse(&rules_file)?.macros;
         let (rf, item_src) = expand_all(RuleFile::parse(&rules_file)?, &extra)?;
         // The sieves' macros: the same, with the victim nouns as any words.
         let mut loose_extra = extra.clone();
@@ -306,10 +437,16 @@ impl CasualtyTagger {
                 Some(_) => return Err(bad("`role:` is victim or perpetrator")),
                 None => None,
             };
+            let head = if anchored {
+                head(rule.get("pattern").unwrap_or(""), &raw_macros, &by_class)
+            } else {
+                Head::Any
+            };
             rules.push(CasualtyRule {
                 name: rule.name.clone(),
                 re,
                 anchored,
+                head,
                 sieve,
                 ty,
                 count,
