@@ -58,11 +58,19 @@ fn alnum(c: char) -> bool {
     }
 }
 
-/// Tokens of `text[from..to]` (offsets into `text`). Words keep inner `'`, `’`, `-`, `.` and
-/// a final `.` of titles and initials (`Mr.`, `U.S.`, `J.`).
-pub(super) fn tokens<'a>(text: &'a str, from: usize, to: usize, lex: &Lexicon) -> Vec<Tok<'a>> {
+/// Tokens of `text[from..to]` (offsets into `text`) into `out`, cleared first (one buffer
+/// serves every window of a document). Words keep inner `'`, `’`, `-`, `.` and a final `.`
+/// of titles and initials (`Mr.`, `U.S.`, `J.`).
+pub(super) fn tokens<'a>(
+    text: &'a str,
+    from: usize,
+    to: usize,
+    lex: &Lexicon,
+    out: &mut Vec<Tok<'a>>,
+) {
+    out.clear();
     let seg = &text[from..to];
-    let mut out = Vec::with_capacity(seg.len() / 5 + 1);
+    out.reserve(seg.len() / 4 + 1);
     let mut i = 0;
     while let Some(c) = char_at(seg, i) {
         let mut end = i + c.len_utf8();
@@ -87,13 +95,15 @@ pub(super) fn tokens<'a>(text: &'a str, from: usize, to: usize, lex: &Lexicon) -
             }
             if seg.as_bytes().get(end) == Some(&b'.') {
                 let w = &seg[i..end];
-                let initial = end - i == c.len_utf8() && c.is_uppercase();
+                let upper = c.is_uppercase();
+                let initial = end - i == c.len_utf8() && upper;
                 // `R-Ky.,` and `(D-Wis.)`: a dot before more punctuation ends no sentence
                 let abbrev = matches!(seg.as_bytes().get(end + 1), Some(b',' | b')' | b';' | b':'));
+                // titles count only capitalised (see `Lexicon::classes`)
                 if initial
                     || abbrev
                     || w.contains('.')
-                    || lex.is(&seg[i..end + 1], class::ANY_TITLE)
+                    || upper && lex.is(&seg[i..end + 1], class::ANY_TITLE)
                 {
                     end += 1;
                 }
@@ -104,7 +114,6 @@ pub(super) fn tokens<'a>(text: &'a str, from: usize, to: usize, lex: &Lexicon) -
         out.push(Tok { s: &seg[i..end], start: from + i, end: from + end, word });
         i = end;
     }
-    out
 }
 
 /// What kind of words name the speaker.
