@@ -11,6 +11,7 @@ use super::{casualty_type, CasualtyRule, CasualtyTagger, Noun};
 use crate::data::rules::{Field, Rule, RuleFile};
 use crate::data::Gazetteers;
 use crate::error::Result;
+use crate::hash::FxMap;
 
 /// The `(?-u:\\b)` that opens most rule patterns.
 const WORD_START: &str = "(?-u:\\b)";
@@ -295,7 +296,7 @@ impl CasualtyTagger {
         let numbers = Numbers::load(&gazetteers.file("number_words.tsv")?)?;
 
         let nouns_file = gazetteers.file("victim_nouns.tsv")?;
-        let mut nouns = HashMap::new();
+        let mut nouns = FxMap::default();
         let mut singulars = Vec::new();
         for row in nouns_file.tsv(4)? {
             let role = match row.get(3) {
@@ -312,7 +313,7 @@ impl CasualtyTagger {
         }
 
         let terms_file = gazetteers.file("casualty_terms.tsv")?;
-        let mut terms: HashMap<String, (&'static str, Vec<String>)> = HashMap::new();
+        let mut terms: FxMap<String, (&'static str, Vec<String>)> = FxMap::default();
         let mut by_class: HashMap<String, Vec<String>> = HashMap::new();
         let mut stems = Vec::new();
         let mut blockers = Vec::new();

@@ -5,6 +5,7 @@ use crate::data::Gazetteers;
 use crate::doc::Sentence;
 use crate::input::Article;
 use chrono::NaiveDate;
+use std::collections::HashMap;
 
 fn tagger() -> CasualtyTagger {
     CasualtyTagger::new(&Gazetteers::embedded()).expect("casualty gazetteers load")
