@@ -184,7 +184,7 @@ impl QuoteTagger {
         };
         let mut before = |from: usize, to: usize| {
             let from = ceil(text, from.max(to.saturating_sub(CONTEXT))).min(to);
-            attrib::tokens(text, from, to, &self.lex, buf);
+            attrib::last_sentence(text, from, to, &self.lex, buf);
             attrib::before(buf, &self.lex)
         };
         after.or_else(|| before(prev_close, raw.open)).or_else(|| {
@@ -363,9 +363,13 @@ impl<'a> Resolver<'a> {
         ok: impl Fn(u16) -> bool,
     ) -> Option<(usize, String)> {
         let from = raw.para_start.min(pos);
+        // tokens come in text order: the quote that may hold the next one only moves on
+        let mut q = self.raws.partition_point(|r| r.close <= from);
         let outside = |t: &attrib::Tok| {
-            let i = self.raws.partition_point(|r| r.close <= t.start);
-            self.raws.get(i).is_none_or(|r| r.open > t.start)
+            while self.raws.get(q).is_some_and(|r| r.close <= t.start) {
+                q += 1;
+            }
+            self.raws.get(q).is_none_or(|r| r.open > t.start)
         };
         let mut toks = Vec::new();
         attrib::tokens(self.text, from, pos, self.lex, &mut toks);
