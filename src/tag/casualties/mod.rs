@@ -97,11 +97,9 @@ struct CasualtyRule {
     /// word start in turn (an unanchored search's automaton, holding every partial list at
     /// once, spent its time building lazy-DFA states).
     anchored: bool,
-    /// What an anchored rule's match opens with: the word starts worth trying.
+    /// What an anchored rule's match opens with: the word starts worth trying (few enough
+    /// that a looser pattern run first to rule them out, as there was, only cost time).
     head: rules::Head,
-    /// For an anchored pattern with victim nouns, the same pattern with the nouns as any
-    /// words: a small automaton that rules out most word starts before `re` runs.
-    sieve: Option<Regex>,
     ty: Option<&'static str>,
     count: Option<u32>,
     role: Option<&'static str>,

@@ -162,11 +162,7 @@ impl CasualtyRule {
     pub(super) fn find<'t>(&self, text: &'t str, starts: &[usize], at: usize) -> Option<Hit<'t>> {
         let (c, from) = if self.anchored {
             let first = starts.partition_point(|&p| p < at);
-            starts[first..].iter().find_map(|&p| {
-                let rest = &text[p..];
-                let sifted = self.sieve.as_ref().is_none_or(|s| s.is_match(rest));
-                sifted.then(|| self.re.captures(rest))?.map(|c| (c, p))
-            })?
+            starts[first..].iter().find_map(|&p| self.re.captures(&text[p..]).map(|c| (c, p)))?
         } else {
             (self.re.captures_at(text, at)?, 0)
         };
@@ -244,23 +240,6 @@ fn cased_groups(pattern: &str) -> String {
     }
     out.push_str(rest);
     out
-}
-
-/// A pattern that matches every phrase of `words` in any letter case, and more: words of
-/// letters and hyphens, as many as the longest phrase has (the [`alternation`] itself when a
-/// phrase has other characters). Its automaton is tiny next to the alternation's.
-fn relaxed(words: &[&str]) -> String {
-    let plain = |w: &&str| {
-        !w.is_empty()
-            && w.split(' ').all(|part| {
-                !part.is_empty() && part.bytes().all(|b| b.is_ascii_alphabetic() || b == b'-')
-            })
-    };
-    if !words.iter().all(plain) {
-        return alternation(words.iter().copied());
-    }
-    let most = words.iter().map(|w| w.split(' ').count()).max().unwrap_or(1);
-    format!("[A-Za-z-]+(?: [A-Za-z-]+){{0,{}}}", most - 1)
 }
 
 /// Lets each space of a pattern match a run of blanks (`killing  one`, a line break).
@@ -392,13 +371,6 @@ impl CasualtyTagger {
             };
         let raw_macros = RuleFile::parse(&rules_file)?.macros;
         let (rf, item_src) = expand_all(RuleFile::parse(&rules_file)?, &extra)?;
-        // The sieves' macros: the same, with the victim nouns as any words.
-        let mut loose_extra = extra.clone();
-        let all: Vec<&str> = nouns.keys().map(String::as_str).collect();
-        loose_extra.insert("noun".into(), relaxed(&all));
-        let sg: Vec<&str> = singulars.iter().map(String::as_str).collect();
-        loose_extra.insert("noun_sg".into(), relaxed(&sg));
-        let (loose_rf, _) = expand_all(RuleFile::parse(&rules_file)?, &loose_extra)?;
         // The word-list alternations make big automata: a larger lazy-DFA cache keeps them
         // from being rebuilt over and over.
         let compile = |src: &str, line: usize, name: &str| {
@@ -413,15 +385,10 @@ impl CasualtyTagger {
         for rule in &rf.rules {
             let src = rf.expand(rule, "pattern", &extra)?;
             let anchored = src.starts_with(WORD_START);
-            let (re, sieve) = if anchored {
-                // a pattern without victim nouns is its own sieve
-                let loose = loose_rf.expand(rule, "pattern", &loose_extra)?;
-                let sieve = (loose != src)
-                    .then(|| compile(&format!("^(?:{loose})"), rule.line, &rule.name))
-                    .transpose()?;
-                (compile(&format!("^(?:{src})"), rule.line, &rule.name)?, sieve)
+            let re = if anchored {
+                compile(&format!("^(?:{src})"), rule.line, &rule.name)?
             } else {
-                (compile(&src, rule.line, &rule.name)?, None)
+                compile(&src, rule.line, &rule.name)?
             };
             let bad = |m: &str| rf.err(rule.line, &rule.name, m);
             let ty = match rule.get("type") {
@@ -448,7 +415,6 @@ impl CasualtyTagger {
                 re,
                 anchored,
                 head,
-                sieve,
                 ty,
                 count,
                 role,
