@@ -16,14 +16,13 @@ mod sentence;
 #[cfg(test)]
 mod tests;
 
-use std::collections::HashMap;
-
 use aho_corasick::AhoCorasick;
 use chrono::{Datelike, NaiveDate};
 use regex::Regex;
 use serde::Serialize;
 
 use crate::doc::{Document, Kind, Mention, Provenance, Span, Value};
+use crate::hash::FxMap;
 use crate::pipeline::{Layer, Stage};
 use numbers::Numbers;
 
@@ -98,9 +97,9 @@ struct CasualtyRule {
     /// word start in turn (an unanchored search's automaton, holding every partial list at
     /// once, spent its time building lazy-DFA states).
     anchored: bool,
-    /// For an anchored pattern with victim nouns, the same pattern with the nouns as any
-    /// words: a small automaton that rules out most word starts before `re` runs.
-    sieve: Option<Regex>,
+    /// What an anchored rule's match opens with: the word starts worth trying (few enough
+    /// that a looser pattern run first to rule them out, as there was, only cost time).
+    head: rules::Head,
     ty: Option<&'static str>,
     count: Option<u32>,
     role: Option<&'static str>,
@@ -134,8 +133,8 @@ pub struct CasualtyTagger {
     background: Vec<String>,
     subset_cues: Vec<String>,
     suspect_cues: Vec<String>,
-    terms: HashMap<String, (&'static str, Vec<String>)>,
-    nouns: HashMap<String, Noun>,
+    terms: FxMap<String, (&'static str, Vec<String>)>,
+    nouns: FxMap<String, Noun>,
     numbers: Numbers,
     item: Regex,
     rules: Vec<CasualtyRule>,
@@ -283,14 +282,14 @@ fn totals(found: &[Found], units: &[Span], zeros: &[&'static str]) -> Totals {
 
 /// The count of one role's mentions of one type, each victim once (see [`totals`]).
 fn role_total(mine: &[&Found], units: &[Span]) -> Option<u32> {
-    let mut per_group: HashMap<&str, u32> = HashMap::new();
+    let mut per_group: FxMap<&str, u32> = FxMap::default();
     let mut best_unit = None;
     for unit in units {
         let in_unit: Vec<&&Found> = mine.iter().filter(|f| unit.contains(f.span)).collect();
         if in_unit.is_empty() {
             continue;
         }
-        let mut sums: HashMap<&str, u32> = HashMap::new();
+        let mut sums: FxMap<&str, u32> = FxMap::default();
         let mut unit_total = 0u32;
         for f in &in_unit {
             unit_total = unit_total.saturating_add(f.value.count);

@@ -11,6 +11,7 @@ use super::{casualty_type, CasualtyRule, CasualtyTagger, Noun};
 use crate::data::rules::{Field, Rule, RuleFile};
 use crate::data::Gazetteers;
 use crate::error::Result;
+use crate::hash::FxMap;
 
 /// The `(?-u:\\b)` that opens most rule patterns.
 const WORD_START: &str = "(?-u:\\b)";
@@ -23,19 +24,145 @@ pub(super) struct Hit<'t> {
     pub list: Option<Phrase<'t>>,
 }
 
+/// What the match of an anchored rule opens with, read from the opening of its pattern: only
+/// the word starts that can open it are tried (each try runs a regex).
+#[derive(Debug, Clone, PartialEq)]
+pub(super) enum Head {
+    /// Anything: every word start is tried.
+    Any,
+    /// A counted item (`{np}`, `{list}`): the starts where the `item` pattern matches.
+    Item,
+    /// A term of a class (`{act}`), hence one of the rule's anchors: the anchor hits.
+    Anchor,
+    /// A word of these (lower case, ASCII letters), as in `(?i:no|zero|without)`.
+    Words(Vec<String>),
+}
+
+/// The index just past the group that opens `s` (`s` starts with `(`), skipping escapes
+/// and classes.
+fn group_end(s: &str) -> Option<usize> {
+    let bytes = s.as_bytes();
+    let (mut depth, mut i, mut class) = (0usize, 0, false);
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => i += 1,
+            b'[' if !class => class = true,
+            b']' if class => class = false,
+            b'(' if !class => depth += 1,
+            b')' if !class => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(i + 1);
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+/// True when `s` is an alternation at its top level (`a|b`), outside groups and classes.
+fn alternation_at_top(s: &str) -> bool {
+    let mut rest = s;
+    while let Some(i) = rest.find(['(', '|', '\\', '[']) {
+        match rest.as_bytes()[i] {
+            b'|' => return true,
+            b'(' => match group_end(&rest[i..]) {
+                Some(end) => rest = &rest[i + end..],
+                None => return true,
+            },
+            b'\\' => rest = rest.get(i + 2..).unwrap_or(""),
+            _ => match rest[i + 1..].find(']') {
+                // `[]...]` and `[^]...]` do not occur in the rules; a bad class is no head
+                Some(j) => rest = &rest[i + j + 2..],
+                None => return true,
+            },
+        }
+    }
+    false
+}
+
+/// True when the element before `after` is made optional or repeated by a quantifier.
+fn quantified(after: &str) -> bool {
+    after.starts_with(['?', '*', '+'])
+        || after.strip_prefix('{').is_some_and(|q| q.starts_with(|c: char| c.is_ascii_digit()))
+}
+
+/// The [`Head`] of a pattern of the rule file (before macro expansion): `macros` are the raw
+/// macros, `classes` the term classes. Anything it cannot read is [`Head::Any`].
+pub(super) fn head(
+    pattern: &str,
+    macros: &HashMap<String, String>,
+    classes: &HashMap<String, Vec<String>>,
+) -> Head {
+    match pattern.strip_prefix(WORD_START) {
+        Some(rest) => opening(rest, macros, classes, 0),
+        None => Head::Any,
+    }
+}
+
+fn opening(
+    s: &str,
+    macros: &HashMap<String, String>,
+    classes: &HashMap<String, Vec<String>>,
+    depth: usize,
+) -> Head {
+    if depth > 8 || alternation_at_top(s) {
+        return Head::Any;
+    }
+    if let Some((name, after)) = s.strip_prefix('{').and_then(|r| r.split_once('}')) {
+        if quantified(after) {
+            return Head::Any;
+        }
+        return match name {
+            "np" | "item" => Head::Item,
+            _ if classes.contains_key(name) => Head::Anchor,
+            _ => macros.get(name).map_or(Head::Any, |m| opening(m, macros, classes, depth + 1)),
+        };
+    }
+    let Some(end) = s.starts_with('(').then(|| group_end(s)).flatten() else {
+        return Head::Any;
+    };
+    let (group, after) = (&s[..end], &s[end..]);
+    if quantified(after) {
+        return Head::Any;
+    }
+    if let Some(body) = group.strip_prefix("(?i:").and_then(|g| g.strip_suffix(')')) {
+        // plain words, whole: after the group comes no letter
+        let plain = body.bytes().all(|b| b.is_ascii_alphanumeric() || b" |'-".contains(&b));
+        let bounded = after.starts_with(' ')
+            || after.starts_with(WORD_START)
+            || after.starts_with("(?: ")
+                && group_end(after).is_some_and(|e| !alternation_at_top(&after[4..e - 1]));
+        let words: Vec<String> = body
+            .split('|')
+            .map(|w| {
+                let run = w.bytes().take_while(u8::is_ascii_alphabetic).count();
+                w[..run].to_ascii_lowercase()
+            })
+            .collect();
+        return if plain && bounded && words.iter().all(|w| !w.is_empty()) {
+            Head::Words(words)
+        } else {
+            Head::Any
+        };
+    }
+    match group.strip_prefix("(?P<").and_then(|g| g.split_once('>')) {
+        Some((_, body)) => opening(&body[..body.len() - 1], macros, classes, depth + 1),
+        None => Head::Any,
+    }
+}
+
 impl CasualtyRule {
     /// The leftmost match in `text` starting at or after `at`, as the unanchored search
-    /// finds it. An anchored rule tries each word start in `starts` (every ASCII word start,
-    /// the only places its opening boundary holds; a slice starting there sees the same
-    /// boundary, as the byte before is no word byte).
+    /// finds it. An anchored rule tries each word start in `starts` (the ASCII word starts
+    /// its [`Head`] lets through: its opening boundary holds only at a word start, and a
+    /// slice starting there sees the same boundary, as the byte before is no word byte).
     pub(super) fn find<'t>(&self, text: &'t str, starts: &[usize], at: usize) -> Option<Hit<'t>> {
         let (c, from) = if self.anchored {
             let first = starts.partition_point(|&p| p < at);
-            starts[first..].iter().find_map(|&p| {
-                let rest = &text[p..];
-                let sifted = self.sieve.as_ref().is_none_or(|s| s.is_match(rest));
-                sifted.then(|| self.re.captures(rest))?.map(|c| (c, p))
-            })?
+            starts[first..].iter().find_map(|&p| self.re.captures(&text[p..]).map(|c| (c, p)))?
         } else {
             (self.re.captures_at(text, at)?, 0)
         };
@@ -115,23 +242,6 @@ fn cased_groups(pattern: &str) -> String {
     out
 }
 
-/// A pattern that matches every phrase of `words` in any letter case, and more: words of
-/// letters and hyphens, as many as the longest phrase has (the [`alternation`] itself when a
-/// phrase has other characters). Its automaton is tiny next to the alternation's.
-fn relaxed(words: &[&str]) -> String {
-    let plain = |w: &&str| {
-        !w.is_empty()
-            && w.split(' ').all(|part| {
-                !part.is_empty() && part.bytes().all(|b| b.is_ascii_alphabetic() || b == b'-')
-            })
-    };
-    if !words.iter().all(plain) {
-        return alternation(words.iter().copied());
-    }
-    let most = words.iter().map(|w| w.split(' ').count()).max().unwrap_or(1);
-    format!("[A-Za-z-]+(?: [A-Za-z-]+){{0,{}}}", most - 1)
-}
-
 /// Lets each space of a pattern match a run of blanks (`killing  one`, a line break).
 fn flexible_spaces(pattern: &str) -> String {
     pattern.replace(' ', "[ \t\r\n]+")
@@ -165,7 +275,7 @@ impl CasualtyTagger {
         let numbers = Numbers::load(&gazetteers.file("number_words.tsv")?)?;
 
         let nouns_file = gazetteers.file("victim_nouns.tsv")?;
-        let mut nouns = HashMap::new();
+        let mut nouns = FxMap::default();
         let mut singulars = Vec::new();
         for row in nouns_file.tsv(4)? {
             let role = match row.get(3) {
@@ -182,7 +292,7 @@ impl CasualtyTagger {
         }
 
         let terms_file = gazetteers.file("casualty_terms.tsv")?;
-        let mut terms: HashMap<String, (&'static str, Vec<String>)> = HashMap::new();
+        let mut terms: FxMap<String, (&'static str, Vec<String>)> = FxMap::default();
         let mut by_class: HashMap<String, Vec<String>> = HashMap::new();
         let mut stems = Vec::new();
         let mut blockers = Vec::new();
@@ -259,14 +369,8 @@ impl CasualtyTagger {
                 }
                 Ok((rf, item_src))
             };
+        let raw_macros = RuleFile::parse(&rules_file)?.macros;
         let (rf, item_src) = expand_all(RuleFile::parse(&rules_file)?, &extra)?;
-        // The sieves' macros: the same, with the victim nouns as any words.
-        let mut loose_extra = extra.clone();
-        let all: Vec<&str> = nouns.keys().map(String::as_str).collect();
-        loose_extra.insert("noun".into(), relaxed(&all));
-        let sg: Vec<&str> = singulars.iter().map(String::as_str).collect();
-        loose_extra.insert("noun_sg".into(), relaxed(&sg));
-        let (loose_rf, _) = expand_all(RuleFile::parse(&rules_file)?, &loose_extra)?;
         // The word-list alternations make big automata: a larger lazy-DFA cache keeps them
         // from being rebuilt over and over.
         let compile = |src: &str, line: usize, name: &str| {
@@ -281,15 +385,10 @@ impl CasualtyTagger {
         for rule in &rf.rules {
             let src = rf.expand(rule, "pattern", &extra)?;
             let anchored = src.starts_with(WORD_START);
-            let (re, sieve) = if anchored {
-                // a pattern without victim nouns is its own sieve
-                let loose = loose_rf.expand(rule, "pattern", &loose_extra)?;
-                let sieve = (loose != src)
-                    .then(|| compile(&format!("^(?:{loose})"), rule.line, &rule.name))
-                    .transpose()?;
-                (compile(&format!("^(?:{src})"), rule.line, &rule.name)?, sieve)
+            let re = if anchored {
+                compile(&format!("^(?:{src})"), rule.line, &rule.name)?
             } else {
-                (compile(&src, rule.line, &rule.name)?, None)
+                compile(&src, rule.line, &rule.name)?
             };
             let bad = |m: &str| rf.err(rule.line, &rule.name, m);
             let ty = match rule.get("type") {
@@ -306,11 +405,16 @@ impl CasualtyTagger {
                 Some(_) => return Err(bad("`role:` is victim or perpetrator")),
                 None => None,
             };
+            let head = if anchored {
+                head(rule.get("pattern").unwrap_or(""), &raw_macros, &by_class)
+            } else {
+                Head::Any
+            };
             rules.push(CasualtyRule {
                 name: rule.name.clone(),
                 re,
                 anchored,
-                sieve,
+                head,
                 ty,
                 count,
                 role,

@@ -2,6 +2,7 @@
 //! void a count.
 use regex::Captures;
 
+use super::rules::Head;
 use super::{CasualtyRule, CasualtyTagger, CasualtyValue, Found};
 use crate::doc::Span;
 
@@ -337,19 +338,29 @@ impl CasualtyTagger {
             .filter(|&i| word(bytes[i]) && (i == 0 || !word(bytes[i - 1])))
             .collect();
         let mut active = 0u64;
+        let mut hits = Vec::new();
         for m in self.anchors.find_overlapping_iter(folded) {
             let word_start = m.start() == 0 || !bytes[m.start() - 1].is_ascii_alphabetic();
             if word_start {
-                active |= self.masks[m.pattern().as_usize()];
+                let mask = self.masks[m.pattern().as_usize()];
+                active |= mask;
+                hits.push((m.start(), mask));
             }
         }
+        hits.sort_unstable();
+        let mut item_at = vec![None; starts.len()];
+        let mut tried = Vec::new();
         for (ri, rule) in self.rules.iter().enumerate() {
-            if active & (1u64 << ri.min(63)) == 0 {
+            let bit = 1u64 << ri.min(63);
+            if active & bit == 0 {
                 continue;
+            }
+            if rule.anchored {
+                self.openings(text, rule, bit, (&starts, &hits), &mut item_at, &mut tried);
             }
             let mut at = 0;
             while at < text.len() {
-                let Some(c) = rule.find(text, &starts, at) else { break };
+                let Some(c) = rule.find(text, &tried, at) else { break };
                 let whole = c.whole;
                 // A list that does not read cleanly may have started too early
                 // (`The blast left [3] dead`): then search again from the next word.
@@ -475,6 +486,43 @@ impl CasualtyTagger {
                         rule: ri,
                     });
                 }
+            }
+        }
+    }
+
+    /// The word starts where anchored `rule` (with anchor bit `bit`) can match, into `out`:
+    /// those its [`Head`] allows, and none after its last anchor hit (its match holds one of
+    /// its anchors). `item_at` caches, per word start, whether the `item` pattern matches.
+    fn openings(
+        &self,
+        text: &str,
+        rule: &CasualtyRule,
+        bit: u64,
+        (starts, hits): (&[usize], &[(usize, u64)]),
+        item_at: &mut [Option<bool>],
+        out: &mut Vec<usize>,
+    ) {
+        out.clear();
+        let mine = || hits.iter().filter(|h| h.1 & bit != 0).map(|h| h.0);
+        let Some(last) = mine().next_back() else { return };
+        if rule.head == Head::Anchor {
+            out.extend(mine().filter(|p| starts.binary_search(p).is_ok()));
+            out.dedup();
+            return;
+        }
+        let bytes = text.as_bytes();
+        for (k, &p) in starts.iter().enumerate().take_while(|(_, &p)| p <= last) {
+            let ok = match &rule.head {
+                Head::Any | Head::Anchor => true,
+                Head::Item => *item_at[k].get_or_insert_with(|| self.item.is_match(&text[p..])),
+                Head::Words(words) => {
+                    let run = bytes[p..].iter().take_while(|b| b.is_ascii_alphabetic()).count();
+                    let word = &bytes[p..p + run];
+                    words.iter().any(|w| w.as_bytes().eq_ignore_ascii_case(word))
+                }
+            };
+            if ok {
+                out.push(p);
             }
         }
     }

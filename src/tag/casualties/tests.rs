@@ -5,6 +5,7 @@ use crate::data::Gazetteers;
 use crate::doc::Sentence;
 use crate::input::Article;
 use chrono::NaiveDate;
+use std::collections::HashMap;
 
 fn tagger() -> CasualtyTagger {
     CasualtyTagger::new(&Gazetteers::embedded()).expect("casualty gazetteers load")
@@ -266,4 +267,30 @@ fn roles_subsets_and_suspects() {
     totals_of("A bombing killed 12 people. The bomber was also killed.", Some(13), None);
     totals_of("Police arrested 43 people and 11 officers were injured.", None, Some(11));
     totals_of("No one was hurt.", None, None);
+}
+
+#[test]
+fn heads_are_read_from_pattern_openings() {
+    use super::rules::{head, Head};
+    let macros: HashMap<String, String> = [
+        ("list".to_string(), "{np}(?:, {np})*".to_string()),
+        ("either".to_string(), "{np}|x".to_string()),
+    ]
+    .into_iter()
+    .collect();
+    let classes: HashMap<String, Vec<String>> =
+        [("act".to_string(), vec!["killing".to_string()])].into_iter().collect();
+    let h = |p: &str| head(p, &macros, &classes);
+    assert_eq!(h("(?-u:\\b)(?P<list>{list}),? (?P<verb>{act})"), Head::Item);
+    assert_eq!(h("(?-u:\\b)(?P<verb>{act}) (?P<list>{list})"), Head::Anchor);
+    assert_eq!(
+        h("(?-u:\\b)(?i:no one|nobody)(?: [a-z]+)? x"),
+        Head::Words(vec!["no".into(), "nobody".into()])
+    );
+    // optional, alternative or unread openings try every word start
+    assert_eq!(h("(?-u:\\b)(?P<list>{np})? (?P<verb>{act})"), Head::Any);
+    assert_eq!(h("(?-u:\\b){either} (?P<verb>{act})"), Head::Any);
+    assert_eq!(h("(?-u:\\b){np} x|(?-u:\\b)y"), Head::Any);
+    assert_eq!(h("(?-u:\\b)(?i:kill)(?:ed|ing)"), Head::Any);
+    assert_eq!(h("(?P<list>{np}) (?P<verb>{act})"), Head::Any);
 }

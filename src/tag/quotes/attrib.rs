@@ -58,53 +58,119 @@ fn alnum(c: char) -> bool {
     }
 }
 
-/// Tokens of `text[from..to]` (offsets into `text`). Words keep inner `'`, `’`, `-`, `.` and
-/// a final `.` of titles and initials (`Mr.`, `U.S.`, `J.`).
-pub(super) fn tokens<'a>(text: &'a str, from: usize, to: usize, lex: &Lexicon) -> Vec<Tok<'a>> {
-    let seg = &text[from..to];
-    let mut out = Vec::with_capacity(seg.len() / 5 + 1);
-    let mut i = 0;
-    while let Some(c) = char_at(seg, i) {
-        let mut end = i + c.len_utf8();
-        if c.is_whitespace() {
-            i = end;
-            continue;
+/// True when the char at byte `j` of `seg` is a letter or digit.
+fn alnum_at(seg: &str, j: usize) -> bool {
+    match seg.as_bytes().get(j) {
+        Some(b) if b.is_ascii() => b.is_ascii_alphanumeric(),
+        Some(_) => char_at(seg, j).is_some_and(alnum),
+        None => false,
+    }
+}
+
+/// The end of the word of `seg` whose first char ends at `end`: letters and digits, joined by
+/// `'`, `’`, `-`, `.`, `&` or `/` when a letter or digit follows. ASCII bytes are read as
+/// bytes; only other chars are decoded.
+fn word_end(seg: &str, mut end: usize) -> usize {
+    let bytes = seg.as_bytes();
+    loop {
+        while bytes.get(end).is_some_and(u8::is_ascii_alphanumeric) {
+            end += 1;
         }
+        match bytes.get(end) {
+            Some(b'\'' | b'-' | b'.' | b'&' | b'/') if alnum_at(seg, end + 1) => end += 1,
+            Some(b) if !b.is_ascii() => match char_at(seg, end) {
+                Some(d) if alnum(d) || d == '’' && alnum_at(seg, end + d.len_utf8()) => {
+                    end += d.len_utf8();
+                }
+                _ => return end,
+            },
+            _ => return end,
+        }
+    }
+}
+
+/// Tokens of `text[from..to]` (offsets into `text`) into `out`, cleared first (one buffer
+/// serves every window of a document). Words keep inner `'`, `’`, `-`, `.` and a final `.`
+/// of titles and initials (`Mr.`, `U.S.`, `J.`).
+pub(super) fn tokens<'a>(
+    text: &'a str,
+    from: usize,
+    to: usize,
+    lex: &Lexicon,
+    out: &mut Vec<Tok<'a>>,
+) {
+    out.clear();
+    let seg = &text[from..to];
+    out.reserve(seg.len() / 4 + 1);
+    let bytes = seg.as_bytes();
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        let c = if b.is_ascii() {
+            // ASCII blanks as `char::is_whitespace` has them: tab to carriage return, space
+            if matches!(b, b'\t'..=b'\r' | b' ') {
+                i += 1;
+                continue;
+            }
+            char::from(b)
+        } else {
+            let Some(c) = char_at(seg, i) else { break };
+            if c.is_whitespace() {
+                i += c.len_utf8();
+                continue;
+            }
+            c
+        };
+        let mut end = i + c.len_utf8();
         let word = alnum(c);
         if word {
-            // runs of ASCII letters and digits first, the common case, byte by byte
-            while seg.as_bytes().get(end).is_some_and(u8::is_ascii_alphanumeric) {
-                end += 1;
-            }
-            while let Some(d) = char_at(seg, end) {
-                let next = end + d.len_utf8();
-                let joins = matches!(d, '\'' | '’' | '-' | '.' | '&' | '/')
-                    && char_at(seg, next).is_some_and(alnum);
-                if !(alnum(d) || joins) {
-                    break;
-                }
-                end = next;
-            }
-            if seg.as_bytes().get(end) == Some(&b'.') {
+            end = word_end(seg, end);
+            if bytes.get(end) == Some(&b'.') {
                 let w = &seg[i..end];
-                let initial = end - i == c.len_utf8() && c.is_uppercase();
+                let upper = c.is_uppercase();
+                let initial = end - i == c.len_utf8() && upper;
                 // `R-Ky.,` and `(D-Wis.)`: a dot before more punctuation ends no sentence
-                let abbrev = matches!(seg.as_bytes().get(end + 1), Some(b',' | b')' | b';' | b':'));
+                let abbrev = matches!(bytes.get(end + 1), Some(b',' | b')' | b';' | b':'));
+                // titles count only capitalised (see `Lexicon::classes`)
                 if initial
                     || abbrev
                     || w.contains('.')
-                    || lex.is(&seg[i..end + 1], class::ANY_TITLE)
+                    || upper && lex.is(&seg[i..end + 1], class::ANY_TITLE)
                 {
                     end += 1;
                 }
             }
-        } else if c == '-' && seg.as_bytes().get(end) == Some(&b'-') {
+        } else if c == '-' && bytes.get(end) == Some(&b'-') {
             end += 1;
         }
         out.push(Tok { s: &seg[i..end], start: from + i, end: from + end, word });
         i = end;
     }
-    out
+}
+
+/// The tokens of `text[from..to]` from some point before its last sentence end (`.`, `!`,
+/// `?`, `;`) on, into `out`: what [`before`] reads, without scanning the whole window. A blank
+/// is never inside a token, so a scan from just after one gives the window's own tokens from
+/// there on.
+pub(super) fn last_sentence<'a>(
+    text: &'a str,
+    from: usize,
+    to: usize,
+    lex: &Lexicon,
+    out: &mut Vec<Tok<'a>>,
+) {
+    let mut reach = 64;
+    loop {
+        let blank = |b: &u8| matches!(b, b'\t'..=b'\r' | b' ');
+        let cut = match text.as_bytes().get(from..to.saturating_sub(reach)) {
+            Some(head) => head.iter().rposition(blank).map_or(from, |w| from + w + 1),
+            None => from,
+        };
+        tokens(text, cut, to, lex, out);
+        if cut == from || out.iter().any(Tok::sentence_end) {
+            return;
+        }
+        reach *= 2;
+    }
 }
 
 /// What kind of words name the speaker.

@@ -17,11 +17,12 @@ mod marks;
 mod tests;
 mod words;
 
+use std::borrow::Cow;
 use std::cell::OnceCell;
 
 use serde::Serialize;
 
-use self::attrib::{Attr, SpeakerKind};
+use self::attrib::{Attr, SpeakerKind, Tok};
 use self::marks::RawQuote;
 use self::words::{class, Lexicon};
 use crate::data::Gazetteers;
@@ -103,9 +104,9 @@ fn ceil(text: &str, mut i: usize) -> usize {
 
 /// A person known in the document: where it is named and its full name.
 #[derive(Clone)]
-struct Known {
+struct Known<'a> {
     pos: usize,
-    name: String,
+    name: Cow<'a, str>,
     gender: u16,
 }
 
@@ -116,8 +117,9 @@ impl QuoteTagger {
         if raws.is_empty() {
             return Vec::new();
         }
+        let mut buf = Vec::new();
         let own: Vec<Option<Attr>> =
-            (0..raws.len()).map(|i| self.own_attribution(text, &raws, i)).collect();
+            (0..raws.len()).map(|i| self.own_attribution(text, &raws, i, &mut buf)).collect();
         let mut assigned: Vec<Option<(Attr, &'static str)>> = Vec::with_capacity(raws.len());
         for (i, raw) in raws.iter().enumerate() {
             let got =
@@ -135,7 +137,7 @@ impl QuoteTagger {
                     raws[i - 1].close <= a.speaker.start && a.speaker.end <= raw.open
                 });
             let keep = (!short || own[i].is_some() || adjacent)
-                && !self.term_context(text, raw)
+                && !self.term_context(text, raw, &mut buf)
                 && !headline(&text[raw.para_start..raw.para_end]);
             assigned.push(got.filter(|_| keep));
         }
@@ -158,7 +160,13 @@ impl QuoteTagger {
     }
 
     /// The attribution written right after or right before quote `i`.
-    fn own_attribution(&self, text: &str, raws: &[RawQuote], i: usize) -> Option<Attr> {
+    fn own_attribution<'a>(
+        &self,
+        text: &'a str,
+        raws: &[RawQuote],
+        i: usize,
+        buf: &mut Vec<Tok<'a>>,
+    ) -> Option<Attr> {
         let raw = &raws[i];
         let next_open =
             raws.get(i + 1).filter(|n| n.para == raw.para).map_or(raw.para_end, |n| n.open);
@@ -171,11 +179,13 @@ impl QuoteTagger {
             None
         } else {
             let to = floor(text, next_open.min(raw.close + CONTEXT));
-            attrib::after(&attrib::tokens(text, raw.close, to.max(raw.close), &self.lex), &self.lex)
+            attrib::tokens(text, raw.close, to.max(raw.close), &self.lex, buf);
+            attrib::after(buf, &self.lex)
         };
-        let before = |from: usize, to: usize| {
+        let mut before = |from: usize, to: usize| {
             let from = ceil(text, from.max(to.saturating_sub(CONTEXT))).min(to);
-            attrib::before(&attrib::tokens(text, from, to, &self.lex), &self.lex)
+            attrib::last_sentence(text, from, to, &self.lex, buf);
+            attrib::before(buf, &self.lex)
         };
         after.or_else(|| before(prev_close, raw.open)).or_else(|| {
             // `He said:` closing the previous paragraph introduces a quote-only paragraph
@@ -215,10 +225,10 @@ impl QuoteTagger {
     /// True when the word right before the quote makes it a term, a title or a partial
     /// quote: a naming word (`called`, `so-called`), a preposition (`on "Face the Nation"`), a
     /// determiner or a possessive (`his book "..."`, `CBS's "..."`).
-    fn term_context(&self, text: &str, raw: &RawQuote) -> bool {
+    fn term_context<'a>(&self, text: &'a str, raw: &RawQuote, buf: &mut Vec<Tok<'a>>) -> bool {
         let from = ceil(text, raw.open.saturating_sub(24)).max(raw.para_start).min(raw.open);
-        let toks = attrib::tokens(text, from, raw.open, &self.lex);
-        toks.last().is_some_and(|t| {
+        attrib::tokens(text, from, raw.open, &self.lex, buf);
+        buf.last().is_some_and(|t| {
             let function = class::NAMING | class::PREP | class::DET;
             t.word
                 && (self.lex.is(t.s, function) && !t.cap()
@@ -234,13 +244,13 @@ struct Resolver<'a> {
     lex: &'a Lexicon,
     raws: &'a [RawQuote],
     /// Person and organization mentions with their canonical names.
-    entities: Vec<(Span, String)>,
+    entities: Vec<(Span, &'a str)>,
     /// Organization mentions, for `it` and `they`.
-    orgs: Vec<(Span, String)>,
+    orgs: Vec<(Span, &'a str)>,
     /// Person mentions with a full name.
-    persons: Vec<Known>,
+    persons: Vec<Known<'a>>,
     /// Full names known in the document, in text order (person mentions and own name runs).
-    known: OnceCell<Vec<Known>>,
+    known: OnceCell<Vec<Known<'a>>>,
     /// Speakers so far: (position, canonical, gender, role, named: a person's or org's name
     /// rather than a role phrase).
     speakers: Vec<(usize, String, u16, Option<String>, bool)>,
@@ -248,28 +258,30 @@ struct Resolver<'a> {
 
 impl<'a> Resolver<'a> {
     fn new(doc: &'a Document, raws: &'a [RawQuote], lex: &'a Lexicon) -> Resolver<'a> {
-        let entities: Vec<(Span, String)> = doc
+        let entities: Vec<(Span, &str)> = doc
             .mentions
             .iter()
             .filter_map(|m| match &m.value {
-                Value::Person(p) => Some((m.span, p.name.clone())),
-                Value::Org(o) => Some((m.span, o.name.clone())),
+                Value::Person(p) => Some((m.span, p.name.as_str())),
+                Value::Org(o) => Some((m.span, o.name.as_str())),
                 _ => None,
             })
             .collect();
         let orgs = doc
             .mentions_of(Kind::Org)
             .filter_map(|m| match &m.value {
-                Value::Org(o) => Some((m.span, o.name.clone())),
+                Value::Org(o) => Some((m.span, o.name.as_str())),
                 _ => None,
             })
             .collect();
         let persons = doc
             .mentions_of(Kind::Person)
             .filter_map(|m| match &m.value {
-                Value::Person(p) if p.name.contains(' ') => {
-                    Some(Known { pos: m.span.start, name: p.name.clone(), gender: 0 })
-                }
+                Value::Person(p) if p.name.contains(' ') => Some(Known {
+                    pos: m.span.start,
+                    name: Cow::Borrowed(p.name.as_str()),
+                    gender: 0,
+                }),
                 _ => None,
             })
             .collect();
@@ -287,14 +299,15 @@ impl<'a> Resolver<'a> {
 
     /// The document's full names, found on first need (most quotes name their speaker in
     /// full): person mentions plus own name runs outside quotes.
-    fn known(&self) -> &[Known] {
+    fn known(&self) -> &[Known<'a>] {
         self.known.get_or_init(|| {
             let (text, lex, raws) = (self.text, self.lex, self.raws);
             let mut known = self.persons.clone();
             // own name runs outside quotes: two to four capitalised words opened by a first name
             // or after a title (`Lt. Mark Hensley`), or followed by a speech verb or an appositive
             // (`Hélène Marchand said`, `Gul Bibi, 45,`)
-            let toks = attrib::tokens(text, 0, text.len(), lex);
+            let mut toks = Vec::new();
+            attrib::tokens(text, 0, text.len(), lex, &mut toks);
             let in_quote = |p: usize| {
                 let i = raws.partition_point(|r| r.end <= p);
                 raws.get(i).is_some_and(|r| r.start <= p)
@@ -330,7 +343,7 @@ impl<'a> Resolver<'a> {
                     let mut name = toks[i..j - 1].iter().map(|t| t.s).collect::<Vec<_>>();
                     name.push(last);
                     let gender = title & (class::TITLE_M | class::TITLE_F);
-                    known.push(Known { pos: t.start, name: name.join(" "), gender });
+                    known.push(Known { pos: t.start, name: Cow::Owned(name.join(" ")), gender });
                     i = j;
                     continue;
                 }
@@ -350,12 +363,17 @@ impl<'a> Resolver<'a> {
         ok: impl Fn(u16) -> bool,
     ) -> Option<(usize, String)> {
         let from = raw.para_start.min(pos);
+        // tokens come in text order: the quote that may hold the next one only moves on
+        let mut q = self.raws.partition_point(|r| r.close <= from);
         let outside = |t: &attrib::Tok| {
-            let i = self.raws.partition_point(|r| r.close <= t.start);
-            self.raws.get(i).is_none_or(|r| r.open > t.start)
+            while self.raws.get(q).is_some_and(|r| r.close <= t.start) {
+                q += 1;
+            }
+            self.raws.get(q).is_none_or(|r| r.open > t.start)
         };
-        let toks: Vec<attrib::Tok> =
-            attrib::tokens(self.text, from, pos, self.lex).into_iter().filter(outside).collect();
+        let mut toks = Vec::new();
+        attrib::tokens(self.text, from, pos, self.lex, &mut toks);
+        toks.retain(outside);
         toks.split(|t| t.sentence_end()).rev().find_map(|sentence| {
             let span = attrib::subject_span(sentence, self.lex)?;
             let (name, gender) = self.canonical(span);
@@ -380,7 +398,7 @@ impl<'a> Resolver<'a> {
                         .iter()
                         .rev()
                         .find(|(sp, _)| raw.para_start <= sp.start && sp.end <= pos)
-                        .map(|(_, name)| name.clone());
+                        .map(|(_, name)| name.to_string());
                 };
                 let ok = |g: u16| g == 0 || g == want;
                 // in its paragraph: the later of the latest speaker and the latest subject
@@ -406,7 +424,7 @@ impl<'a> Resolver<'a> {
                                 .iter()
                                 .rev()
                                 .find(|k| k.pos < pos && ok(k.gender))
-                                .map(|k| k.name.clone())
+                                .map(|k| k.name.to_string())
                         })
                 });
                 if let Some(name) = &found {
@@ -450,7 +468,7 @@ impl<'a> Resolver<'a> {
             .map(|w| self.lex.classes(w) & (class::TITLE_M | class::TITLE_F))
             .fold(0, |a, b| a | b);
         if let Some((_, name)) = self.entities.iter().find(|(s, _)| s.overlaps(span)) {
-            return (name.clone(), gender);
+            return (name.to_string(), gender);
         }
         let words = self.strip(span);
         if words.len() != 1 {
@@ -465,14 +483,22 @@ impl<'a> Resolver<'a> {
                 .next()
                 .is_some_and(|last| close_spelling(last, words[0]) || close_spelling(last, surname))
         };
-        let earlier = self.speakers.iter().rev().map(|s| (s.0, &s.1, s.2));
-        let known = self.known().iter().rev().map(|k| (k.pos, &k.name, k.gender));
-        let mut candidates = earlier.chain(known).filter(|k| k.1.contains(' '));
-        let found = candidates.find(|k| k.0 < span.start && matches(k.1)).or_else(|| {
-            self.known().iter().map(|k| (k.pos, &k.name, k.gender)).find(|k| matches(k.1))
-        });
+        // the latest earlier speaker or known name, then any known name; the known names are
+        // found only when no speaker matches
+        let earlier =
+            |k: &(usize, &str, u16)| k.1.contains(' ') && k.0 < span.start && matches(k.1);
+        let found = self
+            .speakers
+            .iter()
+            .rev()
+            .map(|s| (s.0, s.1.as_str(), s.2))
+            .find(earlier)
+            .or_else(|| {
+                let known = self.known().iter().map(|k| (k.pos, k.name.as_ref(), k.gender));
+                known.clone().rev().find(earlier).or_else(|| known.clone().find(|k| matches(k.1)))
+            });
         match found {
-            Some((_, name, g)) => (name.clone(), gender | g),
+            Some((_, name, g)) => (name.to_string(), gender | g),
             None => (words[0].to_string(), gender),
         }
     }

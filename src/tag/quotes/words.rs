@@ -26,18 +26,49 @@ pub(super) mod class {
     pub const PRONOUN: u16 = HE | SHE | IT | THEY;
 }
 
-/// Speech verbs, word classes and first names.
+/// Speech verbs, word classes and first names, each with the shapes of its words.
 pub(super) struct Lexicon {
     verbs: FxSet<String>,
     classes: FxMap<String, u16>,
     first_names: FxSet<String>,
+    verb_shapes: Shapes,
+    class_shapes: Shapes,
+    name_shapes: Shapes,
+}
+
+/// The shapes (first letter in lower case, length) of the words of a list: most words of a
+/// text are ruled out by their shape, without lower-casing or hashing them.
+struct Shapes([u32; 64]);
+
+impl Shapes {
+    fn of<'a>(words: impl Iterator<Item = &'a String>) -> Shapes {
+        let mut shapes = Shapes([0; 64]);
+        for w in words {
+            if let Some(&b) = w.as_bytes().first() {
+                shapes.0[usize::from(b.to_ascii_lowercase() & 63)] |= 1 << w.len().min(31);
+            }
+        }
+        shapes
+    }
+
+    /// False when no word of the list can equal `word` up to ASCII case (a non-ASCII word
+    /// may change length in lower case: it always may).
+    fn may_hold(&self, word: &str) -> bool {
+        match word.as_bytes().first() {
+            Some(&b) if word.is_ascii() => {
+                self.0[usize::from(b.to_ascii_lowercase() & 63)] & (1 << word.len().min(31)) != 0
+            }
+            _ => true,
+        }
+    }
 }
 
 impl Lexicon {
     /// Loads `speech_verbs.txt`, `quote_words.tsv` and the first names of `first_names.tsv`.
     pub fn load(gazetteers: &Gazetteers) -> Result<Lexicon> {
         let verbs_file = gazetteers.file("speech_verbs.txt")?;
-        let verbs = word_list(&verbs_file).into_iter().map(str::to_lowercase).collect();
+        let verbs: FxSet<String> =
+            word_list(&verbs_file).into_iter().map(str::to_lowercase).collect();
         let words_file = gazetteers.file("quote_words.tsv")?;
         let mut classes: FxMap<String, u16> = FxMap::default();
         for row in words_file.tsv(2)? {
@@ -62,18 +93,23 @@ impl Lexicon {
             *classes.entry(row.get(0).to_lowercase()).or_default() |= bit;
         }
         let names_file = gazetteers.file("first_names.tsv")?;
-        let first_names = names_file
+        let first_names: FxSet<String> = names_file
             .tsv(1)?
             .into_iter()
             .filter(|r| r.get(1) != "1")
             .map(|r| r.get(0).to_string())
             .collect();
-        Ok(Lexicon { verbs, classes, first_names })
+        let (verb_shapes, class_shapes, name_shapes) =
+            (Shapes::of(verbs.iter()), Shapes::of(classes.keys()), Shapes::of(first_names.iter()));
+        Ok(Lexicon { verbs, classes, first_names, verb_shapes, class_shapes, name_shapes })
     }
 
     /// True for a speech verb form (`said`, `tweets`); case-insensitive so that a
     /// sentence-initial `Said` counts.
     pub fn is_verb(&self, word: &str) -> bool {
+        if !self.verb_shapes.may_hold(word) {
+            return false;
+        }
         let first_upper = word.chars().next().is_some_and(char::is_uppercase);
         let rest_lower = word.chars().skip(1).all(|c| !c.is_uppercase());
         rest_lower
@@ -84,6 +120,9 @@ impl Lexicon {
     /// The class bits of `word`. Titles count only when capitalised (`President`, not
     /// `president`).
     pub fn classes(&self, word: &str) -> u16 {
+        if !self.class_shapes.may_hold(word) {
+            return 0;
+        }
         let bits = with_lowercase(word, |w| self.classes.get(w).copied()).unwrap_or(0);
         if word.chars().next().is_some_and(char::is_uppercase) {
             bits
@@ -99,7 +138,7 @@ impl Lexicon {
 
     /// True for a common first name (not also an everyday word).
     pub fn is_first_name(&self, word: &str) -> bool {
-        self.first_names.contains(word)
+        self.name_shapes.may_hold(word) && self.first_names.contains(word)
     }
 }
 
