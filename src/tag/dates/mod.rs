@@ -24,7 +24,7 @@ use crate::doc::{Document, Mention, Provenance, Span, Value};
 use crate::error::Result;
 use crate::pipeline::{Layer, Stage};
 use normalize::{Resolver, TenseCues};
-use rules::{Candidate, RuleSet};
+use rules::{Candidate, RuleSet, Scratch};
 
 /// A normalized temporal expression (TIMEX3).
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -75,6 +75,7 @@ impl DateTagger {
         let mut hits = Vec::new();
         anchors.hits(text, &mut hits);
         let mut out = Vec::new();
+        let mut scratch = self.rules.scratch();
         let mut woken: Vec<(usize, usize)> = Vec::new();
         let mut found = Vec::new();
         let mut i = 0;
@@ -91,12 +92,11 @@ impl DateTagger {
                 woken.extend(anchors.rules_of(anchor).iter().map(|&r| (r, at)));
                 i += 1;
             }
-            let in_sentence = &hits[first..i];
+            let mut scan = SentenceScan { text, sentence, hits: &hits[first..i], found };
             // Per rule, the windows around its hits, merged where they overlap; negative
             // rules last, and only around a date they could block.
             let remove = |r: usize| self.rules.rules[r].remove;
             woken.sort_unstable_by_key(|&(r, at)| (remove(r), r, at));
-            found.clear();
             let mut k = 0;
             let mut gated = false;
             while k < woken.len() {
@@ -106,7 +106,7 @@ impl DateTagger {
                     woken.retain(|&(r, at)| {
                         !remove(r) || {
                             let w = reach(text, sentence, at);
-                            found.iter().any(|c: &Candidate| c.span.overlaps(w))
+                            scan.found.iter().any(|c: &Candidate| c.span.overlaps(w))
                         }
                     });
                     if k >= woken.len() {
@@ -121,34 +121,37 @@ impl DateTagger {
                     if next.start <= window.end {
                         window.end = window.end.max(next.end);
                     } else {
-                        self.run(rule, text, sentence, window, in_sentence, &mut found);
+                        self.run(rule, window, &mut scan, &mut scratch);
                         window = next;
                     }
                     k += 1;
                 }
-                self.run(rule, text, sentence, window, in_sentence, &mut found);
+                self.run(rule, window, &mut scan, &mut scratch);
             }
-            out.extend(select(std::mem::take(&mut found), &self.rules));
+            found = scan.found;
+            out.extend(select(found.drain(..), &self.rules));
         }
         out
     }
 
     /// Runs `rule` on `window` when the window can hold a match (its `near:` words are there).
-    fn run(
-        &self,
-        rule: usize,
-        text: &str,
-        sentence: Span,
-        window: Span,
-        hits: &[(usize, usize)],
-        found: &mut Vec<Candidate>,
-    ) {
+    fn run(&self, rule: usize, window: Span, scan: &mut SentenceScan, scratch: &mut Scratch) {
+        let hits = scan.hits;
         let lo = hits.partition_point(|h| h.0 < window.start);
         let hi = hits.partition_point(|h| h.0 < window.end);
         if self.rules.anchors.near(rule, &hits[lo..hi]) {
-            self.rules.candidates(rule, text, sentence, window, found);
+            self.rules.candidates(rule, scan.text, scan.sentence, window, scratch, &mut scan.found);
         }
     }
+}
+
+/// What the rules of one sentence work on: the text, the sentence, its anchor hits, and the
+/// candidates found so far.
+struct SentenceScan<'a> {
+    text: &'a str,
+    sentence: Span,
+    hits: &'a [(usize, usize)],
+    found: Vec<Candidate>,
 }
 
 /// The window of `sentence` within [`REACH`] of byte `at`, widened to whitespace (so no
@@ -176,7 +179,8 @@ fn reach(text: &str, sentence: Span, at: usize) -> Span {
 
 /// The overlap policy: the longest candidate wins, then the earlier rule, then the leftmost;
 /// a winning negative rule yields nothing but still blocks what it overlaps.
-fn select(mut found: Vec<Candidate>, rules: &RuleSet) -> Vec<Candidate> {
+fn select(found: impl Iterator<Item = Candidate>, rules: &RuleSet) -> Vec<Candidate> {
+    let mut found: Vec<Candidate> = found.collect();
     found.sort_by_key(|c| (std::cmp::Reverse(c.span.len()), c.rule, c.span.start));
     // Kept spans by start; they never overlap, so only the neighbours of a new span can
     // collide with it (keeps a pathological sentence with many matches O(n log n)).

@@ -3,8 +3,12 @@ First phase of date tagging: the rules of `rules/dates.rules` and the words of `
 compiled once, matched over a sentence into candidate mentions with pending values.
 */
 use std::collections::HashMap;
+use std::panic::{RefUnwindSafe, UnwindSafe};
 
-use regex::{CaptureLocations, Regex, RegexBuilder};
+use regex_automata::meta::{self, Regex};
+use regex_automata::util::pool::{Pool, PoolGuard};
+use regex_automata::util::primitives::NonMaxUsize;
+use regex_automata::{Input, PatternID};
 
 /// Lazy-DFA cache per regex: with big case-insensitive alternations a cache of the default
 /// size is cleared and rebuilt over and over (measured: most of the stage's time).
@@ -151,6 +155,9 @@ pub(super) struct DateRule {
     regex: Regex,
     /// Index of each named group.
     groups: Vec<(String, usize)>,
+    /// How many capture slots a match needs: 2 when the span is all the rule uses (the
+    /// search then skips the capture engine), else two per group up to the last used one.
+    slots: usize,
     /// TIMEX3 type.
     pub(super) timex_type: &'static str,
     template: String,
@@ -186,6 +193,18 @@ pub(super) struct RuleSet {
     pub(super) anchors: Anchors,
     /// The word tables.
     pub(super) lexicon: Lexicon,
+    /// Per-thread search state of every rule's regex.
+    scratch: Pool<Scratch, ScratchFn>,
+}
+
+/// Builds a [`Scratch`] for a thread.
+type ScratchFn = Box<dyn Fn() -> Scratch + Send + Sync + UnwindSafe + RefUnwindSafe>;
+
+/// The mutable search state of one thread: a cache per rule regex and one slot buffer
+/// (reused, so no match allocates).
+pub(super) struct Scratch {
+    caches: Vec<meta::Cache>,
+    slots: Vec<Option<NonMaxUsize>>,
 }
 
 impl RuleSet {
@@ -214,9 +233,9 @@ impl RuleSet {
                 .ok_or_else(|| file.err(rule.line, &rule.name, "no `anchor:`"))?;
             anchor_specs.push((rule.name.clone(), anchor, rule.get("near")));
             let pattern = file.expand(rule, "pattern", &extra)?;
-            let regex = RegexBuilder::new(&format!("(?i-u){pattern}"))
-                .dfa_size_limit(DFA_CACHE)
-                .build()
+            let regex = Regex::builder()
+                .configure(Regex::config().hybrid_cache_capacity(DFA_CACHE).auto_prefilter(false))
+                .build(&format!("(?i-u){pattern}"))
                 .map_err(|e| file.err(rule.line, &rule.name, &format!("bad pattern: {e}")))?;
             let timex_type = match rule.get("type") {
                 Some("DATE") => "DATE",
@@ -247,19 +266,32 @@ impl RuleSet {
                         })
                 })
                 .collect::<Result<Vec<_>>>()?;
-            let groups = regex
-                .capture_names()
+            let groups: Vec<(String, usize)> = regex
+                .group_info()
+                .pattern_names(PatternID::ZERO)
                 .enumerate()
                 .filter_map(|(i, n)| Some((n?.to_string(), i)))
                 .collect();
+            let mod_template = rule.get("mod").map(str::to_string);
+            // Only the groups a value or `mod` template or the `t` narrowing reads need slots.
+            let used = |name: &str| {
+                let base = name.trim_end_matches(['2', '3']);
+                let clock = ["hour", "minute", "ampm"].contains(&base);
+                let wanted =
+                    |t: &str| t.contains(&format!("{{{base}}}")) || (clock && t.contains("{hhmm}"));
+                base == "t" || wanted(&template) || mod_template.as_deref().is_some_and(wanted)
+            };
+            let last = groups.iter().filter(|(n, _)| used(n)).map(|&(_, i)| i).max();
+            let slots = 2 * (last.unwrap_or(0) + 1);
             rules.push(DateRule {
                 name: rule.name.clone(),
                 regex,
                 groups,
+                slots,
                 timex_type,
                 remove: template == "REMOVE",
                 template,
-                mod_template: rule.get("mod").map(str::to_string),
+                mod_template,
                 #[cfg(test)]
                 examples,
                 #[cfg(test)]
@@ -267,7 +299,18 @@ impl RuleSet {
             });
         }
         let anchors = Anchors::new(&anchor_specs, &lexicon)?;
-        Ok(RuleSet { rules, anchors, lexicon })
+        let regexes: Vec<Regex> = rules.iter().map(|r| r.regex.clone()).collect();
+        let most = rules.iter().map(|r| r.slots).max().unwrap_or(2);
+        let scratch = Pool::new(Box::new(move || Scratch {
+            caches: regexes.iter().map(Regex::create_cache).collect(),
+            slots: vec![None; most],
+        }) as ScratchFn);
+        Ok(RuleSet { rules, anchors, lexicon, scratch })
+    }
+
+    /// The calling thread's search state (given back when the guard drops).
+    pub(super) fn scratch(&self) -> PoolGuard<'_, Scratch, ScratchFn> {
+        self.scratch.get()
     }
 
     /// Candidates of rule `i` that start in `window` of the sentence `sentence`, with
@@ -280,21 +323,27 @@ impl RuleSet {
         text: &str,
         sentence: Span,
         window: Span,
+        scratch: &mut Scratch,
         out: &mut Vec<Candidate>,
     ) {
         let rule = &self.rules[i];
         let hay = &text[sentence.start..window.end];
         let cut = window.end < sentence.end;
         let mut at = window.start - sentence.start;
-        let mut locs = rule.regex.capture_locations();
+        let cache = &mut scratch.caches[i];
+        let slots = &mut scratch.slots[..rule.slots];
         while at <= hay.len() {
-            let Some(m) = rule.regex.captures_read_at(&mut locs, hay, at) else { break };
-            at = if m.is_empty() { next_char(hay, m.end()) } else { m.end() };
-            if cut && m.end() == hay.len() {
+            let input = Input::new(hay).span(at..hay.len());
+            if rule.regex.search_slots_with(cache, &input, slots).is_none() {
                 break;
             }
-            let caps = Caps { hay, locs: &locs, names: &rule.groups };
-            let t = caps.get("t").unwrap_or((m.start(), m.end()));
+            let caps = Caps { hay, slots, names: &rule.groups };
+            let Some(m) = caps.group(0) else { break };
+            at = if m.0 == m.1 { next_char(hay, m.1) } else { m.1 };
+            if cut && m.1 == hay.len() {
+                break;
+            }
+            let t = caps.get("t").unwrap_or(m);
             let span = Span::new(sentence.start + t.0, sentence.start + t.1);
             if span.is_empty() || (!rule.remove && !free_standing(text, span)) {
                 continue;
@@ -377,14 +426,21 @@ impl RuleSet {
     }
 }
 
-/// The groups of one match, read from reusable capture locations (no allocation per match).
+/// The groups of one match, read from the reusable slots (no allocation per match).
 struct Caps<'a> {
     hay: &'a str,
-    locs: &'a CaptureLocations,
+    slots: &'a [Option<NonMaxUsize>],
     names: &'a [(String, usize)],
 }
 
 impl<'a> Caps<'a> {
+    /// The bytes of group `i` (0: the whole match), if it took part in the match.
+    fn group(&self, i: usize) -> Option<(usize, usize)> {
+        let start = self.slots.get(2 * i).copied().flatten()?;
+        let end = self.slots.get(2 * i + 1).copied().flatten()?;
+        Some((start.get(), end.get()))
+    }
+
     /// The bytes of group `name`, else of `name2` or `name3` (the same part in another branch).
     fn get(&self, name: &str) -> Option<(usize, usize)> {
         ["", "2", "3"].iter().find_map(|suffix| {
@@ -392,7 +448,7 @@ impl<'a> Caps<'a> {
                 .names
                 .iter()
                 .find(|(n, _)| n.strip_prefix(name).is_some_and(|rest| rest == *suffix))?;
-            self.locs.get(*i)
+            self.group(*i)
         })
     }
 
