@@ -8,7 +8,7 @@ use std::panic::{RefUnwindSafe, UnwindSafe};
 use regex_automata::meta::{self, Regex};
 use regex_automata::util::pool::{Pool, PoolGuard};
 use regex_automata::util::primitives::NonMaxUsize;
-use regex_automata::{Input, PatternID};
+use regex_automata::{Anchored, Input, PatternID};
 
 /// Lazy-DFA cache per regex: with big case-insensitive alternations a cache of the default
 /// size is cleared and rebuilt over and over (measured: most of the stage's time).
@@ -20,6 +20,7 @@ use crate::data::rules::RuleFile;
 use crate::data::DataFile;
 use crate::doc::Span;
 use crate::error::Result;
+use crate::hash::FxMap;
 
 /// Word tables by class (`month`, `weekday`, `number`...): lower-case word (trailing `.`
 /// dropped) to its normalized value.
@@ -200,11 +201,29 @@ pub(super) struct RuleSet {
 /// Builds a [`Scratch`] for a thread.
 type ScratchFn = Box<dyn Fn() -> Scratch + Send + Sync + UnwindSafe + RefUnwindSafe>;
 
-/// The mutable search state of one thread: a cache per rule regex and one slot buffer
-/// (reused, so no match allocates).
+/// The mutable search state of one thread: a cache per rule regex, one slot buffer (reused,
+/// so no match allocates), and the outcomes of matched texts seen before.
 pub(super) struct Scratch {
     caches: Vec<meta::Cache>,
     slots: Vec<Option<NonMaxUsize>>,
+    /// Outcome per rule, look-around context and matched bytes ([`RuleSet::outcome`]).
+    memo: FxMap<Box<[u8]>, Option<Outcome>>,
+    /// The key being looked up.
+    key: Vec<u8>,
+}
+
+/// How many outcomes a thread remembers before it starts afresh (bounds the memory).
+const MEMO: usize = 1 << 15;
+
+/// What one match of a rule gives.
+#[derive(Clone)]
+struct Outcome {
+    /// The mention's bytes, relative to the match start (group `t`, else the match).
+    t: (usize, usize),
+    /// The pending value (`None` for a negative rule).
+    value: Option<Pending>,
+    /// TIMEX3 `mod`.
+    modifier: Option<&'static str>,
 }
 
 impl RuleSet {
@@ -304,6 +323,8 @@ impl RuleSet {
         let scratch = Pool::new(Box::new(move || Scratch {
             caches: regexes.iter().map(Regex::create_cache).collect(),
             slots: vec![None; most],
+            memo: FxMap::default(),
+            key: Vec::new(),
         }) as ScratchFn);
         Ok(RuleSet { rules, anchors, lexicon, scratch })
     }
@@ -330,38 +351,88 @@ impl RuleSet {
         let hay = &text[sentence.start..window.end];
         let cut = window.end < sentence.end;
         let mut at = window.start - sentence.start;
-        let cache = &mut scratch.caches[i];
-        let slots = &mut scratch.slots[..rule.slots];
         while at <= hay.len() {
+            // The span only: the DFAs find it; the groups are worked out once per matched text.
             let input = Input::new(hay).span(at..hay.len());
-            if rule.regex.search_slots_with(cache, &input, slots).is_none() {
+            let slots = &mut scratch.slots[..2];
+            if rule.regex.search_slots_with(&mut scratch.caches[i], &input, slots).is_none() {
                 break;
             }
-            let caps = Caps { hay, slots, names: &rule.groups };
-            let Some(m) = caps.group(0) else { break };
+            let (Some(start), Some(end)) = (slots[0], slots[1]) else { break };
+            let m = (start.get(), end.get());
             at = if m.0 == m.1 { next_char(hay, m.1) } else { m.1 };
             if cut && m.1 == hay.len() {
                 break;
             }
-            let t = caps.get("t").unwrap_or(m);
-            let span = Span::new(sentence.start + t.0, sentence.start + t.1);
+            let Some(outcome) = self.outcome(i, hay, m, scratch) else { continue };
+            let span =
+                Span::new(sentence.start + m.0 + outcome.t.0, sentence.start + m.0 + outcome.t.1);
             if span.is_empty() || (!rule.remove && !free_standing(text, span)) {
                 continue;
             }
-            let (value, modifier) = if rule.remove {
-                (None, None)
-            } else {
-                let v = self.fill(&rule.template, &caps);
-                match Pending::parse(&v) {
-                    Ok(p) => (
-                        Some(p),
-                        rule.mod_template.as_ref().and_then(|m| modifier(&self.fill(m, &caps))),
-                    ),
-                    Err(_) => continue,
-                }
-            };
-            out.push(Candidate { span, rule: i, value, modifier });
+            out.push(Candidate { span, rule: i, value: outcome.value, modifier: outcome.modifier });
         }
+    }
+
+    /// What the match `m` of rule `i` in `hay` gives (`None`: no valid value). It depends
+    /// only on the matched bytes and on what the look-around assertions at its ends see, so
+    /// it is remembered per thread under those (dates repeat: `last year`, `on Monday`).
+    fn outcome(
+        &self,
+        i: usize,
+        hay: &str,
+        m: (usize, usize),
+        scratch: &mut Scratch,
+    ) -> Option<Outcome> {
+        let bytes = hay.as_bytes();
+        let word = |k: Option<usize>| {
+            k.and_then(|k| bytes.get(k)).is_some_and(|&b| b.is_ascii_alphanumeric() || b == b'_')
+        };
+        let context = u8::from(m.0 == 0)
+            | u8::from(word(m.0.checked_sub(1))) << 1
+            | u8::from(word(Some(m.1))) << 2
+            | u8::from(m.1 == hay.len()) << 3;
+        let key = &mut scratch.key;
+        key.clear();
+        key.extend_from_slice(&(i as u32).to_le_bytes());
+        key.push(context);
+        key.extend_from_slice(&bytes[m.0..m.1]);
+        if let Some(known) = scratch.memo.get(key.as_slice()) {
+            return known.clone();
+        }
+        let key: Box<[u8]> = key.as_slice().into();
+        let outcome = self.work_out(i, hay, m, scratch);
+        if scratch.memo.len() >= MEMO {
+            scratch.memo.clear();
+        }
+        scratch.memo.insert(key, outcome.clone());
+        outcome
+    }
+
+    /// [`RuleSet::outcome`] without memory: the groups of the match (the capture engine runs
+    /// on its span only), the value and `mod` templates filled and parsed.
+    fn work_out(
+        &self,
+        i: usize,
+        hay: &str,
+        m: (usize, usize),
+        scratch: &mut Scratch,
+    ) -> Option<Outcome> {
+        let rule = &self.rules[i];
+        let slots = &mut scratch.slots[..rule.slots];
+        if rule.slots > 2 {
+            let input = Input::new(hay).span(m.0..m.1).anchored(Anchored::Yes);
+            rule.regex.search_slots_with(&mut scratch.caches[i], &input, slots);
+        }
+        let caps = Caps { hay, slots, names: &rule.groups };
+        let t = caps.get("t").unwrap_or(m);
+        let t = (t.0 - m.0, t.1 - m.0);
+        if rule.remove {
+            return Some(Outcome { t, value: None, modifier: None });
+        }
+        let value = Pending::parse(&self.fill(&rule.template, &caps)).ok()?;
+        let modifier = rule.mod_template.as_ref().and_then(|m| modifier(&self.fill(m, &caps)));
+        Some(Outcome { t, value: Some(value), modifier })
     }
 
     /// `template` with every `{name}` replaced by the normalized capture `name` (or `name2`,
