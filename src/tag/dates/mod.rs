@@ -72,12 +72,13 @@ impl DateTagger {
     fn candidates(&self, doc: &Document) -> Vec<Candidate> {
         let text = &doc.text;
         let anchors = &self.rules.anchors;
-        let mut hits = Vec::new();
+        let mut hits = Vec::with_capacity(text.len() / 32);
         anchors.hits(text, &mut hits);
         let mut out = Vec::new();
         let mut scratch = self.rules.scratch();
         let mut woken: Vec<(usize, usize)> = Vec::new();
         let mut found = Vec::new();
+        let mut taken = Vec::new();
         let mut i = 0;
         while i < hits.len() {
             let Some(s) = doc.sentence_at(hits[i].0) else {
@@ -129,7 +130,7 @@ impl DateTagger {
                 self.run(rule, window, &mut scan, &mut scratch);
             }
             found = scan.found;
-            out.extend(select(found.drain(..), &self.rules));
+            select(&mut found, &self.rules, &mut taken, &mut out);
         }
         out
     }
@@ -178,24 +179,39 @@ fn reach(text: &str, sentence: Span, at: usize) -> Span {
 }
 
 /// The overlap policy: the longest candidate wins, then the earlier rule, then the leftmost;
-/// a winning negative rule yields nothing but still blocks what it overlaps.
-fn select(found: impl Iterator<Item = Candidate>, rules: &RuleSet) -> Vec<Candidate> {
-    let mut found: Vec<Candidate> = found.collect();
+/// a winning negative rule yields nothing but still blocks what it overlaps. The winners of
+/// `found` (emptied) go to `out`; `taken` is scratch space.
+fn select(
+    found: &mut Vec<Candidate>,
+    rules: &RuleSet,
+    taken: &mut Vec<Span>,
+    out: &mut Vec<Candidate>,
+) {
     found.sort_by_key(|c| (std::cmp::Reverse(c.span.len()), c.rule, c.span.start));
-    // Kept spans by start; they never overlap, so only the neighbours of a new span can
-    // collide with it (keeps a pathological sentence with many matches O(n log n)).
-    let mut taken: std::collections::BTreeMap<usize, usize> = std::collections::BTreeMap::new();
-    let mut kept: Vec<Candidate> = Vec::new();
-    for c in found {
-        let before = taken.range(..c.span.end).next_back();
-        if before.is_some_and(|(_, &end)| end > c.span.start) {
+    // Kept spans never overlap, so in a tree by start only the neighbour of a new span can
+    // collide with it (keeps a pathological sentence with many matches O(n log n)); a
+    // short list is cheaper for the usual handful.
+    let small = found.len() <= 32;
+    taken.clear();
+    let mut tree: std::collections::BTreeMap<usize, usize> = std::collections::BTreeMap::new();
+    for c in found.drain(..) {
+        let clash = if small {
+            taken.iter().any(|t| t.overlaps(c.span))
+        } else {
+            tree.range(..c.span.end).next_back().is_some_and(|(_, &end)| end > c.span.start)
+        };
+        if clash {
             continue;
         }
-        taken.insert(c.span.start, c.span.end);
-        kept.push(c);
+        if small {
+            taken.push(c.span);
+        } else {
+            tree.insert(c.span.start, c.span.end);
+        }
+        if !rules.rules[c.rule].remove {
+            out.push(c);
+        }
     }
-    kept.retain(|c| !rules.rules[c.rule].remove);
-    kept
 }
 
 impl Stage for DateTagger {
