@@ -4,11 +4,12 @@ The cheap first pass of date tagging: where the rules are worth running.
 Every rule names its anchors (`anchor:` in `dates.rules`): words one of which every match
 contains (`ago`, `quarter`), word classes of `date_words.tsv` (`@month`), or `#` for a number
 (`#2` one of one or two digits, `#4` one of four).
-One pass over the document's words (maximal runs of ASCII letters and digits), each looked up
-case-sensitively (anchor words as written, Title Case and UPPER CASE), and a digit scan find
-the anchor hits of a document (whole words are all an anchor can be, so a lookup per word
-replaces an automaton whose matches inside words were thrown away); a rule then runs only on a bounded window
-around its own hits, so most of the text never reaches a regex.
+One pass over the document's words (maximal runs of ASCII letters and digits) finds the anchor
+hits: each word whose first two bytes and length fit some anchor word is looked up
+case-sensitively (anchor words as written, Title Case and UPPER CASE), and each run of digits
+inside a word gets its digit anchors (whole words are all an anchor can be, so a lookup per word
+replaces an automaton whose matches inside words were thrown away). A rule then runs only on a
+bounded window around its own hits, so most of the text never reaches a regex.
 */
 use super::rules::Lexicon;
 use crate::error::{Error, Result};
@@ -29,9 +30,7 @@ const CAPITALIZED: &[&str] = &["month", "weekday", "holiday"];
 /// The anchor words and, per anchor, the rules it wakes.
 pub(super) struct Anchors {
     /// Anchor id of each word form.
-    words: FxMap<String, usize>,
-    /// Length in bytes of the longest word form (longer words need no lookup).
-    longest: usize,
+    words: WordTable,
     /// Rule indices per anchor id.
     rules_of: Vec<Vec<usize>>,
     /// Per rule, the anchor ids one of which must lie in a window for the rule to run there
@@ -129,8 +128,7 @@ impl Anchors {
         for (id, rule) in woken {
             rules_of[id].push(rule);
         }
-        let longest = b.ids.keys().map(String::len).max().unwrap_or(0);
-        Ok(Anchors { words: b.ids, longest, rules_of, near_of })
+        Ok(Anchors { words: WordTable::new(b.ids), rules_of, near_of })
     }
 
     /// True when rule `rule` may match in a window holding the anchor hits `hits` (its
@@ -146,81 +144,236 @@ impl Anchors {
     }
 
     /// `(byte offset, anchor id)` of every anchor hit in `text`, by offset: whole words only,
-    /// and the first digit of each run of digits.
+    /// and the first digit of each run of digits (at one offset the word's hit comes first).
     pub(super) fn hits(&self, text: &str, out: &mut Vec<(usize, usize)>) {
         let bytes = text.as_bytes();
-        let mut at = 0;
-        while at < bytes.len() {
-            if !bytes[at].is_ascii_alphanumeric() {
-                at += 1;
-                continue;
+        // Words are found 64 bytes at a time from bit masks of their starts and ends; a word
+        // still open at a block's end carries over to the next block.
+        let mut open: Option<usize> = None;
+        let mut carry = 0u64;
+        let mut base = 0;
+        while base < bytes.len() {
+            let mut block = [0u8; 64];
+            let end = (base + 64).min(bytes.len());
+            block[..end - base].copy_from_slice(&bytes[base..end]);
+            let (words, digits) = classify(&block);
+            let shifted = words << 1 | carry;
+            let mut starts = words & !shifted;
+            // Bit `i`: byte `i` is the first after a word.
+            let mut ends = !words & shifted;
+            carry = words >> 63;
+            while ends != 0 {
+                let stop = ends.trailing_zeros();
+                ends &= ends - 1;
+                let start = match open.take() {
+                    Some(start) => start,
+                    None => {
+                        let first = starts.trailing_zeros();
+                        starts &= starts - 1;
+                        base + first as usize
+                    }
+                };
+                // Digits of a word within the block show in the mask; of a longer one, look.
+                let has_digits = match start.checked_sub(base) {
+                    Some(first) => digits >> first & ((1u64 << (stop as usize - first)) - 1) != 0,
+                    None => bytes[start..base + stop as usize].iter().any(u8::is_ascii_digit),
+                };
+                self.word(text, start, base + stop as usize, has_digits, out);
             }
-            let start = at;
-            while at < bytes.len() && bytes[at].is_ascii_alphanumeric() {
-                at += 1;
+            if starts != 0 {
+                open = Some(base + starts.trailing_zeros() as usize);
             }
-            // Both ends sit next to ASCII bytes, so they are character boundaries.
-            if at - start <= self.longest {
-                if let Some(&id) = self.words.get(&text[start..at]) {
-                    out.push((start, id));
-                }
-            }
+            base += 64;
         }
-        let mut run = 0;
-        for i in 0..=bytes.len() {
-            if bytes.get(i).is_some_and(u8::is_ascii_digit) {
-                run += 1;
-                continue;
-            }
-            if run > 0 {
-                let start = i - run;
-                out.push((start, 0));
-                match run {
-                    1 | 2 => out.push((start, 1)),
-                    3 => out.push((start, 6)),
-                    4 => out.push((start, 2)),
-                    _ => {}
-                }
-                let at = |k: usize| bytes.get(i + k).copied().unwrap_or(b' ');
-                let plural = at(0) == b's'
-                    || (at(0) == b'\'' && at(1) == b's')
-                    || (text.get(i..i + 4) == Some("’s"));
-                if plural {
-                    out.push((start, 3));
-                }
-                if at(0) == b'/' {
-                    out.push((start, 4));
-                }
-                let k = usize::from(at(0) == b' ');
-                if (run == 3 || run == 4)
-                    && (at(k) == b'-' || text.get(i + k..i + k + 3) == Some("–"))
-                {
-                    out.push((start, 7));
-                }
-                let before = text[..start].trim_end_matches(' ');
-                if before.ends_with(['$', '€', '£'])
-                    || before.ends_with("Rs")
-                    || before.ends_with("Rs.")
-                {
-                    out.push((start, 8));
-                }
-                // A clock: `10:30`, or an hour with `am`/`p.m.` after it (`3pm`, `3.30 p.m.`).
-                let mut k = 0;
-                if at(0) == b'.' && at(1).is_ascii_digit() && at(2).is_ascii_digit() {
-                    k = 3;
-                }
-                k += usize::from(at(k) == b' ');
-                let ampm = matches!(at(k) | 0x20, b'a' | b'p')
-                    && (at(k + 1) | 0x20 == b'm'
-                        || (at(k + 1) == b'.' && at(k + 2) | 0x20 == b'm'));
-                if (at(0) == b':' && at(1).is_ascii_digit()) || (run <= 2 && ampm) {
-                    out.push((start, 5));
-                }
-            }
-            run = 0;
+        if let Some(start) = open {
+            let has_digits = bytes[start..].iter().any(u8::is_ascii_digit);
+            self.word(text, start, bytes.len(), has_digits, out);
         }
-        // Two runs sorted by offset (words, then digits): a stable sort merges them in one pass.
-        out.sort_by_key(|h| h.0);
+    }
+
+    /// The hits of the word `text[start..end]`: its anchor id, then its digit anchors.
+    #[inline(always)]
+    fn word(
+        &self,
+        text: &str,
+        start: usize,
+        end: usize,
+        has_digits: bool,
+        out: &mut Vec<(usize, usize)>,
+    ) {
+        if let Some(id) = self.words.get(text.as_bytes(), start, end) {
+            out.push((start, id));
+        }
+        if has_digits {
+            digit_hits(text, start, end, out);
+        }
+    }
+}
+
+/// Bit masks of a block: bit `i` of the first is set when byte `i` is an ASCII letter or
+/// digit, of the second when it is a digit (eight bytes at a time, bytes as lanes of a u64).
+fn classify(block: &[u8; 64]) -> (u64, u64) {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    /// High bit of each lane whose value (below 0x80) lies in `lo..=hi`.
+    fn in_range(v: u64, lo: u8, hi: u8) -> u64 {
+        let at_least = v + u64::from(0x80 - lo) * 0x0101_0101_0101_0101;
+        let above = v + u64::from(0x7f - hi) * 0x0101_0101_0101_0101;
+        at_least & !above & HIGH
+    }
+    /// The lanes' high bits gathered into the low eight bits.
+    fn gather(lanes: u64) -> u64 {
+        (lanes >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56
+    }
+    let (mut words, mut digits) = (0u64, 0u64);
+    for (k, chunk) in block.chunks_exact(8).enumerate() {
+        let x = load(chunk);
+        let ascii = !x & HIGH;
+        let v = x & LOW7;
+        let digit = in_range(v, b'0', b'9') & ascii;
+        let letter = in_range(v | 0x2020_2020_2020_2020, b'a', b'z') & ascii;
+        words |= gather(digit | letter) << (8 * k);
+        digits |= gather(digit) << (8 * k);
+    }
+    (words, digits)
+}
+
+/// The first eight bytes of `bytes` (at least eight) as a little-endian u64.
+fn load(bytes: &[u8]) -> u64 {
+    let mut lane = [0u8; 8];
+    lane.copy_from_slice(&bytes[..8]);
+    u64::from_le_bytes(lane)
+}
+
+/// An open-addressing table from anchor word forms to anchor ids, keyed by a word's first
+/// eight bytes (a hash map's hashing and probing cost more than the whole scan otherwise).
+struct WordTable {
+    /// Per slot, the first eight bytes of a form (zero-padded little-endian; 0: empty).
+    keys: Vec<u64>,
+    /// Per slot, the form and its anchor id.
+    forms: Vec<(Box<[u8]>, usize)>,
+}
+
+impl WordTable {
+    /// The table of `ids` (form to anchor id; forms are non-empty ASCII letters and digits).
+    fn new(ids: FxMap<String, usize>) -> WordTable {
+        let size = (ids.len() * 4).next_power_of_two().max(64);
+        let mut keys = vec![0u64; size];
+        let mut forms: Vec<(Box<[u8]>, usize)> = vec![(Box::default(), 0); size];
+        for (form, id) in ids {
+            let bytes = form.as_bytes();
+            let key = word_key(bytes, 0, bytes.len());
+            let mut slot = slot_of(key, bytes.len(), size);
+            while keys[slot] != 0 {
+                slot = (slot + 1) & (size - 1);
+            }
+            keys[slot] = key;
+            forms[slot] = (bytes.into(), id);
+        }
+        WordTable { keys, forms }
+    }
+
+    /// The anchor id of the word `bytes[start..end]`, if it is an anchor word form.
+    #[inline(always)]
+    fn get(&self, bytes: &[u8], start: usize, end: usize) -> Option<usize> {
+        let key = word_key(bytes, start, end);
+        let size = self.keys.len();
+        let mut slot = slot_of(key, end - start, size);
+        loop {
+            match self.keys[slot] {
+                0 => return None,
+                k if k == key => {
+                    let (form, id) = &self.forms[slot];
+                    if end - start <= 8 || **form == bytes[start..end] {
+                        return Some(*id);
+                    }
+                }
+                _ => {}
+            }
+            slot = (slot + 1) & (size - 1);
+        }
+    }
+}
+
+/// The first (up to) eight bytes of the word `bytes[start..end]`, zero-padded, as a u64:
+/// equal keys of words of at most eight bytes mean equal words.
+#[inline]
+fn word_key(bytes: &[u8], start: usize, end: usize) -> u64 {
+    let take = (end - start).min(8);
+    let head = if start + 8 <= bytes.len() {
+        load(&bytes[start..])
+    } else {
+        let mut lane = [0u8; 8];
+        lane[..bytes.len() - start].copy_from_slice(&bytes[start..]);
+        u64::from_le_bytes(lane)
+    };
+    head & (u64::MAX >> (64 - 8 * take))
+}
+
+/// The first slot to probe for a key and word length in a table of `size` (a power of two).
+#[inline]
+fn slot_of(key: u64, len: usize, size: usize) -> usize {
+    let h = (key ^ len as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    (h >> 40) as usize & (size - 1)
+}
+
+/// The digit anchors of the runs of digits in the word `text[start..end]` (kept out of line:
+/// the word loop stays small).
+#[inline(never)]
+fn digit_hits(text: &str, start: usize, end: usize, out: &mut Vec<(usize, usize)>) {
+    let bytes = text.as_bytes();
+    let mut i = start;
+    while i < end {
+        if !bytes[i].is_ascii_digit() {
+            i += 1;
+            continue;
+        }
+        let first = i;
+        while i < end && bytes[i].is_ascii_digit() {
+            i += 1;
+        }
+        digit_run(text, first, i, out);
+    }
+}
+
+/// The anchors of the run of digits `text[start..i]` (see [`DIGITS`]).
+fn digit_run(text: &str, start: usize, i: usize, out: &mut Vec<(usize, usize)>) {
+    let bytes = text.as_bytes();
+    let run = i - start;
+    out.push((start, 0));
+    match run {
+        1 | 2 => out.push((start, 1)),
+        3 => out.push((start, 6)),
+        4 => out.push((start, 2)),
+        _ => {}
+    }
+    let at = |k: usize| bytes.get(i + k).copied().unwrap_or(b' ');
+    let plural =
+        at(0) == b's' || (at(0) == b'\'' && at(1) == b's') || (text.get(i..i + 4) == Some("’s"));
+    if plural {
+        out.push((start, 3));
+    }
+    if at(0) == b'/' {
+        out.push((start, 4));
+    }
+    let k = usize::from(at(0) == b' ');
+    if (run == 3 || run == 4) && (at(k) == b'-' || text.get(i + k..i + k + 3) == Some("–")) {
+        out.push((start, 7));
+    }
+    let before = text[..start].trim_end_matches(' ');
+    if before.ends_with(['$', '€', '£']) || before.ends_with("Rs") || before.ends_with("Rs.") {
+        out.push((start, 8));
+    }
+    // A clock: `10:30`, or an hour with `am`/`p.m.` after it (`3pm`, `3.30 p.m.`).
+    let mut k = 0;
+    if at(0) == b'.' && at(1).is_ascii_digit() && at(2).is_ascii_digit() {
+        k = 3;
+    }
+    k += usize::from(at(k) == b' ');
+    let ampm = matches!(at(k) | 0x20, b'a' | b'p')
+        && (at(k + 1) | 0x20 == b'm' || (at(k + 1) == b'.' && at(k + 2) | 0x20 == b'm'));
+    if (at(0) == b':' && at(1).is_ascii_digit()) || (run <= 2 && ampm) {
+        out.push((start, 5));
     }
 }
 
@@ -231,4 +384,40 @@ fn title(word: &str) -> String {
         first.make_ascii_uppercase();
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::data::Gazetteers;
+    use crate::tag::dates::DateTagger;
+
+    /// Hits do not depend on where the 64-byte blocks of the scan fall: the same text after
+    /// any number of spaces (or non-word bytes) gives the same hits, shifted.
+    #[test]
+    fn hits_are_independent_of_block_boundaries() {
+        let tagger = DateTagger::new(&Gazetteers::embedded()).expect("date rules load");
+        let anchors = &tagger.rules.anchors;
+        let text = "On Tuesday, December 13th 2025 at 3pm, the A320neo flew 1990s-era routes \
+                    for 12/13 years ago; £2020 costs in mid-2024 recently, Q1 2025’s yearly";
+        let mut want = Vec::new();
+        anchors.hits(text, &mut want);
+        assert!(want.len() > 20, "{want:?}");
+        for pad in ["", " ", "é", "x-"] {
+            for n in 0..130 {
+                let prefix = pad.repeat(n);
+                let mut got = Vec::new();
+                anchors.hits(&format!("{prefix}{text}"), &mut got);
+                let shifted: Vec<_> =
+                    want.iter().map(|&(at, id)| (at + prefix.len(), id)).collect();
+                assert_eq!(got, shifted, "after {n} x {pad:?}");
+            }
+        }
+        // A word that runs to the end of the text, and an empty text.
+        let mut got = Vec::new();
+        anchors.hits(&format!("{}2024", " ".repeat(60)), &mut got);
+        assert_eq!(got, [(60, 0), (60, 2)]);
+        got.clear();
+        anchors.hits("", &mut got);
+        assert!(got.is_empty());
+    }
 }

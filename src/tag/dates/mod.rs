@@ -24,7 +24,7 @@ use crate::doc::{Document, Mention, Provenance, Span, Value};
 use crate::error::Result;
 use crate::pipeline::{Layer, Stage};
 use normalize::{Resolver, TenseCues};
-use rules::{Candidate, RuleSet};
+use rules::{Candidate, RuleSet, Scratch};
 
 /// A normalized temporal expression (TIMEX3).
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -72,11 +72,13 @@ impl DateTagger {
     fn candidates(&self, doc: &Document) -> Vec<Candidate> {
         let text = &doc.text;
         let anchors = &self.rules.anchors;
-        let mut hits = Vec::new();
+        let mut hits = Vec::with_capacity(text.len() / 32);
         anchors.hits(text, &mut hits);
         let mut out = Vec::new();
+        let mut scratch = self.rules.scratch();
         let mut woken: Vec<(usize, usize)> = Vec::new();
         let mut found = Vec::new();
+        let mut taken = Vec::new();
         let mut i = 0;
         while i < hits.len() {
             let Some(s) = doc.sentence_at(hits[i].0) else {
@@ -91,12 +93,11 @@ impl DateTagger {
                 woken.extend(anchors.rules_of(anchor).iter().map(|&r| (r, at)));
                 i += 1;
             }
-            let in_sentence = &hits[first..i];
+            let mut scan = SentenceScan { text, sentence, hits: &hits[first..i], found };
             // Per rule, the windows around its hits, merged where they overlap; negative
             // rules last, and only around a date they could block.
             let remove = |r: usize| self.rules.rules[r].remove;
             woken.sort_unstable_by_key(|&(r, at)| (remove(r), r, at));
-            found.clear();
             let mut k = 0;
             let mut gated = false;
             while k < woken.len() {
@@ -106,7 +107,7 @@ impl DateTagger {
                     woken.retain(|&(r, at)| {
                         !remove(r) || {
                             let w = reach(text, sentence, at);
-                            found.iter().any(|c: &Candidate| c.span.overlaps(w))
+                            scan.found.iter().any(|c: &Candidate| c.span.overlaps(w))
                         }
                     });
                     if k >= woken.len() {
@@ -121,34 +122,37 @@ impl DateTagger {
                     if next.start <= window.end {
                         window.end = window.end.max(next.end);
                     } else {
-                        self.run(rule, text, sentence, window, in_sentence, &mut found);
+                        self.run(rule, window, &mut scan, &mut scratch);
                         window = next;
                     }
                     k += 1;
                 }
-                self.run(rule, text, sentence, window, in_sentence, &mut found);
+                self.run(rule, window, &mut scan, &mut scratch);
             }
-            out.extend(select(std::mem::take(&mut found), &self.rules));
+            found = scan.found;
+            select(&mut found, &self.rules, &mut taken, &mut out);
         }
         out
     }
 
     /// Runs `rule` on `window` when the window can hold a match (its `near:` words are there).
-    fn run(
-        &self,
-        rule: usize,
-        text: &str,
-        sentence: Span,
-        window: Span,
-        hits: &[(usize, usize)],
-        found: &mut Vec<Candidate>,
-    ) {
+    fn run(&self, rule: usize, window: Span, scan: &mut SentenceScan, scratch: &mut Scratch) {
+        let hits = scan.hits;
         let lo = hits.partition_point(|h| h.0 < window.start);
         let hi = hits.partition_point(|h| h.0 < window.end);
         if self.rules.anchors.near(rule, &hits[lo..hi]) {
-            self.rules.candidates(rule, text, sentence, window, found);
+            self.rules.candidates(rule, scan.text, scan.sentence, window, scratch, &mut scan.found);
         }
     }
+}
+
+/// What the rules of one sentence work on: the text, the sentence, its anchor hits, and the
+/// candidates found so far.
+struct SentenceScan<'a> {
+    text: &'a str,
+    sentence: Span,
+    hits: &'a [(usize, usize)],
+    found: Vec<Candidate>,
 }
 
 /// The window of `sentence` within [`REACH`] of byte `at`, widened to whitespace (so no
@@ -175,23 +179,39 @@ fn reach(text: &str, sentence: Span, at: usize) -> Span {
 }
 
 /// The overlap policy: the longest candidate wins, then the earlier rule, then the leftmost;
-/// a winning negative rule yields nothing but still blocks what it overlaps.
-fn select(mut found: Vec<Candidate>, rules: &RuleSet) -> Vec<Candidate> {
+/// a winning negative rule yields nothing but still blocks what it overlaps. The winners of
+/// `found` (emptied) go to `out`; `taken` is scratch space.
+fn select(
+    found: &mut Vec<Candidate>,
+    rules: &RuleSet,
+    taken: &mut Vec<Span>,
+    out: &mut Vec<Candidate>,
+) {
     found.sort_by_key(|c| (std::cmp::Reverse(c.span.len()), c.rule, c.span.start));
-    // Kept spans by start; they never overlap, so only the neighbours of a new span can
-    // collide with it (keeps a pathological sentence with many matches O(n log n)).
-    let mut taken: std::collections::BTreeMap<usize, usize> = std::collections::BTreeMap::new();
-    let mut kept: Vec<Candidate> = Vec::new();
-    for c in found {
-        let before = taken.range(..c.span.end).next_back();
-        if before.is_some_and(|(_, &end)| end > c.span.start) {
+    // Kept spans never overlap, so in a tree by start only the neighbour of a new span can
+    // collide with it (keeps a pathological sentence with many matches O(n log n)); a
+    // short list is cheaper for the usual handful.
+    let small = found.len() <= 32;
+    taken.clear();
+    let mut tree: std::collections::BTreeMap<usize, usize> = std::collections::BTreeMap::new();
+    for c in found.drain(..) {
+        let clash = if small {
+            taken.iter().any(|t| t.overlaps(c.span))
+        } else {
+            tree.range(..c.span.end).next_back().is_some_and(|(_, &end)| end > c.span.start)
+        };
+        if clash {
             continue;
         }
-        taken.insert(c.span.start, c.span.end);
-        kept.push(c);
+        if small {
+            taken.push(c.span);
+        } else {
+            tree.insert(c.span.start, c.span.end);
+        }
+        if !rules.rules[c.rule].remove {
+            out.push(c);
+        }
     }
-    kept.retain(|c| !rules.rules[c.rule].remove);
-    kept
 }
 
 impl Stage for DateTagger {

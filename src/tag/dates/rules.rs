@@ -3,8 +3,12 @@ First phase of date tagging: the rules of `rules/dates.rules` and the words of `
 compiled once, matched over a sentence into candidate mentions with pending values.
 */
 use std::collections::HashMap;
+use std::panic::{RefUnwindSafe, UnwindSafe};
 
-use regex::{CaptureLocations, Regex, RegexBuilder};
+use regex_automata::meta::{self, Regex};
+use regex_automata::util::pool::{Pool, PoolGuard};
+use regex_automata::util::primitives::NonMaxUsize;
+use regex_automata::{Anchored, Input, PatternID};
 
 /// Lazy-DFA cache per regex: with big case-insensitive alternations a cache of the default
 /// size is cleared and rebuilt over and over (measured: most of the stage's time).
@@ -16,6 +20,7 @@ use crate::data::rules::RuleFile;
 use crate::data::DataFile;
 use crate::doc::Span;
 use crate::error::Result;
+use crate::hash::FxMap;
 
 /// Word tables by class (`month`, `weekday`, `number`...): lower-case word (trailing `.`
 /// dropped) to its normalized value.
@@ -151,6 +156,9 @@ pub(super) struct DateRule {
     regex: Regex,
     /// Index of each named group.
     groups: Vec<(String, usize)>,
+    /// How many capture slots a match needs: 2 when the span is all the rule uses (the
+    /// search then skips the capture engine), else two per group up to the last used one.
+    slots: usize,
     /// TIMEX3 type.
     pub(super) timex_type: &'static str,
     template: String,
@@ -186,6 +194,36 @@ pub(super) struct RuleSet {
     pub(super) anchors: Anchors,
     /// The word tables.
     pub(super) lexicon: Lexicon,
+    /// Per-thread search state of every rule's regex.
+    scratch: Pool<Scratch, ScratchFn>,
+}
+
+/// Builds a [`Scratch`] for a thread.
+type ScratchFn = Box<dyn Fn() -> Scratch + Send + Sync + UnwindSafe + RefUnwindSafe>;
+
+/// The mutable search state of one thread: a cache per rule regex, one slot buffer (reused,
+/// so no match allocates), and the outcomes of matched texts seen before.
+pub(super) struct Scratch {
+    caches: Vec<meta::Cache>,
+    slots: Vec<Option<NonMaxUsize>>,
+    /// Outcome per rule, look-around context and matched bytes ([`RuleSet::outcome`]).
+    memo: FxMap<Box<[u8]>, Option<Outcome>>,
+    /// The key being looked up.
+    key: Vec<u8>,
+}
+
+/// How many outcomes a thread remembers before it starts afresh (bounds the memory).
+const MEMO: usize = 1 << 15;
+
+/// What one match of a rule gives.
+#[derive(Clone)]
+struct Outcome {
+    /// The mention's bytes, relative to the match start (group `t`, else the match).
+    t: (usize, usize),
+    /// The pending value (`None` for a negative rule).
+    value: Option<Pending>,
+    /// TIMEX3 `mod`.
+    modifier: Option<&'static str>,
 }
 
 impl RuleSet {
@@ -214,9 +252,9 @@ impl RuleSet {
                 .ok_or_else(|| file.err(rule.line, &rule.name, "no `anchor:`"))?;
             anchor_specs.push((rule.name.clone(), anchor, rule.get("near")));
             let pattern = file.expand(rule, "pattern", &extra)?;
-            let regex = RegexBuilder::new(&format!("(?i-u){pattern}"))
-                .dfa_size_limit(DFA_CACHE)
-                .build()
+            let regex = Regex::builder()
+                .configure(Regex::config().hybrid_cache_capacity(DFA_CACHE).auto_prefilter(false))
+                .build(&format!("(?i-u){pattern}"))
                 .map_err(|e| file.err(rule.line, &rule.name, &format!("bad pattern: {e}")))?;
             let timex_type = match rule.get("type") {
                 Some("DATE") => "DATE",
@@ -247,19 +285,32 @@ impl RuleSet {
                         })
                 })
                 .collect::<Result<Vec<_>>>()?;
-            let groups = regex
-                .capture_names()
+            let groups: Vec<(String, usize)> = regex
+                .group_info()
+                .pattern_names(PatternID::ZERO)
                 .enumerate()
                 .filter_map(|(i, n)| Some((n?.to_string(), i)))
                 .collect();
+            let mod_template = rule.get("mod").map(str::to_string);
+            // Only the groups a value or `mod` template or the `t` narrowing reads need slots.
+            let used = |name: &str| {
+                let base = name.trim_end_matches(['2', '3']);
+                let clock = ["hour", "minute", "ampm"].contains(&base);
+                let wanted =
+                    |t: &str| t.contains(&format!("{{{base}}}")) || (clock && t.contains("{hhmm}"));
+                base == "t" || wanted(&template) || mod_template.as_deref().is_some_and(wanted)
+            };
+            let last = groups.iter().filter(|(n, _)| used(n)).map(|&(_, i)| i).max();
+            let slots = 2 * (last.unwrap_or(0) + 1);
             rules.push(DateRule {
                 name: rule.name.clone(),
                 regex,
                 groups,
+                slots,
                 timex_type,
                 remove: template == "REMOVE",
                 template,
-                mod_template: rule.get("mod").map(str::to_string),
+                mod_template,
                 #[cfg(test)]
                 examples,
                 #[cfg(test)]
@@ -267,7 +318,20 @@ impl RuleSet {
             });
         }
         let anchors = Anchors::new(&anchor_specs, &lexicon)?;
-        Ok(RuleSet { rules, anchors, lexicon })
+        let regexes: Vec<Regex> = rules.iter().map(|r| r.regex.clone()).collect();
+        let most = rules.iter().map(|r| r.slots).max().unwrap_or(2);
+        let scratch = Pool::new(Box::new(move || Scratch {
+            caches: regexes.iter().map(Regex::create_cache).collect(),
+            slots: vec![None; most],
+            memo: FxMap::default(),
+            key: Vec::new(),
+        }) as ScratchFn);
+        Ok(RuleSet { rules, anchors, lexicon, scratch })
+    }
+
+    /// The calling thread's search state (given back when the guard drops).
+    pub(super) fn scratch(&self) -> PoolGuard<'_, Scratch, ScratchFn> {
+        self.scratch.get()
     }
 
     /// Candidates of rule `i` that start in `window` of the sentence `sentence`, with
@@ -280,39 +344,95 @@ impl RuleSet {
         text: &str,
         sentence: Span,
         window: Span,
+        scratch: &mut Scratch,
         out: &mut Vec<Candidate>,
     ) {
         let rule = &self.rules[i];
         let hay = &text[sentence.start..window.end];
         let cut = window.end < sentence.end;
         let mut at = window.start - sentence.start;
-        let mut locs = rule.regex.capture_locations();
         while at <= hay.len() {
-            let Some(m) = rule.regex.captures_read_at(&mut locs, hay, at) else { break };
-            at = if m.is_empty() { next_char(hay, m.end()) } else { m.end() };
-            if cut && m.end() == hay.len() {
+            // The span only: the DFAs find it; the groups are worked out once per matched text.
+            let input = Input::new(hay).span(at..hay.len());
+            let slots = &mut scratch.slots[..2];
+            if rule.regex.search_slots_with(&mut scratch.caches[i], &input, slots).is_none() {
                 break;
             }
-            let caps = Caps { hay, locs: &locs, names: &rule.groups };
-            let t = caps.get("t").unwrap_or((m.start(), m.end()));
-            let span = Span::new(sentence.start + t.0, sentence.start + t.1);
+            let (Some(start), Some(end)) = (slots[0], slots[1]) else { break };
+            let m = (start.get(), end.get());
+            at = if m.0 == m.1 { next_char(hay, m.1) } else { m.1 };
+            if cut && m.1 == hay.len() {
+                break;
+            }
+            let Some(outcome) = self.outcome(i, hay, m, scratch) else { continue };
+            let span =
+                Span::new(sentence.start + m.0 + outcome.t.0, sentence.start + m.0 + outcome.t.1);
             if span.is_empty() || (!rule.remove && !free_standing(text, span)) {
                 continue;
             }
-            let (value, modifier) = if rule.remove {
-                (None, None)
-            } else {
-                let v = self.fill(&rule.template, &caps);
-                match Pending::parse(&v) {
-                    Ok(p) => (
-                        Some(p),
-                        rule.mod_template.as_ref().and_then(|m| modifier(&self.fill(m, &caps))),
-                    ),
-                    Err(_) => continue,
-                }
-            };
-            out.push(Candidate { span, rule: i, value, modifier });
+            out.push(Candidate { span, rule: i, value: outcome.value, modifier: outcome.modifier });
         }
+    }
+
+    /// What the match `m` of rule `i` in `hay` gives (`None`: no valid value). It depends
+    /// only on the matched bytes and on what the look-around assertions at its ends see, so
+    /// it is remembered per thread under those (dates repeat: `last year`, `on Monday`).
+    fn outcome(
+        &self,
+        i: usize,
+        hay: &str,
+        m: (usize, usize),
+        scratch: &mut Scratch,
+    ) -> Option<Outcome> {
+        let bytes = hay.as_bytes();
+        let word = |k: Option<usize>| {
+            k.and_then(|k| bytes.get(k)).is_some_and(|&b| b.is_ascii_alphanumeric() || b == b'_')
+        };
+        let context = u8::from(m.0 == 0)
+            | u8::from(word(m.0.checked_sub(1))) << 1
+            | u8::from(word(Some(m.1))) << 2
+            | u8::from(m.1 == hay.len()) << 3;
+        let key = &mut scratch.key;
+        key.clear();
+        key.extend_from_slice(&(i as u32).to_le_bytes());
+        key.push(context);
+        key.extend_from_slice(&bytes[m.0..m.1]);
+        if let Some(known) = scratch.memo.get(key.as_slice()) {
+            return known.clone();
+        }
+        let key: Box<[u8]> = key.as_slice().into();
+        let outcome = self.work_out(i, hay, m, scratch);
+        if scratch.memo.len() >= MEMO {
+            scratch.memo.clear();
+        }
+        scratch.memo.insert(key, outcome.clone());
+        outcome
+    }
+
+    /// [`RuleSet::outcome`] without memory: the groups of the match (the capture engine runs
+    /// on its span only), the value and `mod` templates filled and parsed.
+    fn work_out(
+        &self,
+        i: usize,
+        hay: &str,
+        m: (usize, usize),
+        scratch: &mut Scratch,
+    ) -> Option<Outcome> {
+        let rule = &self.rules[i];
+        let slots = &mut scratch.slots[..rule.slots];
+        if rule.slots > 2 {
+            let input = Input::new(hay).span(m.0..m.1).anchored(Anchored::Yes);
+            rule.regex.search_slots_with(&mut scratch.caches[i], &input, slots);
+        }
+        let caps = Caps { hay, slots, names: &rule.groups };
+        let t = caps.get("t").unwrap_or(m);
+        let t = (t.0 - m.0, t.1 - m.0);
+        if rule.remove {
+            return Some(Outcome { t, value: None, modifier: None });
+        }
+        let value = Pending::parse(&self.fill(&rule.template, &caps)).ok()?;
+        let modifier = rule.mod_template.as_ref().and_then(|m| modifier(&self.fill(m, &caps)));
+        Some(Outcome { t, value: Some(value), modifier })
     }
 
     /// `template` with every `{name}` replaced by the normalized capture `name` (or `name2`,
@@ -377,14 +497,21 @@ impl RuleSet {
     }
 }
 
-/// The groups of one match, read from reusable capture locations (no allocation per match).
+/// The groups of one match, read from the reusable slots (no allocation per match).
 struct Caps<'a> {
     hay: &'a str,
-    locs: &'a CaptureLocations,
+    slots: &'a [Option<NonMaxUsize>],
     names: &'a [(String, usize)],
 }
 
 impl<'a> Caps<'a> {
+    /// The bytes of group `i` (0: the whole match), if it took part in the match.
+    fn group(&self, i: usize) -> Option<(usize, usize)> {
+        let start = self.slots.get(2 * i).copied().flatten()?;
+        let end = self.slots.get(2 * i + 1).copied().flatten()?;
+        Some((start.get(), end.get()))
+    }
+
     /// The bytes of group `name`, else of `name2` or `name3` (the same part in another branch).
     fn get(&self, name: &str) -> Option<(usize, usize)> {
         ["", "2", "3"].iter().find_map(|suffix| {
@@ -392,7 +519,7 @@ impl<'a> Caps<'a> {
                 .names
                 .iter()
                 .find(|(n, _)| n.strip_prefix(name).is_some_and(|rest| rest == *suffix))?;
-            self.locs.get(*i)
+            self.group(*i)
         })
     }
 
