@@ -466,11 +466,7 @@ impl RuleSet {
             || text.trim_end_matches(|c: char| c.is_ascii_alphabetic()).parse::<u32>().ok();
         let v = match name {
             "year" => year(text).or_else(|| lex.year_words(text)),
-            "rel" => Some(match text.to_ascii_lowercase().as_str() {
-                "last" | "past" | "previous" | "preceding" | "prior" | "before" => "-1".to_string(),
-                "next" | "coming" | "following" | "after" => "+1".to_string(),
-                _ => String::new(),
-            }),
+            "rel" => Some(lex.get("rel", text).unwrap_or_default().to_string()),
             "month" => digits()
                 .map(|m| format!("{m:02}"))
                 .or_else(|| lex.get("month", text).map(str::to_string)),
