@@ -421,21 +421,27 @@ fn agreement_gives_both_parties() {
     assert_eq!(roles, [("perpetrator", "Ruritanian government"), ("target", "Northern Front")]);
 }
 
-#[test]
-fn country_inferred_from_an_organization_is_marked() {
-    let text = "Militants of the Northern Front attacked a village, killing four people.";
-    let mut d = doc(text, &[M::Killed("four people", 4, "people")]);
-    let s = text.find("Northern Front").expect("words");
+/// Adds an org mention of `name` (first occurrence in the text, sentence 0): an armed group
+/// whose home country is Kenya.
+fn add_kenyan_armed_group(d: &mut Document, name: &str) {
+    let s = d.text.find(name).expect("name in text");
     d.mentions.push(Mention {
-        span: Span::new(s, s + "Northern Front".len()),
+        span: Span::new(s, s + name.len()),
         sentence: 0,
         value: Value::Org(OrgValue {
-            name: "Northern Front".into(),
+            name: name.into(),
             org_type: "armed_group".into(),
             country: Some("KE".into()),
         }),
         provenance: Provenance::new("test", "hand"),
     });
+}
+
+#[test]
+fn country_inferred_from_an_organization_is_marked() {
+    let text = "Militants of the Northern Front attacked a village, killing four people.";
+    let mut d = doc(text, &[M::Killed("four people", 4, "people")]);
+    add_kenyan_armed_group(&mut d, "Northern Front");
     let ev = events(d);
     let loc = ev[0].location.as_ref().expect("inferred location");
     assert_eq!((loc.country.as_str(), loc.inferred), ("KE", Some("org_country")));
@@ -470,17 +476,7 @@ fn victims_demonym_places_the_event_before_an_armed_groups_home() {
     // An armed group often acts abroad: the victims' or the state forces' demonym decides.
     let text = "Militants of the Northern Front attacked Ghanaian farmers, killing four people.";
     let mut d = doc(text, &[M::Killed("four people", 4, "people")]);
-    let s = text.find("Northern Front").expect("words");
-    d.mentions.push(Mention {
-        span: Span::new(s, s + "Northern Front".len()),
-        sentence: 0,
-        value: Value::Org(OrgValue {
-            name: "Northern Front".into(),
-            org_type: "armed_group".into(),
-            country: Some("KE".into()),
-        }),
-        provenance: Provenance::new("test", "hand"),
-    });
+    add_kenyan_armed_group(&mut d, "Northern Front");
     let ev = events(d);
     let loc = ev[0].location.as_ref().expect("inferred location");
     assert_eq!((loc.country.as_str(), loc.inferred), ("GH", Some("demonym")));
