@@ -363,7 +363,7 @@ impl Stage for PlaceTagger {
                     lon: p.lon,
                     metonymy,
                 }),
-                provenance: Provenance::new("places", p.source.clone()),
+                provenance: Provenance::new("places", p.source.to_string()),
             });
         }
         // Stable, and it moves each (large) mention once instead of through a scratch copy.

@@ -362,7 +362,7 @@ pub(crate) struct Place {
     /// A national capital (`countries.tsv` column 7).
     pub capital: bool,
     /// Provenance: `file:line`.
-    pub source: String,
+    pub source: Source,
 }
 
 /// The fields of a [`Place`] that resolution compares across candidates.
@@ -378,10 +378,24 @@ pub(crate) struct PlaceKey {
 #[derive(Debug, Clone)]
 pub(crate) struct Org {
     pub name: String,
-    pub kind: String,
+    pub kind: &'static str,
     pub country: String,
     /// `FILE:LINE` of the entry, for provenance.
-    pub source: String,
+    pub source: Source,
+}
+
+/// Where a gazetteer entry comes from, shown as `FILE:LINE`: formatted only for the entries
+/// that are output (formatting ~10⁵ strings was a tenth of start-up).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Source {
+    file: &'static str,
+    line: usize,
+}
+
+impl std::fmt::Display for Source {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}", self.file, self.line)
+    }
 }
 
 /// An entity kind with a name gazetteer.
@@ -407,9 +421,13 @@ pub(crate) struct Hit {
 /// positions (`New` → `New York` → `New York City`) while the lexicon says some longer form
 /// continues: no automaton is built (building one for ~10⁵ names dominated start-up), and a
 /// word that starts no name costs the one lookup its token needs anyway.
+///
+/// The hit lists are stored flat (`hits[starts[p]..starts[p + 1]]` for pattern `p`): one small
+/// vector per pattern cost ~10⁵ allocations at start-up and as many frees at exit.
 #[derive(Default)]
 pub(crate) struct Names {
-    pats: Vec<Vec<Hit>>,
+    starts: Vec<u32>,
+    hits: Vec<Hit>,
 }
 
 impl Names {
@@ -419,7 +437,9 @@ impl Names {
         surfaces: Vec<(String, u32, bool)>,
         strip_articles: bool,
     ) -> Names {
-        let mut pats: Vec<Vec<Hit>> = Vec::new();
+        // (pattern, hit) in the order found, grouped by pattern at the end.
+        let mut found: Vec<(u32, Hit)> = Vec::new();
+        let mut count = 0u32;
         let (more, slot): (u16, fn(&mut Word) -> &mut u32) = match kind {
             NameKind::Place => (flag::PLACE_MORE, |w| &mut w.place),
             NameKind::Org => (flag::ORG_MORE, |w| &mut w.org),
@@ -433,18 +453,13 @@ impl Names {
             let w = lex.entry(s);
             let id = *slot(w);
             let id = if id == NONE {
-                pats.push(Vec::new());
-                let id = (pats.len() - 1) as u32;
-                *slot(w) = id;
-                id
+                count += 1;
+                *slot(w) = count - 1;
+                count - 1
             } else {
                 id
             };
-            let list = &mut pats[id as usize];
-            match list.iter_mut().find(|h| h.entry == entry) {
-                Some(h) => h.upper &= upper,
-                None => list.push(Hit { entry, upper }),
-            }
+            found.push((id, Hit { entry, upper }));
         };
         for (s, entry, with_upper) in surfaces {
             let s = s.trim();
@@ -479,12 +494,44 @@ impl Names {
                 }
             }
         }
-        Names { pats }
+        Names::group(count as usize, found)
+    }
+
+    /// Groups `found` by pattern (a stable counting sort), keeping each entry once per pattern
+    /// at its first place: an entry is `upper` only when all its surfaces were.
+    fn group(count: usize, found: Vec<(u32, Hit)>) -> Names {
+        let mut ends = vec![0u32; count + 1];
+        for &(p, _) in &found {
+            ends[p as usize + 1] += 1;
+        }
+        for p in 0..count {
+            ends[p + 1] += ends[p];
+        }
+        let mut next = ends.clone();
+        let mut sorted = vec![Hit { entry: 0, upper: false }; found.len()];
+        for (p, h) in found {
+            sorted[next[p as usize] as usize] = h;
+            next[p as usize] += 1;
+        }
+        let mut starts = Vec::with_capacity(count + 1);
+        let mut hits: Vec<Hit> = Vec::with_capacity(sorted.len());
+        starts.push(0);
+        for p in 0..count {
+            let first = hits.len();
+            for h in &sorted[ends[p] as usize..ends[p + 1] as usize] {
+                match hits[first..].iter_mut().find(|x| x.entry == h.entry) {
+                    Some(x) => x.upper &= h.upper,
+                    None => hits.push(*h),
+                }
+            }
+            starts.push(hits.len() as u32);
+        }
+        Names { starts, hits }
     }
 
     /// The entries of pattern `pid`.
     pub fn hits(&self, pid: u32) -> &[Hit] {
-        &self.pats[pid as usize]
+        &self.hits[self.starts[pid as usize] as usize..self.starts[pid as usize + 1] as usize]
     }
 }
 
@@ -603,7 +650,7 @@ impl Entities {
                 population: u64::MAX,
                 common: false,
                 capital: false,
-                source: format!("countries.tsv:{}", row.line),
+                source: Source { file: "countries.tsv", line: row.line },
             });
             place_surfaces.push((row.get(1).to_string(), id, true));
             place_surfaces.extend(row.list(2).map(|a| (a.to_string(), id, true)));
@@ -628,20 +675,23 @@ impl Entities {
                 population: 0,
                 common: row.get(6) == "1",
                 capital: false,
-                source: format!("admin1.tsv:{}", row.line),
+                source: Source { file: "admin1.tsv", line: row.line },
             });
             place_surfaces.push((row.get(2).to_string(), id, true));
             place_surfaces.extend(row.list(3).map(|a| (a.to_string(), id, true)));
         }
 
         let file = gazetteers.file("cities.tsv")?;
+        let mut key = String::new();
         for row in file.tsv(8)? {
             let cc = row.get(2);
             let id = places.len() as u32;
+            key.clear();
+            key.extend([cc, ".", row.get(3)]);
             places.push(Place {
                 name: row.get(1).to_string(),
                 cc: cc.to_string(),
-                admin1: admin1_names.get(&format!("{cc}.{}", row.get(3))).cloned(),
+                admin1: admin1_names.get(&key).cloned(),
                 feature: "city",
                 lat: parse_f64(&file, row.line, row.get(4))?.unwrap_or(0.0),
                 lon: parse_f64(&file, row.line, row.get(5))?.unwrap_or(0.0),
@@ -650,7 +700,7 @@ impl Entities {
                 capital: capitals
                     .get(cc)
                     .is_some_and(|c| c == row.get(1) || row.list(8).any(|a| a == c.as_str())),
-                source: format!("cities.tsv:{}", row.line),
+                source: Source { file: "cities.tsv", line: row.line },
             });
             place_surfaces.push((row.get(1).to_string(), id, true));
             // City aliases get no UPPER CASE form: capitals lines and datelines use main names,
@@ -687,7 +737,7 @@ impl Entities {
                     population: u64::MAX / 2,
                     common: false,
                     capital: false,
-                    source: format!("{name}:{}", row.line),
+                    source: Source { file: name, line: row.line },
                 });
                 place_surfaces.push((row.get(0).to_string(), id, true));
                 place_surfaces.extend(row.list(5).map(|a| (a.to_string(), id, true)));
@@ -714,9 +764,9 @@ impl Entities {
                     "sports",
                     "other",
                 ];
-                if !TYPES.contains(&row.get(1)) {
+                let Some(&kind) = TYPES.iter().find(|&&t| t == row.get(1)) else {
                     return Err(file.error(row.line, format!("unknown org type {:?}", row.get(1))));
-                }
+                };
                 // `Dawn (newspaper)`: the qualifier only tells homonyms apart; it is neither
                 // output nor matched.
                 let canonical = row.get(0);
@@ -727,9 +777,9 @@ impl Entities {
                 let id = orgs.len() as u32;
                 orgs.push(Org {
                     name: shown.to_string(),
-                    kind: row.get(1).to_string(),
+                    kind,
                     country: row.get(2).to_string(),
-                    source: format!("{name}:{}", row.line),
+                    source: Source { file: name, line: row.line },
                 });
                 if !qualified {
                     org_surfaces.push((shown.to_string(), id, true));
