@@ -135,7 +135,7 @@ fn gazetteer(e: &Inner, text: &str, scan: &Scan, sports: bool, out: &mut Vec<Fou
             continue;
         }
         let o = &e.orgs[hit.entry as usize];
-        let rule = o.source.to_string();
+        let rule = o.source.rule();
         out.push(org(
             Span::new(start, end),
             Priority::Curated,

@@ -363,7 +363,7 @@ impl Stage for PlaceTagger {
                     lon: p.lon,
                     metonymy,
                 }),
-                provenance: Provenance::new("places", p.source.to_string()),
+                provenance: Provenance::new("places", p.source.rule()),
             });
         }
         // Stable, and it moves each (large) mention once instead of through a scratch copy.

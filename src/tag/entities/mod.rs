@@ -232,12 +232,11 @@ pub(crate) struct Lexicon {
 
 impl Default for Lexicon {
     fn default() -> Lexicon {
-        Lexicon {
-            all: Table::with_slots(1 << 16),
-            bloom: Vec::new(),
-            lower: Table::with_slots(1),
-            lower_bits: Vec::new(),
-        }
+        // Sized for the shipped gazetteers (~3·10⁵ keys, 4 MB of text): growing from a small
+        // table re-hashed every key several times at start-up.
+        let mut all = Table::with_slots(1 << 19);
+        all.arena.reserve(1 << 22);
+        Lexicon { all, bloom: Vec::new(), lower: Table::with_slots(1), lower_bits: Vec::new() }
     }
 }
 
@@ -392,9 +391,25 @@ pub(crate) struct Source {
     line: usize,
 }
 
-impl std::fmt::Display for Source {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}:{}", self.file, self.line)
+impl Source {
+    /// `FILE:LINE`, written without the formatting machinery, which cost twice a clone of a
+    /// stored string.
+    pub fn rule(&self) -> String {
+        let mut digits = [0u8; 20];
+        let (mut i, mut n) = (digits.len(), self.line);
+        loop {
+            i -= 1;
+            digits[i] = b'0' + (n % 10) as u8;
+            n /= 10;
+            if n == 0 {
+                break;
+            }
+        }
+        let mut s = String::with_capacity(self.file.len() + 1 + digits.len() - i);
+        s.push_str(self.file);
+        s.push(':');
+        s.extend(digits[i..].iter().map(|&d| char::from(d)));
+        s
     }
 }
 
@@ -430,11 +445,33 @@ pub(crate) struct Names {
     hits: Vec<Hit>,
 }
 
+/// The surface forms read from a name gazetteer, each with its entry and whether it gets an
+/// UPPER CASE form, kept in one string (a `String` per form cost ~5·10⁵ allocations and frees
+/// at start-up).
+#[derive(Default)]
+struct Surfaces {
+    text: String,
+    /// `(start, end, entry, with_upper)`, the form being `text[start..end]`.
+    items: Vec<(u32, u32, u32, bool)>,
+}
+
+impl Surfaces {
+    fn push(&mut self, s: &str, entry: u32, with_upper: bool) {
+        let start = self.text.len() as u32;
+        self.text.push_str(s);
+        self.items.push((start, self.text.len() as u32, entry, with_upper));
+    }
+
+    fn iter(&self) -> impl Iterator<Item = (&str, u32, bool)> {
+        self.items.iter().map(|&(a, b, entry, up)| (&self.text[a as usize..b as usize], entry, up))
+    }
+}
+
 impl Names {
     fn build(
         lex: &mut Lexicon,
         kind: NameKind,
-        surfaces: Vec<(String, u32, bool)>,
+        surfaces: &Surfaces,
         strip_articles: bool,
     ) -> Names {
         // (pattern, hit) in the order found, grouped by pattern at the end.
@@ -461,7 +498,8 @@ impl Names {
             };
             found.push((id, Hit { entry, upper }));
         };
-        for (s, entry, with_upper) in surfaces {
+        let mut upper = String::new();
+        for (s, entry, with_upper) in surfaces.iter() {
             let s = s.trim();
             let s = s.strip_prefix("the ").unwrap_or(s);
             if s.chars().count() < 2 || !s.chars().next().is_some_and(char::is_alphabetic) {
@@ -475,9 +513,14 @@ impl Names {
             if generic || !(text::namey(s) || s.contains(char::is_uppercase)) {
                 continue;
             }
-            let upper = s.to_uppercase();
-            if with_upper && upper != s && upper.len() == s.len() {
-                add(&upper, entry, true);
+            if with_upper {
+                // `str::to_uppercase` maps each char alone too; one buffer spares an allocation
+                // per name.
+                upper.clear();
+                upper.extend(s.chars().flat_map(char::to_uppercase));
+                if upper != s && upper.len() == s.len() {
+                    add(&upper, entry, true);
+                }
             }
             if s.starts_with(char::is_lowercase) {
                 let mut cs = s.chars();
@@ -627,7 +670,7 @@ impl Entities {
     /// Loads the shared entity data and builds the automata.
     pub fn load(gazetteers: &Gazetteers) -> Result<Entities> {
         let mut places = Vec::new();
-        let mut place_surfaces = Vec::new();
+        let mut place_surfaces = Surfaces::default();
         let mut centroid: HashMap<String, (f64, f64)> = HashMap::new();
         let mut capitals: HashMap<String, String> = HashMap::new();
 
@@ -652,8 +695,10 @@ impl Entities {
                 capital: false,
                 source: Source { file: "countries.tsv", line: row.line },
             });
-            place_surfaces.push((row.get(1).to_string(), id, true));
-            place_surfaces.extend(row.list(2).map(|a| (a.to_string(), id, true)));
+            place_surfaces.push(row.get(1), id, true);
+            for a in row.list(2) {
+                place_surfaces.push(a, id, true);
+            }
         }
 
         let file = gazetteers.file("admin1.tsv")?;
@@ -677,8 +722,10 @@ impl Entities {
                 capital: false,
                 source: Source { file: "admin1.tsv", line: row.line },
             });
-            place_surfaces.push((row.get(2).to_string(), id, true));
-            place_surfaces.extend(row.list(3).map(|a| (a.to_string(), id, true)));
+            place_surfaces.push(row.get(2), id, true);
+            for a in row.list(3) {
+                place_surfaces.push(a, id, true);
+            }
         }
 
         let file = gazetteers.file("cities.tsv")?;
@@ -702,10 +749,12 @@ impl Entities {
                     .is_some_and(|c| c == row.get(1) || row.list(8).any(|a| a == c.as_str())),
                 source: Source { file: "cities.tsv", line: row.line },
             });
-            place_surfaces.push((row.get(1).to_string(), id, true));
+            place_surfaces.push(row.get(1), id, true);
             // City aliases get no UPPER CASE form: capitals lines and datelines use main names,
             // and it halves the automaton.
-            place_surfaces.extend(row.list(8).map(|a| (a.to_string(), id, false)));
+            for a in row.list(8) {
+                place_surfaces.push(a, id, false);
+            }
         }
 
         // Hand-curated areas; optional so that a build without them still runs.
@@ -739,15 +788,17 @@ impl Entities {
                     capital: false,
                     source: Source { file: name, line: row.line },
                 });
-                place_surfaces.push((row.get(0).to_string(), id, true));
-                place_surfaces.extend(row.list(5).map(|a| (a.to_string(), id, true)));
+                place_surfaces.push(row.get(0), id, true);
+                for a in row.list(5) {
+                    place_surfaces.push(a, id, true);
+                }
             }
         }
 
         // The hand-curated core first: where both files list a surface form, the core's entry
         // wins (the automaton keeps the first entry of a surface).
         let mut orgs = Vec::new();
-        let mut org_surfaces = Vec::new();
+        let mut org_surfaces = Surfaces::default();
         for name in ["orgs.tsv", "orgs_world.tsv"] {
             let file = gazetteers.file(name)?;
             for row in file.tsv(2)? {
@@ -782,19 +833,22 @@ impl Entities {
                     source: Source { file: name, line: row.line },
                 });
                 if !qualified {
-                    org_surfaces.push((shown.to_string(), id, true));
+                    org_surfaces.push(shown, id, true);
                 }
-                org_surfaces.extend(row.list(3).map(|a| (a.to_string(), id, true)));
+                for a in row.list(3) {
+                    org_surfaces.push(a, id, true);
+                }
             }
         }
 
         let demonyms = Demonyms::load(gazetteers)?;
         // A demonym is never a place (`German` is also a parish of the Isle of Man).
-        place_surfaces.retain(|(s, _, _)| demonyms.country(s).is_none());
+        let Surfaces { text, items } = &mut place_surfaces;
+        items.retain(|&(a, b, _, _)| demonyms.country(&text[a as usize..b as usize]).is_none());
 
         let mut lex = Lexicon::default();
-        let place_names = Names::build(&mut lex, NameKind::Place, place_surfaces, true);
-        let org_names = Names::build(&mut lex, NameKind::Org, org_surfaces, false);
+        let place_names = Names::build(&mut lex, NameKind::Place, &place_surfaces, true);
+        let org_names = Names::build(&mut lex, NameKind::Org, &org_surfaces, false);
         let file = gazetteers.file("first_names.tsv")?;
         for r in file.tsv(1)? {
             let common = if r.get(1) == "1" { flag::FIRST_COMMON } else { 0 };
