@@ -475,7 +475,7 @@ impl Names {
         strip_articles: bool,
     ) -> Names {
         // (pattern, hit) in the order found, grouped by pattern at the end.
-        let mut found: Vec<(u32, Hit)> = Vec::new();
+        let mut found: Vec<(u32, Hit)> = Vec::with_capacity(surfaces.items.len() * 2);
         let mut count = 0u32;
         let (more, slot): (u16, fn(&mut Word) -> &mut u32) = match kind {
             NameKind::Place => (flag::PLACE_MORE, |w| &mut w.place),
@@ -517,7 +517,12 @@ impl Names {
                 // `str::to_uppercase` maps each char alone too; one buffer spares an allocation
                 // per name.
                 upper.clear();
-                upper.extend(s.chars().flat_map(char::to_uppercase));
+                if s.is_ascii() {
+                    upper.push_str(s);
+                    upper.make_ascii_uppercase();
+                } else {
+                    upper.extend(s.chars().flat_map(char::to_uppercase));
+                }
                 if upper != s && upper.len() == s.len() {
                     add(&upper, entry, true);
                 }
