@@ -135,12 +135,12 @@ fn gazetteer(e: &Inner, text: &str, scan: &Scan, sports: bool, out: &mut Vec<Fou
             continue;
         }
         let o = &e.orgs[hit.entry as usize];
-        let rule = o.source.clone();
+        let rule = o.source.rule();
         out.push(org(
             Span::new(start, end),
             Priority::Curated,
             o.name.clone(),
-            &o.kind,
+            o.kind,
             &o.country,
             rule,
         ));
@@ -305,7 +305,7 @@ impl OrgTagger {
             let (name, kind, cc) = match e.org_lookup(long_text).and_then(|h| h.first()) {
                 Some(h) => {
                     let o = &e.orgs[h.entry as usize];
-                    (o.name.clone(), o.kind.clone(), o.country.clone())
+                    (o.name.clone(), o.kind.to_string(), o.country.clone())
                 }
                 None => (long_text.to_string(), "other".to_string(), String::new()),
             };

@@ -9,7 +9,7 @@ on the person's value with its affiliation.
 use serde::Serialize;
 
 use super::entities::overlap::{admit, taken_sorted, Candidate, Priority};
-use super::entities::text::{chunks, Tok};
+use super::entities::text::{chunks, Scan, Tok};
 use super::entities::{flag, Entities, Inner, NONE};
 use crate::data::Gazetteers;
 use crate::doc::{Document, Kind, Mention, Provenance, Span, Value};
@@ -128,22 +128,10 @@ fn one_edit(a: &str, b: &str) -> bool {
     edits + (a.len() - i) + (b.len() - j) <= 1
 }
 
-/// Trailing boilerplate and credit lines (`Reporting by ...; Editing by ...`), whose names are
-/// journalists, not actors of the story; found once per document.
-pub(crate) fn credits(layout: &crate::doc::Layout, text: &str) -> Vec<Span> {
-    let mut out = layout.boilerplate.clone();
-    for at in memchr::memmem::find_iter(text.as_bytes(), " by ") {
-        let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
-        let lead = text[line_start..at].trim_start_matches(['(', '[', ' ']);
-        let credit =
-            ["Reporting", "Additional reporting", "Editing", "Writing", "Compiled", "Reported"]
-                .contains(&lead);
-        if credit {
-            let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
-            out.push(Span::new(line_start, end));
-        }
-    }
-    out
+/// True when byte `at` lies in the trailing boilerplate or a credit line (`Reporting by ...;
+/// Editing by ...`), whose names are journalists, not actors of the story.
+pub(crate) fn credited(layout: &crate::doc::Layout, scan: &Scan, at: usize) -> bool {
+    within(&layout.boilerplate, at) || within(&scan.credits, at)
 }
 
 /// True when byte `at` lies in one of `spans`.
@@ -318,7 +306,6 @@ impl Stage for PersonTagger {
                 && !taken_sorted(&entity_spans, Span::new(t.start, t.end))
         };
         let runs = chunks(toks, is_name, |i| particle(toks[i].text(text)));
-        let credit_spans = credits(&doc.layout, text);
 
         let mut known: Vec<Known> = Vec::new();
         let mut found: Vec<(Span, usize, Priority, &'static str)> = Vec::new();
@@ -342,7 +329,7 @@ impl Stage for PersonTagger {
         };
         // Full names with evidence first, so that any other mention can link to them.
         for &(run_first, last) in &runs {
-            if toks[run_first].caps_line || within(&credit_spans, toks[run_first].start) {
+            if toks[run_first].caps_line || credited(&doc.layout, &scan, toks[run_first].start) {
                 continue;
             }
             let first =

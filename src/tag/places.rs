@@ -164,7 +164,6 @@ impl PlaceTagger {
     ) -> Vec<(Span, Vec<u32>)> {
         let toks = &scan.toks[..];
         let mut out = Vec::new();
-        let credit_spans = super::persons::credits(layout, text);
         for &(start, end, pid) in &scan.places {
             let ti = tok_at(toks, start);
             let tok = toks.get(ti).filter(|t| t.start == start);
@@ -178,7 +177,7 @@ impl PlaceTagger {
             if compass(surface) || lower_word {
                 continue;
             }
-            if super::persons::within(&credit_spans, start) {
+            if super::persons::credited(layout, scan, start) {
                 continue;
             }
             let entries: Vec<u32> = e
@@ -363,7 +362,7 @@ impl Stage for PlaceTagger {
                     lon: p.lon,
                     metonymy,
                 }),
-                provenance: Provenance::new("places", p.source.clone()),
+                provenance: Provenance::new("places", p.source.rule()),
             });
         }
         // Stable, and it moves each (large) mention once instead of through a scratch copy.

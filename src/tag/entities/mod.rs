@@ -232,12 +232,11 @@ pub(crate) struct Lexicon {
 
 impl Default for Lexicon {
     fn default() -> Lexicon {
-        Lexicon {
-            all: Table::with_slots(1 << 16),
-            bloom: Vec::new(),
-            lower: Table::with_slots(1),
-            lower_bits: Vec::new(),
-        }
+        // Sized for the shipped gazetteers (~3·10⁵ keys, 4 MB of text): growing from a small
+        // table re-hashed every key several times at start-up.
+        let mut all = Table::with_slots(1 << 19);
+        all.arena.reserve(1 << 22);
+        Lexicon { all, bloom: Vec::new(), lower: Table::with_slots(1), lower_bits: Vec::new() }
     }
 }
 
@@ -362,7 +361,7 @@ pub(crate) struct Place {
     /// A national capital (`countries.tsv` column 7).
     pub capital: bool,
     /// Provenance: `file:line`.
-    pub source: String,
+    pub source: Source,
 }
 
 /// The fields of a [`Place`] that resolution compares across candidates.
@@ -378,10 +377,40 @@ pub(crate) struct PlaceKey {
 #[derive(Debug, Clone)]
 pub(crate) struct Org {
     pub name: String,
-    pub kind: String,
+    pub kind: &'static str,
     pub country: String,
     /// `FILE:LINE` of the entry, for provenance.
-    pub source: String,
+    pub source: Source,
+}
+
+/// Where a gazetteer entry comes from, shown as `FILE:LINE`: formatted only for the entries
+/// that are output (formatting ~10⁵ strings was a tenth of start-up).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Source {
+    file: &'static str,
+    line: usize,
+}
+
+impl Source {
+    /// `FILE:LINE`, written without the formatting machinery, which cost twice a clone of a
+    /// stored string.
+    pub fn rule(&self) -> String {
+        let mut digits = [0u8; 20];
+        let (mut i, mut n) = (digits.len(), self.line);
+        loop {
+            i -= 1;
+            digits[i] = b'0' + (n % 10) as u8;
+            n /= 10;
+            if n == 0 {
+                break;
+            }
+        }
+        let mut s = String::with_capacity(self.file.len() + 1 + digits.len() - i);
+        s.push_str(self.file);
+        s.push(':');
+        s.extend(digits[i..].iter().map(|&d| char::from(d)));
+        s
+    }
 }
 
 /// An entity kind with a name gazetteer.
@@ -407,19 +436,47 @@ pub(crate) struct Hit {
 /// positions (`New` → `New York` → `New York City`) while the lexicon says some longer form
 /// continues: no automaton is built (building one for ~10⁵ names dominated start-up), and a
 /// word that starts no name costs the one lookup its token needs anyway.
+///
+/// The hit lists are stored flat (`hits[starts[p]..starts[p + 1]]` for pattern `p`): one small
+/// vector per pattern cost ~10⁵ allocations at start-up and as many frees at exit.
 #[derive(Default)]
 pub(crate) struct Names {
-    pats: Vec<Vec<Hit>>,
+    starts: Vec<u32>,
+    hits: Vec<Hit>,
+}
+
+/// The surface forms read from a name gazetteer, each with its entry and whether it gets an
+/// UPPER CASE form, kept in one string (a `String` per form cost ~5·10⁵ allocations and frees
+/// at start-up).
+#[derive(Default)]
+struct Surfaces {
+    text: String,
+    /// `(start, end, entry, with_upper)`, the form being `text[start..end]`.
+    items: Vec<(u32, u32, u32, bool)>,
+}
+
+impl Surfaces {
+    fn push(&mut self, s: &str, entry: u32, with_upper: bool) {
+        let start = self.text.len() as u32;
+        self.text.push_str(s);
+        self.items.push((start, self.text.len() as u32, entry, with_upper));
+    }
+
+    fn iter(&self) -> impl Iterator<Item = (&str, u32, bool)> {
+        self.items.iter().map(|&(a, b, entry, up)| (&self.text[a as usize..b as usize], entry, up))
+    }
 }
 
 impl Names {
     fn build(
         lex: &mut Lexicon,
         kind: NameKind,
-        surfaces: Vec<(String, u32, bool)>,
+        surfaces: &Surfaces,
         strip_articles: bool,
     ) -> Names {
-        let mut pats: Vec<Vec<Hit>> = Vec::new();
+        // (pattern, hit) in the order found, grouped by pattern at the end.
+        let mut found: Vec<(u32, Hit)> = Vec::with_capacity(surfaces.items.len() * 2);
+        let mut count = 0u32;
         let (more, slot): (u16, fn(&mut Word) -> &mut u32) = match kind {
             NameKind::Place => (flag::PLACE_MORE, |w| &mut w.place),
             NameKind::Org => (flag::ORG_MORE, |w| &mut w.org),
@@ -433,20 +490,16 @@ impl Names {
             let w = lex.entry(s);
             let id = *slot(w);
             let id = if id == NONE {
-                pats.push(Vec::new());
-                let id = (pats.len() - 1) as u32;
-                *slot(w) = id;
-                id
+                count += 1;
+                *slot(w) = count - 1;
+                count - 1
             } else {
                 id
             };
-            let list = &mut pats[id as usize];
-            match list.iter_mut().find(|h| h.entry == entry) {
-                Some(h) => h.upper &= upper,
-                None => list.push(Hit { entry, upper }),
-            }
+            found.push((id, Hit { entry, upper }));
         };
-        for (s, entry, with_upper) in surfaces {
+        let mut upper = String::new();
+        for (s, entry, with_upper) in surfaces.iter() {
             let s = s.trim();
             let s = s.strip_prefix("the ").unwrap_or(s);
             if s.chars().count() < 2 || !s.chars().next().is_some_and(char::is_alphabetic) {
@@ -460,9 +513,19 @@ impl Names {
             if generic || !(text::namey(s) || s.contains(char::is_uppercase)) {
                 continue;
             }
-            let upper = s.to_uppercase();
-            if with_upper && upper != s && upper.len() == s.len() {
-                add(&upper, entry, true);
+            if with_upper {
+                // `str::to_uppercase` maps each char alone too; one buffer spares an allocation
+                // per name.
+                upper.clear();
+                if s.is_ascii() {
+                    upper.push_str(s);
+                    upper.make_ascii_uppercase();
+                } else {
+                    upper.extend(s.chars().flat_map(char::to_uppercase));
+                }
+                if upper != s && upper.len() == s.len() {
+                    add(&upper, entry, true);
+                }
             }
             if s.starts_with(char::is_lowercase) {
                 let mut cs = s.chars();
@@ -479,12 +542,44 @@ impl Names {
                 }
             }
         }
-        Names { pats }
+        Names::group(count as usize, found)
+    }
+
+    /// Groups `found` by pattern (a stable counting sort), keeping each entry once per pattern
+    /// at its first place: an entry is `upper` only when all its surfaces were.
+    fn group(count: usize, found: Vec<(u32, Hit)>) -> Names {
+        let mut ends = vec![0u32; count + 1];
+        for &(p, _) in &found {
+            ends[p as usize + 1] += 1;
+        }
+        for p in 0..count {
+            ends[p + 1] += ends[p];
+        }
+        let mut next = ends.clone();
+        let mut sorted = vec![Hit { entry: 0, upper: false }; found.len()];
+        for (p, h) in found {
+            sorted[next[p as usize] as usize] = h;
+            next[p as usize] += 1;
+        }
+        let mut starts = Vec::with_capacity(count + 1);
+        let mut hits: Vec<Hit> = Vec::with_capacity(sorted.len());
+        starts.push(0);
+        for p in 0..count {
+            let first = hits.len();
+            for h in &sorted[ends[p] as usize..ends[p + 1] as usize] {
+                match hits[first..].iter_mut().find(|x| x.entry == h.entry) {
+                    Some(x) => x.upper &= h.upper,
+                    None => hits.push(*h),
+                }
+            }
+            starts.push(hits.len() as u32);
+        }
+        Names { starts, hits }
     }
 
     /// The entries of pattern `pid`.
     pub fn hits(&self, pid: u32) -> &[Hit] {
-        &self.pats[pid as usize]
+        &self.hits[self.starts[pid as usize] as usize..self.starts[pid as usize + 1] as usize]
     }
 }
 
@@ -580,7 +675,7 @@ impl Entities {
     /// Loads the shared entity data and builds the automata.
     pub fn load(gazetteers: &Gazetteers) -> Result<Entities> {
         let mut places = Vec::new();
-        let mut place_surfaces = Vec::new();
+        let mut place_surfaces = Surfaces::default();
         let mut centroid: HashMap<String, (f64, f64)> = HashMap::new();
         let mut capitals: HashMap<String, String> = HashMap::new();
 
@@ -603,10 +698,12 @@ impl Entities {
                 population: u64::MAX,
                 common: false,
                 capital: false,
-                source: format!("countries.tsv:{}", row.line),
+                source: Source { file: "countries.tsv", line: row.line },
             });
-            place_surfaces.push((row.get(1).to_string(), id, true));
-            place_surfaces.extend(row.list(2).map(|a| (a.to_string(), id, true)));
+            place_surfaces.push(row.get(1), id, true);
+            for a in row.list(2) {
+                place_surfaces.push(a, id, true);
+            }
         }
 
         let file = gazetteers.file("admin1.tsv")?;
@@ -628,20 +725,25 @@ impl Entities {
                 population: 0,
                 common: row.get(6) == "1",
                 capital: false,
-                source: format!("admin1.tsv:{}", row.line),
+                source: Source { file: "admin1.tsv", line: row.line },
             });
-            place_surfaces.push((row.get(2).to_string(), id, true));
-            place_surfaces.extend(row.list(3).map(|a| (a.to_string(), id, true)));
+            place_surfaces.push(row.get(2), id, true);
+            for a in row.list(3) {
+                place_surfaces.push(a, id, true);
+            }
         }
 
         let file = gazetteers.file("cities.tsv")?;
+        let mut key = String::new();
         for row in file.tsv(8)? {
             let cc = row.get(2);
             let id = places.len() as u32;
+            key.clear();
+            key.extend([cc, ".", row.get(3)]);
             places.push(Place {
                 name: row.get(1).to_string(),
                 cc: cc.to_string(),
-                admin1: admin1_names.get(&format!("{cc}.{}", row.get(3))).cloned(),
+                admin1: admin1_names.get(&key).cloned(),
                 feature: "city",
                 lat: parse_f64(&file, row.line, row.get(4))?.unwrap_or(0.0),
                 lon: parse_f64(&file, row.line, row.get(5))?.unwrap_or(0.0),
@@ -650,12 +752,14 @@ impl Entities {
                 capital: capitals
                     .get(cc)
                     .is_some_and(|c| c == row.get(1) || row.list(8).any(|a| a == c.as_str())),
-                source: format!("cities.tsv:{}", row.line),
+                source: Source { file: "cities.tsv", line: row.line },
             });
-            place_surfaces.push((row.get(1).to_string(), id, true));
+            place_surfaces.push(row.get(1), id, true);
             // City aliases get no UPPER CASE form: capitals lines and datelines use main names,
             // and it halves the automaton.
-            place_surfaces.extend(row.list(8).map(|a| (a.to_string(), id, false)));
+            for a in row.list(8) {
+                place_surfaces.push(a, id, false);
+            }
         }
 
         // Hand-curated areas; optional so that a build without them still runs.
@@ -687,17 +791,19 @@ impl Entities {
                     population: u64::MAX / 2,
                     common: false,
                     capital: false,
-                    source: format!("{name}:{}", row.line),
+                    source: Source { file: name, line: row.line },
                 });
-                place_surfaces.push((row.get(0).to_string(), id, true));
-                place_surfaces.extend(row.list(5).map(|a| (a.to_string(), id, true)));
+                place_surfaces.push(row.get(0), id, true);
+                for a in row.list(5) {
+                    place_surfaces.push(a, id, true);
+                }
             }
         }
 
         // The hand-curated core first: where both files list a surface form, the core's entry
         // wins (the automaton keeps the first entry of a surface).
         let mut orgs = Vec::new();
-        let mut org_surfaces = Vec::new();
+        let mut org_surfaces = Surfaces::default();
         for name in ["orgs.tsv", "orgs_world.tsv"] {
             let file = gazetteers.file(name)?;
             for row in file.tsv(2)? {
@@ -714,9 +820,9 @@ impl Entities {
                     "sports",
                     "other",
                 ];
-                if !TYPES.contains(&row.get(1)) {
+                let Some(&kind) = TYPES.iter().find(|&&t| t == row.get(1)) else {
                     return Err(file.error(row.line, format!("unknown org type {:?}", row.get(1))));
-                }
+                };
                 // `Dawn (newspaper)`: the qualifier only tells homonyms apart; it is neither
                 // output nor matched.
                 let canonical = row.get(0);
@@ -727,24 +833,27 @@ impl Entities {
                 let id = orgs.len() as u32;
                 orgs.push(Org {
                     name: shown.to_string(),
-                    kind: row.get(1).to_string(),
+                    kind,
                     country: row.get(2).to_string(),
-                    source: format!("{name}:{}", row.line),
+                    source: Source { file: name, line: row.line },
                 });
                 if !qualified {
-                    org_surfaces.push((shown.to_string(), id, true));
+                    org_surfaces.push(shown, id, true);
                 }
-                org_surfaces.extend(row.list(3).map(|a| (a.to_string(), id, true)));
+                for a in row.list(3) {
+                    org_surfaces.push(a, id, true);
+                }
             }
         }
 
         let demonyms = Demonyms::load(gazetteers)?;
         // A demonym is never a place (`German` is also a parish of the Isle of Man).
-        place_surfaces.retain(|(s, _, _)| demonyms.country(s).is_none());
+        let Surfaces { text, items } = &mut place_surfaces;
+        items.retain(|&(a, b, _, _)| demonyms.country(&text[a as usize..b as usize]).is_none());
 
         let mut lex = Lexicon::default();
-        let place_names = Names::build(&mut lex, NameKind::Place, place_surfaces, true);
-        let org_names = Names::build(&mut lex, NameKind::Org, org_surfaces, false);
+        let place_names = Names::build(&mut lex, NameKind::Place, &place_surfaces, true);
+        let org_names = Names::build(&mut lex, NameKind::Org, &org_surfaces, false);
         let file = gazetteers.file("first_names.tsv")?;
         for r in file.tsv(1)? {
             let common = if r.get(1) == "1" { flag::FIRST_COMMON } else { 0 };

@@ -414,3 +414,11 @@ fn word_like_org_aliases_need_a_meaningful_capital() {
         &[("org", "Fed", "Federal Reserve"), ("org", "Fed", "Federal Reserve")],
     );
 }
+
+#[test]
+fn sources_show_file_and_line() {
+    let rule = |file, line| super::Source { file, line }.rule();
+    assert_eq!(rule("cities.tsv", 0), "cities.tsv:0");
+    assert_eq!(rule("orgs.tsv", 1207), "orgs.tsv:1207");
+    assert_eq!(rule("a", usize::MAX), format!("a:{}", usize::MAX));
+}
