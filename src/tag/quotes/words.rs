@@ -29,6 +29,9 @@ pub(super) mod class {
 /// Speech verbs, word classes and first names, each with the shapes of its words.
 pub(super) struct Lexicon {
     verbs: FxSet<String>,
+    /// Classes of the words [`pack`] takes, by packed key: no string hashing or comparing.
+    short_classes: FxMap<u128, u16>,
+    /// Classes of the other words (long or not ASCII).
     classes: FxMap<String, u16>,
     first_names: FxSet<String>,
     verb_shapes: Shapes,
@@ -101,7 +104,18 @@ impl Lexicon {
             .collect();
         let (verb_shapes, class_shapes, name_shapes) =
             (Shapes::of(verbs.iter()), Shapes::of(classes.keys()), Shapes::of(first_names.iter()));
-        Ok(Lexicon { verbs, classes, first_names, verb_shapes, class_shapes, name_shapes })
+        let short_classes =
+            classes.iter().filter_map(|(w, &bits)| Some((pack(w.as_bytes())?, bits))).collect();
+        classes.retain(|w, _| pack(w.as_bytes()).is_none());
+        Ok(Lexicon {
+            verbs,
+            short_classes,
+            classes,
+            first_names,
+            verb_shapes,
+            class_shapes,
+            name_shapes,
+        })
     }
 
     /// True for a speech verb form (`said`, `tweets`); case-insensitive so that a
@@ -123,7 +137,15 @@ impl Lexicon {
         if !self.class_shapes.may_hold(word) {
             return 0;
         }
-        let bits = with_lowercase(word, |w| self.classes.get(w).copied()).unwrap_or(0);
+        let bits = match pack(word.as_bytes()) {
+            Some(key) => self.short_classes.get(&key).copied(),
+            // a non-ASCII word may lower-case to a short ASCII one (`K`, the Kelvin sign)
+            None => with_lowercase(word, |w| match pack(w.as_bytes()) {
+                Some(key) => self.short_classes.get(&key).copied(),
+                None => self.classes.get(w).copied(),
+            }),
+        }
+        .unwrap_or(0);
         if word.chars().next().is_some_and(char::is_uppercase) {
             bits
         } else {
@@ -140,6 +162,22 @@ impl Lexicon {
     pub fn is_first_name(&self, word: &str) -> bool {
         self.name_shapes.may_hold(word) && self.first_names.contains(word)
     }
+}
+
+/// An ASCII word of up to 15 bytes, lower-cased, as one integer: its bytes and its length (an
+/// ASCII word lower-cases to the same length, so it can only equal a key of this kind).
+fn pack(word: &[u8]) -> Option<u128> {
+    if word.len() > 15 {
+        return None;
+    }
+    let mut key = (word.len() as u128) << 120;
+    for (i, &b) in word.iter().enumerate() {
+        if !b.is_ascii() {
+            return None;
+        }
+        key |= u128::from(b.to_ascii_lowercase()) << (8 * i);
+    }
+    Some(key)
 }
 
 /// Calls `f` with `word` lower-cased, without allocating for short ASCII words (the common case:
