@@ -371,14 +371,34 @@ impl<'a> Resolver<'a> {
             }
             self.raws.get(q).is_none_or(|r| r.open > t.start)
         };
-        let mut toks = Vec::new();
-        attrib::tokens(self.text, from, pos, self.lex, &mut toks);
+        // the words between the quotes only: a quote between double marks is skipped whole,
+        // as no token runs into or out of such a mark (tokens outside it are the same)
+        let (mut toks, mut part) = (Vec::new(), Vec::new());
+        let mut at = from;
+        for r in &self.raws[self.raws.partition_point(|r| r.close <= from)..] {
+            if r.close > pos {
+                break;
+            }
+            if r.open >= at && self.double_marks(r) {
+                attrib::tokens(self.text, at, r.open, self.lex, &mut part);
+                toks.append(&mut part);
+                at = r.close;
+            }
+        }
+        attrib::tokens(self.text, at, pos, self.lex, &mut part);
+        toks.append(&mut part);
         toks.retain(outside);
         toks.split(|t| t.sentence_end()).rev().find_map(|sentence| {
             let span = attrib::subject_span(sentence, self.lex)?;
             let (name, gender) = self.canonical(span);
             ok(gender).then_some((span.start, name))
         })
+    }
+
+    /// True when quote `r` opens and closes with a double mark (`"`, `“”`, `«»`).
+    fn double_marks(&self, r: &RawQuote) -> bool {
+        let (head, tail) = (self.text.get(r.open..r.start), self.text.get(r.end..r.close));
+        matches!(head, Some("\"" | "“" | "«")) && matches!(tail, Some("\"" | "”" | "»"))
     }
 
     /// The canonical speaker of attribution `a` (of quote `raw`), remembering named speakers
