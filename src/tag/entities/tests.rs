@@ -179,6 +179,20 @@ fn orgs_sports_teams() {
 }
 
 #[test]
+fn orgs_sports_report_from_cues() {
+    // Three cues, one hyphenated and one a word of a hyphenated token: a sports report.
+    t(
+        "Newcastle beat Southampton after a half-time lead and a striker-led rally .",
+        &[("org", "Newcastle", "Newcastle"), ("org", "Southampton", "Southampton")],
+    );
+    // Cue letters inside longer words are no cues: the same names stay places.
+    t(
+        "Newcastle beaten Southampton after halftimes and strikers .",
+        &[("place", "Newcastle", "Newcastle/AU"), ("place", "Southampton", "Southampton/BM")],
+    );
+}
+
+#[test]
 fn persons_titles_first_names_coreference() {
     t(
         "“We are ready,” warned Nanar Hawash, a senior Syria analyst with the International Crisis Group. “It is late,” said Hawach.",
