@@ -146,7 +146,97 @@ impl Lexicon {
 fn alternation(mut alts: Vec<String>) -> String {
     alts.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
     alts.dedup();
-    alts.join("|")
+    // Written as a prefix trie: under `(?i)` the regex compiler does not share the prefixes of
+    // a word list itself, and unshared prefixes make many more lazy-DFA states. A longer
+    // word still wins over its prefix (the shorter ending is the last choice at each node).
+    let mut trie = Trie::default();
+    for alt in &alts {
+        trie.insert(&atoms(alt));
+    }
+    trie.regex()
+}
+
+/// A node of [`alternation`]'s trie: children by atom, in the order of the (sorted) words.
+#[derive(Default)]
+struct Trie<'a> {
+    children: Vec<(&'a str, Trie<'a>)>,
+    end: bool,
+}
+
+impl<'a> Trie<'a> {
+    fn insert(&mut self, atoms: &[&'a str]) {
+        let Some((&first, rest)) = atoms.split_first() else {
+            self.end = true;
+            return;
+        };
+        let i = match self.children.iter().position(|(a, _)| *a == first) {
+            Some(i) => i,
+            None => {
+                self.children.push((first, Trie::default()));
+                self.children.len() - 1
+            }
+        };
+        self.children[i].1.insert(rest);
+    }
+
+    fn regex(&self) -> String {
+        let branches: Vec<String> =
+            self.children.iter().map(|(atom, node)| format!("{atom}{}", node.regex())).collect();
+        match (branches.len(), self.end) {
+            (0, _) => String::new(),
+            (1, false) => branches.concat(),
+            (_, false) => format!("(?:{})", branches.join("|")),
+            (_, true) => format!("(?:{})?", branches.join("|")),
+        }
+    }
+}
+
+/// Splits a regex word into atoms the trie may share: an escape, a `[...]` class or a `(...)`
+/// group, or one character, each with its quantifier.
+fn atoms(regex: &str) -> Vec<&str> {
+    let bytes = regex.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        let start = i;
+        match bytes[i] {
+            b'\\' => i += 2,
+            b'[' => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != b']' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+                i += 1;
+            }
+            b'(' => {
+                let mut depth = 0;
+                while i < bytes.len() {
+                    match bytes[i] {
+                        b'\\' => i += 1,
+                        b'(' => depth += 1,
+                        b')' => depth -= 1,
+                        _ => {}
+                    }
+                    i += 1;
+                    if depth == 0 {
+                        break;
+                    }
+                }
+            }
+            _ => i += 1,
+        }
+        // Whole characters only (curly quotes are several bytes).
+        while i < bytes.len() && !regex.is_char_boundary(i) {
+            i += 1;
+        }
+        while i < bytes.len() && matches!(bytes[i], b'+' | b'?' | b'*') {
+            i += 1;
+        }
+        let end = i.min(bytes.len());
+        out.push(&regex[start..end]);
+        i = end;
+    }
+    out
 }
 
 /// A compiled date rule.
@@ -612,5 +702,25 @@ impl DateRule {
     /// True when the rule's regex matches all of `text` (the check for `example:` lines).
     pub(super) fn regex_matches_whole(&self, text: &str) -> bool {
         self.regex.find_iter(text).any(|m| m.start() == 0 && m.end() == text.len())
+    }
+}
+
+#[cfg(test)]
+mod trie_tests {
+    use super::alternation;
+
+    fn alts(words: &[&str]) -> String {
+        alternation(words.iter().map(|w| w.to_string()).collect())
+    }
+
+    #[test]
+    fn word_lists_become_tries_that_prefer_longer_words() {
+        assert_eq!(alts(&["ten", "two", "twelve", "tw"]), "t(?:w(?:elve|o)?|en)");
+        assert_eq!(alts(&[r"Jan\.?", "June", "July"]), r"J(?:an\.?|u(?:ly|ne))");
+        assert_eq!(alts(&["twenty[- ](?:one|two)", "twenty"]), "twenty(?:[- ](?:one|two))?");
+        assert_eq!(alts(&["new year(?:'|’)s", "new moon"]), "new (?:year(?:'|’)s|moon)");
+        let re = regex::Regex::new(&format!("^(?:{})", alts(&["ab", "abcd", "abc", "x"]))).unwrap();
+        assert_eq!(re.find("abcde").map(|m| m.end()), Some(4));
+        assert_eq!(re.find("abx").map(|m| m.end()), Some(2));
     }
 }
