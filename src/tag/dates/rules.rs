@@ -225,6 +225,12 @@ fn atoms(regex: &str) -> Vec<&str> {
                 while i < bytes.len() {
                     match bytes[i] {
                         b'\\' => i += 1,
+                        // A `)` in a class does not close the group.
+                        b'[' => {
+                            while i + 1 < bytes.len() && bytes[i + 1] != b']' {
+                                i += if bytes[i + 1] == b'\\' { 2 } else { 1 };
+                            }
+                        }
                         b'(' => depth += 1,
                         b')' => depth -= 1,
                         _ => {}
@@ -761,6 +767,7 @@ mod trie_tests {
             r"more(?:\s+than)?|[0-9]{2}|[0-9]+"
         );
         assert_eq!(factored("(?:a|b)c"), "(?:a|b)c");
+        assert_eq!(factored("x(?:[)]|y)|x(?:z)"), "x(?:(?:[)]|y)|(?:z))");
         let re = regex::Regex::new(&format!("^(?:{})\\b", factored("through|throughout"))).unwrap();
         assert_eq!(re.find("throughout").map(|m| m.end()), Some(10));
     }
