@@ -146,7 +146,126 @@ impl Lexicon {
 fn alternation(mut alts: Vec<String>) -> String {
     alts.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
     alts.dedup();
-    alts.join("|")
+    // Words that share a prefix side by side, a word before its own prefix (so a longer word
+    // still wins, as in the length order): only prefixes can match the same text.
+    let mut words: Vec<Vec<&str>> = alts.iter().map(|a| atoms(a)).collect();
+    words.sort_by(|a, b| {
+        let first_difference = a.iter().zip(b.iter()).find(|(x, y)| x != y);
+        first_difference.map_or(b.len().cmp(&a.len()), |(x, y)| x.cmp(y))
+    });
+    factor(&words)
+}
+
+/// A top-level alternation written with its common prefixes factored out, in the same order of
+/// preference: under `(?i)` the regex compiler does not share the prefixes of a word list
+/// itself, and unshared prefixes make many more lazy-DFA states. Only neighbouring branches
+/// are merged, so leftmost-first matching picks the same branch as before.
+fn factored(regex: &str) -> String {
+    let atoms = atoms(regex);
+    let branches: Vec<Vec<&str>> = atoms.split(|a| *a == "|").map(<[&str]>::to_vec).collect();
+    if branches.len() < 2 {
+        return regex.to_string();
+    }
+    factor(&branches)
+}
+
+/// The regex of `branches` (atoms each) with the first atom shared by neighbours factored out.
+fn factor(branches: &[Vec<&str>]) -> String {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < branches.len() {
+        let Some(first) = branches[i].first() else {
+            out.push(String::new());
+            i += 1;
+            continue;
+        };
+        let run = branches[i..].iter().take_while(|b| b.first() == Some(first)).count();
+        if run == 1 {
+            out.push(branches[i].concat());
+        } else {
+            let group = &branches[i..i + run];
+            let shared = (1..)
+                .take_while(|&k| group.iter().all(|b| b.len() > k && b[k] == group[0][k]))
+                .count()
+                + 1;
+            let prefix = group[0][..shared].concat();
+            let rests: Vec<Vec<&str>> = group.iter().map(|b| b[shared..].to_vec()).collect();
+            // An empty rest last is the shorter branch as the last choice: an optional tail.
+            out.push(match rests.split_last() {
+                Some((last, longer)) if last.is_empty() && !longer.iter().any(Vec::is_empty) => {
+                    format!("{prefix}(?:{})?", factor(longer))
+                }
+                _ => format!("{prefix}(?:{})", factor(&rests)),
+            });
+        }
+        i += run;
+    }
+    out.join("|")
+}
+
+/// Splits a regex word into atoms the trie may share: an escape, a `[...]` class or a `(...)`
+/// group, or one character, each with its quantifier.
+fn atoms(regex: &str) -> Vec<&str> {
+    let bytes = regex.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        let start = i;
+        match bytes[i] {
+            b'\\' => i += 2,
+            b'[' => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != b']' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+                i += 1;
+            }
+            b'(' => {
+                let mut depth = 0;
+                while i < bytes.len() {
+                    match bytes[i] {
+                        b'\\' => i += 1,
+                        // A `)` in a class does not close the group.
+                        b'[' => {
+                            while i + 1 < bytes.len() && bytes[i + 1] != b']' {
+                                i += if bytes[i + 1] == b'\\' { 2 } else { 1 };
+                            }
+                        }
+                        b'(' => depth += 1,
+                        b')' => depth -= 1,
+                        _ => {}
+                    }
+                    i += 1;
+                    if depth == 0 {
+                        break;
+                    }
+                }
+            }
+            _ => i += 1,
+        }
+        // Whole characters only (curly quotes are several bytes).
+        while i < bytes.len() && !regex.is_char_boundary(i) {
+            i += 1;
+        }
+        loop {
+            let counted = bytes.get(i) == Some(&b'{')
+                && bytes[i + 1..].iter().position(|&b| b == b'}').is_some_and(|n| {
+                    n > 0
+                        && bytes[i + 1..i + 1 + n].iter().all(|b| b.is_ascii_digit() || *b == b',')
+                });
+            if counted {
+                i += bytes[i..].iter().position(|&b| b == b'}').map_or(1, |n| n + 1);
+            } else if i < bytes.len() && matches!(bytes[i], b'+' | b'?' | b'*') {
+                i += 1;
+            } else {
+                break;
+            }
+        }
+        let end = i.min(bytes.len());
+        out.push(&regex[start..end]);
+        i = end;
+    }
+    out
 }
 
 /// A compiled date rule.
@@ -243,6 +362,9 @@ impl RuleSet {
                     }
                 }
             }
+        }
+        for body in file.macros.values_mut() {
+            *body = factored(body);
         }
         let mut rules = Vec::new();
         let mut anchor_specs = Vec::new();
@@ -612,5 +734,41 @@ impl DateRule {
     /// True when the rule's regex matches all of `text` (the check for `example:` lines).
     pub(super) fn regex_matches_whole(&self, text: &str) -> bool {
         self.regex.find_iter(text).any(|m| m.start() == 0 && m.end() == text.len())
+    }
+}
+
+#[cfg(test)]
+mod trie_tests {
+    use super::{alternation, factored};
+
+    fn alts(words: &[&str]) -> String {
+        alternation(words.iter().map(|w| w.to_string()).collect())
+    }
+
+    #[test]
+    fn word_lists_become_tries_that_prefer_longer_words() {
+        assert_eq!(alts(&["ten", "two", "twelve", "tw"]), "t(?:en|w(?:elve|o)?)");
+        assert_eq!(alts(&[r"Jan\.?", "June", "July"]), r"J(?:an\.?|u(?:ly|ne))");
+        assert_eq!(alts(&["twenty[- ](?:one|two)", "twenty"]), "twenty(?:[- ](?:one|two))?");
+        assert_eq!(alts(&["new year(?:'|’)s", "new moon"]), "new (?:moon|year(?:'|’)s)");
+        let re = regex::Regex::new(&format!("^(?:{})", alts(&["ab", "abcd", "abc", "x"]))).unwrap();
+        assert_eq!(re.find("abcde").map(|m| m.end()), Some(4));
+        assert_eq!(re.find("abx").map(|m| m.end()), Some(2));
+    }
+
+    #[test]
+    fn written_lists_keep_their_order_of_preference() {
+        assert_eq!(
+            factored(r"in|through|throughout|on|the year|the"),
+            "in|through(?:|out)|on|the(?: year)?"
+        );
+        assert_eq!(
+            factored(r"more\s+than|more|[0-9]{2}|[0-9]+"),
+            r"more(?:\s+than)?|[0-9]{2}|[0-9]+"
+        );
+        assert_eq!(factored("(?:a|b)c"), "(?:a|b)c");
+        assert_eq!(factored("x(?:[)]|y)|x(?:z)"), "x(?:(?:[)]|y)|(?:z))");
+        let re = regex::Regex::new(&format!("^(?:{})\\b", factored("through|throughout"))).unwrap();
+        assert_eq!(re.find("throughout").map(|m| m.end()), Some(10));
     }
 }
