@@ -14,6 +14,7 @@ Speed: one case-sensitive aho-corasick pass and a digit scan find the rules' anc
 mod anchors;
 mod normalize;
 mod rules;
+mod scan;
 #[cfg(test)]
 mod tests;
 

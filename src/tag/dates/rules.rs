@@ -16,6 +16,7 @@ const DFA_CACHE: usize = 16 << 20;
 
 use super::anchors::Anchors;
 use super::normalize::Pending;
+use super::scan::{GaveUp, ScanCache, Scanner};
 use crate::data::rules::RuleFile;
 use crate::data::DataFile;
 use crate::doc::Span;
@@ -273,6 +274,8 @@ pub(super) struct DateRule {
     /// Its name (provenance).
     pub(super) name: String,
     regex: Regex,
+    /// The search for its matches (the regex then only reads the groups of a match).
+    scanner: Scanner,
     /// Index of each named group.
     groups: Vec<(String, usize)>,
     /// How many capture slots a match needs: 2 when the span is all the rule uses (the
@@ -324,6 +327,8 @@ type ScratchFn = Box<dyn Fn() -> Scratch + Send + Sync + UnwindSafe + RefUnwindS
 /// so no match allocates), and the outcomes of matched texts seen before.
 pub(super) struct Scratch {
     caches: Vec<meta::Cache>,
+    /// A cache per rule scanner.
+    scans: Vec<ScanCache>,
     slots: Vec<Option<NonMaxUsize>>,
     /// Outcome per rule, look-around context and matched bytes ([`RuleSet::outcome`]).
     memo: FxMap<Box<[u8]>, Option<Outcome>>,
@@ -373,10 +378,12 @@ impl RuleSet {
                 .get("anchor")
                 .ok_or_else(|| file.err(rule.line, &rule.name, "no `anchor:`"))?;
             anchor_specs.push((rule.name.clone(), anchor, rule.get("near")));
-            let pattern = file.expand(rule, "pattern", &extra)?;
+            let pattern = format!("(?i-u){}", file.expand(rule, "pattern", &extra)?);
             let regex = Regex::builder()
                 .configure(Regex::config().hybrid_cache_capacity(DFA_CACHE).auto_prefilter(false))
-                .build(&format!("(?i-u){pattern}"))
+                .build(&pattern)
+                .map_err(|e| file.err(rule.line, &rule.name, &format!("bad pattern: {e}")))?;
+            let scanner = Scanner::new(&pattern, DFA_CACHE)
                 .map_err(|e| file.err(rule.line, &rule.name, &format!("bad pattern: {e}")))?;
             let timex_type = match rule.get("type") {
                 Some("DATE") => "DATE",
@@ -427,6 +434,7 @@ impl RuleSet {
             rules.push(DateRule {
                 name: rule.name.clone(),
                 regex,
+                scanner,
                 groups,
                 slots,
                 timex_type,
@@ -441,9 +449,11 @@ impl RuleSet {
         }
         let anchors = Anchors::new(&anchor_specs, &lexicon)?;
         let regexes: Vec<Regex> = rules.iter().map(|r| r.regex.clone()).collect();
+        let scanners: Vec<Scanner> = rules.iter().map(|r| r.scanner.clone()).collect();
         let most = rules.iter().map(|r| r.slots).max().unwrap_or(2);
         let scratch = Pool::new(Box::new(move || Scratch {
             caches: regexes.iter().map(Regex::create_cache).collect(),
+            scans: scanners.iter().map(Scanner::cache).collect(),
             slots: vec![None; most],
             memo: FxMap::default(),
             key: Vec::new(),
@@ -474,14 +484,17 @@ impl RuleSet {
         let cut = window.end < sentence.end;
         let mut at = window.start - sentence.start;
         while at <= hay.len() {
-            // The span only: the DFAs find it; the groups are worked out once per matched text.
-            let input = Input::new(hay).span(at..hay.len());
-            let slots = &mut scratch.slots[..2];
-            if rule.regex.search_slots_with(&mut scratch.caches[i], &input, slots).is_none() {
-                break;
-            }
-            let (Some(start), Some(end)) = (slots[0], slots[1]) else { break };
-            let m = (start.get(), end.get());
+            // The span only: the groups are worked out once per matched text.
+            let found = match rule.scanner.find(&mut scratch.scans[i], hay.as_bytes(), at) {
+                Ok(found) => found,
+                Err(GaveUp) => {
+                    let input = Input::new(hay).span(at..hay.len());
+                    rule.regex
+                        .search_with(&mut scratch.caches[i], &input)
+                        .map(|m| (m.start(), m.end()))
+                }
+            };
+            let Some(m) = found else { break };
             at = if m.0 == m.1 { next_char(hay, m.1) } else { m.1 };
             if cut && m.1 == hay.len() {
                 break;

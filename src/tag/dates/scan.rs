@@ -1,0 +1,178 @@
+/*!
+The search for a rule's matches in a window: an anchored lazy DFA tried at each position where
+a match can begin.
+
+An unanchored search (the `meta` regex's) runs a DFA whose every state also holds the
+pattern's start (all branches of its word lists), from every earlier position: building
+those states is most of what the search costs on news text, and the match start then needs a
+reverse DFA as well. Anchored at one position, the DFA's states are only the pattern's own
+prefixes, few and small. A table per rule of the bytes (by the kind of byte before them, for
+`\b`) a match can begin with skips every other position in one lookup. The first position
+with a match gives the leftmost match, and the anchored DFA its leftmost-first end: the same
+match as the unanchored search.
+*/
+use regex_automata::hybrid::dfa::{Cache, DFA};
+use regex_automata::hybrid::LazyStateID;
+use regex_automata::nfa::thompson::{self, WhichCaptures};
+use regex_automata::util::start;
+use regex_automata::{Anchored, MatchKind};
+
+/// The kinds of byte before a position that the DFA's start state depends on (as the
+/// regex-automata start map sorts them: none, a word byte, `\n`, `\r`, any other byte), each
+/// with one byte that stands for it. Kind `k` is bit `1 << k` in the tables below.
+const KINDS: [Option<u8>; 5] = [None, Some(b'a'), Some(b'\n'), Some(b'\r'), Some(b' ')];
+
+/// The kind bit of the start of the text.
+const TEXT: u8 = 1;
+
+/// The kind bit of each byte as the byte before a position (see [`KINDS`]).
+const KIND: [u8; 256] = {
+    let mut table = [16u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let byte = b as u8;
+        if byte.is_ascii_alphanumeric() || byte == b'_' {
+            table[b] = 2;
+        }
+        b += 1;
+    }
+    table[b'\n' as usize] = 4;
+    table[b'\r' as usize] = 8;
+    table
+};
+
+/// One rule's anchored search.
+#[derive(Clone)]
+pub(super) struct Scanner {
+    dfa: DFA,
+    /// Per byte, the kinds of byte before it after which a match can begin with it.
+    first: [u8; 256],
+    /// The kinds of byte before the end of a window at which the pattern matches empty.
+    empty: u8,
+}
+
+/// A thread's search state for one [`Scanner`]: the lazy DFA's cache and its start states
+/// (by kind of byte before), valid while the cache has not been cleared since.
+pub(super) struct ScanCache {
+    cache: Cache,
+    starts: [Option<LazyStateID>; 5],
+    clears: usize,
+}
+
+/// The search gave up (the lazy DFA's cache is cleared too often: not with the default
+/// configuration, but the caller has a slower way).
+pub(super) struct GaveUp;
+
+impl From<regex_automata::hybrid::CacheError> for GaveUp {
+    fn from(_: regex_automata::hybrid::CacheError) -> GaveUp {
+        GaveUp
+    }
+}
+
+impl From<regex_automata::hybrid::StartError> for GaveUp {
+    fn from(_: regex_automata::hybrid::StartError) -> GaveUp {
+        GaveUp
+    }
+}
+
+impl Scanner {
+    /// The scanner of `pattern` (as given to the `meta` regex), with a lazy DFA cache of at
+    /// most `capacity` bytes per thread.
+    pub(super) fn new(pattern: &str, capacity: usize) -> Result<Scanner, String> {
+        let dfa = DFA::builder()
+            .configure(DFA::config().match_kind(MatchKind::LeftmostFirst).cache_capacity(capacity))
+            // Groups only cost the DFA: the capture engine works on the span found.
+            .thompson(thompson::Config::new().which_captures(WhichCaptures::None))
+            .build(pattern)
+            .map_err(|e| e.to_string())?;
+        let mut scanner = Scanner { dfa, first: [0; 256], empty: 0 };
+        let mut cache = scanner.cache();
+        let fail = |_| "the lazy DFA gave up".to_string();
+        for k in 0..KINDS.len() {
+            let bit = 1 << k;
+            let start = scanner.start(&mut cache, bit).map_err(|_| "no start state")?;
+            for byte in 0..=255u8 {
+                let next = scanner.dfa.next_state(&mut cache.cache, start, byte).map_err(fail)?;
+                if !next.is_dead() {
+                    scanner.first[usize::from(byte)] |= bit;
+                }
+            }
+            if scanner.dfa.next_eoi_state(&mut cache.cache, start).map_err(fail)?.is_match() {
+                scanner.empty |= bit;
+            }
+        }
+        Ok(scanner)
+    }
+
+    /// A new per-thread search state.
+    pub(super) fn cache(&self) -> ScanCache {
+        ScanCache { cache: self.dfa.create_cache(), starts: [None; 5], clears: 0 }
+    }
+
+    /// The anchored start state after a byte of kind `bit`.
+    fn start(&self, c: &mut ScanCache, bit: u8) -> Result<LazyStateID, GaveUp> {
+        if c.cache.clear_count() != c.clears {
+            c.clears = c.cache.clear_count();
+            c.starts = [None; 5];
+        }
+        let k = bit.trailing_zeros() as usize;
+        if let Some(sid) = c.starts[k] {
+            return Ok(sid);
+        }
+        let config = start::Config::new().anchored(Anchored::Yes).look_behind(KINDS[k]);
+        let sid = self.dfa.start_state(&mut c.cache, &config)?;
+        c.starts[k] = Some(sid);
+        Ok(sid)
+    }
+
+    /// The leftmost-first match in `hay` that starts at `from` or later (`hay`'s end is the
+    /// end of the text for the pattern's assertions).
+    pub(super) fn find(
+        &self,
+        c: &mut ScanCache,
+        hay: &[u8],
+        from: usize,
+    ) -> Result<Option<(usize, usize)>, GaveUp> {
+        let Some(rest) = hay.get(from..) else { return Ok(None) };
+        let mut before = from.checked_sub(1).map_or(TEXT, |i| KIND[usize::from(hay[i])]);
+        for (k, &byte) in rest.iter().enumerate() {
+            if self.first[usize::from(byte)] & before != 0 {
+                if let Some(end) = self.anchored(c, hay, from + k, before)? {
+                    return Ok(Some((from + k, end)));
+                }
+            }
+            before = KIND[usize::from(byte)];
+        }
+        Ok((self.empty & before != 0).then_some((hay.len(), hay.len())))
+    }
+
+    /// The end of the leftmost-first match that starts at `at` (after a byte of kind
+    /// `before`), if there is one.
+    fn anchored(
+        &self,
+        c: &mut ScanCache,
+        hay: &[u8],
+        at: usize,
+        before: u8,
+    ) -> Result<Option<usize>, GaveUp> {
+        let mut sid = self.start(c, before)?;
+        let mut end = None;
+        for (k, &byte) in hay[at..].iter().enumerate() {
+            sid = self.dfa.next_state(&mut c.cache, sid, byte)?;
+            if sid.is_tagged() {
+                // Matches show one byte late: this state means a match ended before this byte.
+                if sid.is_match() {
+                    end = Some(at + k);
+                } else if sid.is_dead() {
+                    return Ok(end);
+                } else if sid.is_quit() {
+                    return Err(GaveUp);
+                }
+            }
+        }
+        if self.dfa.next_eoi_state(&mut c.cache, sid)?.is_match() {
+            end = Some(hay.len());
+        }
+        Ok(end)
+    }
+}
