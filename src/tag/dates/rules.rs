@@ -379,8 +379,10 @@ impl RuleSet {
                 .ok_or_else(|| file.err(rule.line, &rule.name, "no `anchor:`"))?;
             anchor_specs.push((rule.name.clone(), anchor, rule.get("near")));
             let pattern = format!("(?i-u){}", file.expand(rule, "pattern", &extra)?);
+            // The regex reads the groups of a match the scanner found, on its span only: its
+            // capture engines need no DFA pass first.
             let regex = Regex::builder()
-                .configure(Regex::config().hybrid_cache_capacity(DFA_CACHE).auto_prefilter(false))
+                .configure(Regex::config().hybrid(false).dfa(false).auto_prefilter(false))
                 .build(&pattern)
                 .map_err(|e| file.err(rule.line, &rule.name, &format!("bad pattern: {e}")))?;
             let scanner = Scanner::new(&pattern, DFA_CACHE)
