@@ -34,8 +34,8 @@ pub(super) struct Anchors {
     /// Rule indices per anchor id.
     rules_of: Vec<Vec<usize>>,
     /// Per rule, the anchor ids one of which must lie in a window for the rule to run there
-    /// (its `near:` line; empty: no such condition).
-    near_of: Vec<Vec<usize>>,
+    /// (its `near:` line), as a bit set (empty: no such condition).
+    near_of: Vec<Vec<u64>>,
 }
 
 /// Builds the anchor ids of `anchor:` and `near:` specs.
@@ -119,10 +119,12 @@ impl Anchors {
         let mut near_of = Vec::new();
         for (rule, (name, anchor, near)) in specs.iter().enumerate() {
             woken.extend(b.ids(name, anchor)?.into_iter().map(|id| (id, rule)));
-            near_of.push(match near {
-                Some(spec) => b.ids(name, spec)?,
-                None => Vec::new(),
-            });
+            let mut bits = Vec::new();
+            for id in near.map(|spec| b.ids(name, spec)).transpose()?.into_iter().flatten() {
+                bits.resize(bits.len().max(id / 64 + 1), 0u64);
+                bits[id / 64] |= 1 << (id % 64);
+            }
+            near_of.push(bits);
         }
         let mut rules_of: Vec<Vec<usize>> = vec![Vec::new(); b.count];
         for (id, rule) in woken {
@@ -131,11 +133,19 @@ impl Anchors {
         Ok(Anchors { words: WordTable::new(b.ids), rules_of, near_of })
     }
 
+    /// True when rule `rule` has a `near:` condition.
+    pub(super) fn has_near(&self, rule: usize) -> bool {
+        !self.near_of[rule].is_empty()
+    }
+
     /// True when rule `rule` may match in a window holding the anchor hits `hits` (its
     /// `near:` condition).
     pub(super) fn near(&self, rule: usize, hits: &[(usize, usize)]) -> bool {
         let near = &self.near_of[rule];
-        near.is_empty() || hits.iter().any(|(_, id)| near.binary_search(id).is_ok())
+        near.is_empty()
+            || hits
+                .iter()
+                .any(|&(_, id)| near.get(id / 64).is_some_and(|w| w >> (id % 64) & 1 != 0))
     }
 
     /// The rules anchor `id` wakes.

@@ -78,6 +78,7 @@ impl DateTagger {
         let mut out = Vec::new();
         let mut scratch = self.rules.scratch();
         let mut woken: Vec<(usize, usize)> = Vec::new();
+        let mut reaches: Vec<Option<Span>> = Vec::new();
         let mut found = Vec::new();
         let mut taken = Vec::new();
         let mut i = 0;
@@ -88,26 +89,33 @@ impl DateTagger {
             };
             let sentence = doc.sentences[s].span;
             let first = i;
+            // Rules woken, each with the index of its hit in the sentence's hits.
             woken.clear();
             while i < hits.len() && hits[i].0 < sentence.end {
-                let (at, anchor) = hits[i];
-                woken.extend(anchors.rules_of(anchor).iter().map(|&r| (r, at)));
+                woken.extend(anchors.rules_of(hits[i].1).iter().map(|&r| (r, i - first)));
                 i += 1;
             }
-            let mut scan = SentenceScan { text, sentence, hits: &hits[first..i], found };
+            let sentence_hits = &hits[first..i];
+            // The window of each hit, worked out once (several rules share a hit).
+            reaches.clear();
+            reaches.resize(sentence_hits.len(), None);
+            let mut window_of = |h: usize| {
+                *reaches[h].get_or_insert_with(|| reach(text, sentence, sentence_hits[h].0))
+            };
+            let mut scan = SentenceScan { text, sentence, hits: sentence_hits, found };
             // Per rule, the windows around its hits, merged where they overlap; negative
             // rules last, and only around a date they could block.
             let remove = |r: usize| self.rules.rules[r].remove;
-            woken.sort_unstable_by_key(|&(r, at)| (remove(r), r, at));
+            woken.sort_unstable_by_key(|&(r, h)| (remove(r), r, h));
             let mut k = 0;
             let mut gated = false;
             while k < woken.len() {
                 if !gated && remove(woken[k].0) {
                     gated = true;
                     // Negative rules only around the dates found so far, which they may block.
-                    woken.retain(|&(r, at)| {
+                    woken.retain(|&(r, h)| {
                         !remove(r) || {
-                            let w = reach(text, sentence, at);
+                            let w = window_of(h);
                             scan.found.iter().any(|c: &Candidate| c.span.overlaps(w))
                         }
                     });
@@ -116,10 +124,10 @@ impl DateTagger {
                     }
                 }
                 let rule = woken[k].0;
-                let mut window = reach(text, sentence, woken[k].1);
+                let mut window = window_of(woken[k].1);
                 k += 1;
                 while k < woken.len() && woken[k].0 == rule {
-                    let next = reach(text, sentence, woken[k].1);
+                    let next = window_of(woken[k].1);
                     if next.start <= window.end {
                         window.end = window.end.max(next.end);
                     } else {
@@ -138,12 +146,16 @@ impl DateTagger {
 
     /// Runs `rule` on `window` when the window can hold a match (its `near:` words are there).
     fn run(&self, rule: usize, window: Span, scan: &mut SentenceScan, scratch: &mut Scratch) {
-        let hits = scan.hits;
-        let lo = hits.partition_point(|h| h.0 < window.start);
-        let hi = hits.partition_point(|h| h.0 < window.end);
-        if self.rules.anchors.near(rule, &hits[lo..hi]) {
-            self.rules.candidates(rule, scan.text, scan.sentence, window, scratch, &mut scan.found);
+        let anchors = &self.rules.anchors;
+        if anchors.has_near(rule) {
+            let hits = scan.hits;
+            let lo = hits.partition_point(|h| h.0 < window.start);
+            let hi = hits.partition_point(|h| h.0 < window.end);
+            if !anchors.near(rule, &hits[lo..hi]) {
+                return;
+            }
         }
+        self.rules.candidates(rule, scan.text, scan.sentence, window, scratch, &mut scan.found);
     }
 }
 

@@ -729,16 +729,18 @@ fn modifier(word: &str) -> Option<&'static str> {
 /// True when `span` is not glued to a letter, digit or currency sign (`1999` in `53453.1999`,
 /// `2020` in `$2020`).
 fn free_standing(text: &str, span: Span) -> bool {
-    let before = text[..span.start].chars().rev().take(2).collect::<Vec<_>>();
-    let glued_before = match before.as_slice() {
-        [c, ..] if c.is_alphanumeric() || matches!(c, '$' | '£' | '€' | '#' | '@' | '/') => true,
-        ['.' | ',', d, ..] if d.is_ascii_digit() => true,
+    let mut before = text[..span.start].chars().rev();
+    let glued_before = match (before.next(), before.next()) {
+        (Some(c), _) if c.is_alphanumeric() || matches!(c, '$' | '£' | '€' | '#' | '@' | '/') => {
+            true
+        }
+        (Some('.' | ','), Some(d)) => d.is_ascii_digit(),
         _ => false,
     };
-    let after = text[span.end..].chars().take(2).collect::<Vec<_>>();
-    let glued_after = match after.as_slice() {
-        [c, ..] if c.is_alphanumeric() || *c == '%' => true,
-        ['.' | ',' | '/', d, ..] if d.is_ascii_digit() => true,
+    let mut after = text[span.end..].chars();
+    let glued_after = match (after.next(), after.next()) {
+        (Some(c), _) if c.is_alphanumeric() || c == '%' => true,
+        (Some('.' | ',' | '/'), Some(d)) => d.is_ascii_digit(),
         _ => false,
     };
     !glued_before && !glued_after
