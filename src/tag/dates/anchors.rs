@@ -155,7 +155,9 @@ impl Anchors {
 
     /// `(byte offset, anchor id)` of every anchor hit in `text`, by offset: whole words only,
     /// and the first digit of each run of digits (at one offset the word's hit comes first).
-    pub(super) fn hits(&self, text: &str, out: &mut Vec<(usize, usize)>) {
+    /// `starts` gets the word starts of `text` as bit masks, one per 64 bytes (bit `i` of mask
+    /// `k`: byte `64 * k + i` is an ASCII letter or digit after none).
+    pub(super) fn hits(&self, text: &str, out: &mut Vec<(usize, usize)>, starts_of: &mut Vec<u64>) {
         let bytes = text.as_bytes();
         // Words are found 64 bytes at a time from bit masks of their starts and ends; a word
         // still open at a block's end carries over to the next block.
@@ -169,6 +171,7 @@ impl Anchors {
             let (words, digits) = classify(&block);
             let shifted = words << 1 | carry;
             let mut starts = words & !shifted;
+            starts_of.push(starts);
             // Bit `i`: byte `i` is the first after a word.
             let mut ends = !words & shifted;
             carry = words >> 63;
@@ -272,6 +275,7 @@ impl WordTable {
         let mut forms: Vec<(Box<[u8]>, usize)> = vec![(Box::default(), 0); size];
         for (form, id) in ids {
             let bytes = form.as_bytes();
+
             let key = word_key(bytes, 0, bytes.len());
             let mut slot = slot_of(key, bytes.len(), size);
             while keys[slot] != 0 {
@@ -409,14 +413,14 @@ mod tests {
         let anchors = &tagger.rules.anchors;
         let text = "On Tuesday, December 13th 2025 at 3pm, the A320neo flew 1990s-era routes \
                     for 12/13 years ago; £2020 costs in mid-2024 recently, Q1 2025’s yearly";
-        let mut want = Vec::new();
-        anchors.hits(text, &mut want);
+        let (mut want, mut starts) = (Vec::new(), Vec::new());
+        anchors.hits(text, &mut want, &mut starts);
         assert!(want.len() > 20, "{want:?}");
         for pad in ["", " ", "é", "x-"] {
             for n in 0..130 {
                 let prefix = pad.repeat(n);
                 let mut got = Vec::new();
-                anchors.hits(&format!("{prefix}{text}"), &mut got);
+                anchors.hits(&format!("{prefix}{text}"), &mut got, &mut starts);
                 let shifted: Vec<_> =
                     want.iter().map(|&(at, id)| (at + prefix.len(), id)).collect();
                 assert_eq!(got, shifted, "after {n} x {pad:?}");
@@ -424,10 +428,13 @@ mod tests {
         }
         // A word that runs to the end of the text, and an empty text.
         let mut got = Vec::new();
-        anchors.hits(&format!("{}2024", " ".repeat(60)), &mut got);
+        starts.clear();
+        anchors.hits(&format!("{}2024 x", " ".repeat(60)), &mut got, &mut starts);
         assert_eq!(got, [(60, 0), (60, 2)]);
+        assert_eq!(starts, [1 << 60, 2]);
         got.clear();
-        anchors.hits("", &mut got);
-        assert!(got.is_empty());
+        starts.clear();
+        anchors.hits("", &mut got, &mut starts);
+        assert!(got.is_empty() && starts.is_empty());
     }
 }

@@ -74,7 +74,8 @@ impl DateTagger {
         let text = &doc.text;
         let anchors = &self.rules.anchors;
         let mut hits = Vec::with_capacity(text.len() / 32);
-        anchors.hits(text, &mut hits);
+        let mut starts = Vec::with_capacity(text.len() / 64 + 1);
+        anchors.hits(text, &mut hits, &mut starts);
         let mut out = Vec::new();
         let mut scratch = self.rules.scratch();
         let mut woken: Vec<(usize, usize)> = Vec::new();
@@ -102,7 +103,8 @@ impl DateTagger {
             let mut window_of = |h: usize| {
                 *reaches[h].get_or_insert_with(|| reach(text, sentence, sentence_hits[h].0))
             };
-            let mut scan = SentenceScan { text, sentence, hits: sentence_hits, found };
+            let mut scan =
+                SentenceScan { text, sentence, hits: sentence_hits, starts: &starts, found };
             // Per rule, the windows around its hits, merged where they overlap; negative
             // rules last, and only around a date they could block.
             let remove = |r: usize| self.rules.rules[r].remove;
@@ -155,7 +157,8 @@ impl DateTagger {
                 return;
             }
         }
-        self.rules.candidates(rule, scan.text, scan.sentence, window, scratch, &mut scan.found);
+        let (text, sentence, starts) = (scan.text, scan.sentence, scan.starts);
+        self.rules.candidates(rule, text, sentence, window, scratch, starts, &mut scan.found);
     }
 }
 
@@ -165,6 +168,8 @@ struct SentenceScan<'a> {
     text: &'a str,
     sentence: Span,
     hits: &'a [(usize, usize)],
+    /// The word starts of the text ([`anchors::Anchors::hits`]).
+    starts: &'a [u64],
     found: Vec<Candidate>,
 }
 

@@ -16,7 +16,7 @@ const DFA_CACHE: usize = 16 << 20;
 
 use super::anchors::Anchors;
 use super::normalize::Pending;
-use super::scan::{GaveUp, ScanCache, Scanner};
+use super::scan::{GaveUp, ScanCache, Scanner, WordStarts};
 use crate::data::rules::RuleFile;
 use crate::data::DataFile;
 use crate::doc::Span;
@@ -479,15 +479,17 @@ impl RuleSet {
         sentence: Span,
         window: Span,
         scratch: &mut Scratch,
+        masks: &[u64],
         out: &mut Vec<Candidate>,
     ) {
         let rule = &self.rules[i];
+        let words = WordStarts { masks, offset: sentence.start };
         let hay = &text[sentence.start..window.end];
         let cut = window.end < sentence.end;
         let mut at = window.start - sentence.start;
         while at <= hay.len() {
             // The span only: the groups are worked out once per matched text.
-            let found = match rule.scanner.find(&mut scratch.scans[i], hay.as_bytes(), at) {
+            let found = match rule.scanner.find(&mut scratch.scans[i], hay.as_bytes(), at, words) {
                 Ok(found) => found,
                 Err(GaveUp) => {
                     let input = Input::new(hay).span(at..hay.len());

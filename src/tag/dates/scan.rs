@@ -49,6 +49,19 @@ pub(super) struct Scanner {
     first: [u8; 256],
     /// The kinds of byte before the end of a window at which the pattern matches empty.
     empty: u8,
+    /// True when matches begin only at the start of a word (an ASCII letter or digit after
+    /// none): the search then tries only the word starts it is given.
+    at_words: bool,
+}
+
+/// Where the words of a text start, as bit masks per 64 bytes (see `Anchors::hits`), and
+/// where in that text a haystack begins.
+#[derive(Clone, Copy)]
+pub(super) struct WordStarts<'a> {
+    /// Bit `i` of mask `k`: byte `64 * k + i` of the text starts a word.
+    pub(super) masks: &'a [u64],
+    /// The haystack's offset in the text.
+    pub(super) offset: usize,
 }
 
 /// A thread's search state for one [`Scanner`]: the lazy DFA's cache and its start states
@@ -85,7 +98,7 @@ impl Scanner {
             .thompson(thompson::Config::new().which_captures(WhichCaptures::None))
             .build(pattern)
             .map_err(|e| e.to_string())?;
-        let mut scanner = Scanner { dfa, first: [0; 256], empty: 0 };
+        let mut scanner = Scanner { dfa, first: [0; 256], empty: 0, at_words: false };
         let mut cache = scanner.cache();
         let fail = |_| "the lazy DFA gave up".to_string();
         for k in 0..KINDS.len() {
@@ -101,6 +114,16 @@ impl Scanner {
                 scanner.empty |= bit;
             }
         }
+        let word = KIND[usize::from(b'a')];
+        scanner.at_words = scanner.empty == 0
+            && (0..=255u8).all(|b| {
+                let kinds = scanner.first[usize::from(b)];
+                if b.is_ascii_alphanumeric() {
+                    kinds & word == 0
+                } else {
+                    kinds == 0
+                }
+            });
         Ok(scanner)
     }
 
@@ -132,7 +155,11 @@ impl Scanner {
         c: &mut ScanCache,
         hay: &[u8],
         from: usize,
+        words: WordStarts,
     ) -> Result<Option<(usize, usize)>, GaveUp> {
+        if self.at_words {
+            return self.find_at_words(c, hay, from, words);
+        }
         let Some(rest) = hay.get(from..) else { return Ok(None) };
         let mut before = from.checked_sub(1).map_or(TEXT, |i| KIND[usize::from(hay[i])]);
         for (k, &byte) in rest.iter().enumerate() {
@@ -144,6 +171,50 @@ impl Scanner {
             before = KIND[usize::from(byte)];
         }
         Ok((self.empty & before != 0).then_some((hay.len(), hay.len())))
+    }
+
+    /// [`Scanner::find`] trying only the word starts of `words` (and the haystack's start,
+    /// which is the start of the text for the pattern).
+    fn find_at_words(
+        &self,
+        c: &mut ScanCache,
+        hay: &[u8],
+        mut from: usize,
+        words: WordStarts,
+    ) -> Result<Option<(usize, usize)>, GaveUp> {
+        if from == 0 && !hay.is_empty() {
+            if self.first[usize::from(hay[0])] & TEXT != 0 {
+                if let Some(end) = self.anchored(c, hay, 0, TEXT)? {
+                    return Ok(Some((0, end)));
+                }
+            }
+            from = 1;
+        }
+        let (lo, hi) = (words.offset + from, words.offset + hay.len());
+        let mut block = lo / 64;
+        let mut bits = words.masks.get(block).map_or(0, |m| m & u64::MAX << (lo % 64));
+        loop {
+            while bits == 0 {
+                block += 1;
+                if block * 64 >= hi {
+                    return Ok(None);
+                }
+                bits = words.masks.get(block).copied().unwrap_or(0);
+            }
+            let at = block * 64 + bits.trailing_zeros() as usize;
+            bits &= bits - 1;
+            if at >= hi {
+                return Ok(None);
+            }
+            // A word start after the haystack's first byte: `at - 1` is in it.
+            let at = at - words.offset;
+            let before = KIND[usize::from(hay[at - 1])];
+            if self.first[usize::from(hay[at])] & before != 0 {
+                if let Some(end) = self.anchored(c, hay, at, before)? {
+                    return Ok(Some((at, end)));
+                }
+            }
+        }
     }
 
     /// The end of the leftmost-first match that starts at `at` (after a byte of kind
