@@ -25,7 +25,7 @@ use crate::doc::{Document, Mention, Provenance, Span, Value};
 use crate::error::Result;
 use crate::pipeline::{Layer, Stage};
 use normalize::{Resolver, TenseCues};
-use rules::{Candidate, RuleSet, Scratch};
+use rules::{Candidate, DocText, RuleSet, Scratch};
 
 /// A normalized temporal expression (TIMEX3).
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -157,8 +157,8 @@ impl DateTagger {
                 return;
             }
         }
-        let (text, sentence, starts) = (scan.text, scan.sentence, scan.starts);
-        self.rules.candidates(rule, text, sentence, window, scratch, starts, &mut scan.found);
+        let doc = DocText { text: scan.text, starts: scan.starts };
+        self.rules.candidates(rule, doc, scan.sentence, window, scratch, &mut scan.found);
     }
 }
 

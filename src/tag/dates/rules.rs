@@ -295,6 +295,15 @@ pub(super) struct DateRule {
     pub(super) counters: Vec<String>,
 }
 
+/// A document's text and its word starts ([`Anchors::hits`]).
+#[derive(Clone, Copy)]
+pub(super) struct DocText<'a> {
+    /// The text.
+    pub(super) text: &'a str,
+    /// Its word starts, a bit mask per 64 bytes.
+    pub(super) starts: &'a [u64],
+}
+
 /// A candidate mention from one rule match.
 #[derive(Debug, Clone)]
 pub(super) struct Candidate {
@@ -475,15 +484,15 @@ impl RuleSet {
     pub(super) fn candidates(
         &self,
         i: usize,
-        text: &str,
+        doc: DocText,
         sentence: Span,
         window: Span,
         scratch: &mut Scratch,
-        masks: &[u64],
         out: &mut Vec<Candidate>,
     ) {
         let rule = &self.rules[i];
-        let words = WordStarts { masks, offset: sentence.start };
+        let text = doc.text;
+        let words = WordStarts { masks: doc.starts, offset: sentence.start };
         let hay = &text[sentence.start..window.end];
         let cut = window.end < sentence.end;
         let mut at = window.start - sentence.start;

@@ -247,3 +247,59 @@ impl Scanner {
         Ok(end)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{Scanner, WordStarts};
+    use regex_automata::{meta::Regex, Input};
+
+    /// The word starts of `text` as [`WordStarts`] masks.
+    fn word_starts(text: &[u8]) -> Vec<u64> {
+        let mut masks = vec![0u64; text.len() / 64 + 1];
+        for (i, b) in text.iter().enumerate() {
+            if b.is_ascii_alphanumeric() && (i == 0 || !text[i - 1].is_ascii_alphanumeric()) {
+                masks[i / 64] |= 1 << (i % 64);
+            }
+        }
+        masks
+    }
+
+    /// From any start, the scanner finds the match the unanchored leftmost-first regex finds,
+    /// on a haystack that begins inside a longer text (as a sentence does).
+    #[test]
+    fn finds_what_the_unanchored_regex_finds() {
+        let patterns = [
+            r"(?i-u)\b(?:in|since)\s+[0-9]{4}\b",
+            r"(?i-u)\b[0-9]{1,2}(?:st|nd|rd|th)?\b|\b[0-9]+",
+            r"(?i-u)(?:[$]|€|£)\s?[0-9]+",
+            r"(?i-u)a|ab|abc",
+            r"(?i-u)x*",
+            r"(?i-u)^[0-9]+|[0-9]+$",
+        ];
+        let hays = [
+            "in 2024 and since 1999, the 3rd of MAY 31st",
+            "£20 or $ 30 for ab abc x 7",
+            "12 and 13_4 x12 _9",
+            "",
+            "xx_12 a_in 2020 in  1999",
+        ];
+        assert!(Scanner::new(patterns[0], 1 << 20).unwrap().at_words);
+        assert!(!Scanner::new(patterns[2], 1 << 20).unwrap().at_words);
+        for p in patterns {
+            let scanner = Scanner::new(p, 1 << 20).unwrap();
+            let mut cache = scanner.cache();
+            let re = Regex::new(p).unwrap();
+            for hay in hays {
+                // The haystack's first word goes on from the text before it.
+                let text = format!("9a{hay}");
+                let masks = word_starts(text.as_bytes());
+                let words = WordStarts { masks: &masks, offset: 2 };
+                for from in (0..=hay.len()).filter(|&i| hay.is_char_boundary(i)) {
+                    let want = re.find(Input::new(hay).range(from..)).map(|m| (m.start(), m.end()));
+                    let got = scanner.find(&mut cache, hay.as_bytes(), from, words).ok().flatten();
+                    assert_eq!(got, want, "{p} on {hay:?} from {from}");
+                }
+            }
+        }
+    }
+}
