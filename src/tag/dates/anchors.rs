@@ -163,40 +163,47 @@ impl Anchors {
         // still open at a block's end carries over to the next block.
         let mut open: Option<usize> = None;
         let mut carry = 0u64;
-        let mut base = 0;
-        while base < bytes.len() {
-            let mut block = [0u8; 64];
-            let end = (base + 64).min(bytes.len());
-            block[..end - base].copy_from_slice(&bytes[base..end]);
-            let (words, digits) = classify(&block);
+        let mut tail = [0u8; 64];
+        for (k, chunk) in bytes.chunks(64).enumerate() {
+            let base = 64 * k;
+            // Full blocks are read in place; the last one, shorter, from a zero-padded copy.
+            let block: &[u8; 64] = match chunk.try_into() {
+                Ok(block) => block,
+                Err(_) => {
+                    tail[..chunk.len()].copy_from_slice(chunk);
+                    &tail
+                }
+            };
+            let (words, digits) = classify(block);
             let shifted = words << 1 | carry;
             let mut starts = words & !shifted;
             starts_of.push(starts);
             // Bit `i`: byte `i` is the first after a word.
             let mut ends = !words & shifted;
             carry = words >> 63;
-            while ends != 0 {
-                let stop = ends.trailing_zeros();
+            if let Some(start) = open.take() {
+                if ends == 0 {
+                    // The whole block is inside the word.
+                    open = Some(start);
+                    continue;
+                }
+                let stop = base + ends.trailing_zeros() as usize;
                 ends &= ends - 1;
-                let start = match open.take() {
-                    Some(start) => start,
-                    None => {
-                        let first = starts.trailing_zeros();
-                        starts &= starts - 1;
-                        base + first as usize
-                    }
-                };
-                // Digits of a word within the block show in the mask; of a longer one, look.
-                let has_digits = match start.checked_sub(base) {
-                    Some(first) => digits >> first & ((1u64 << (stop as usize - first)) - 1) != 0,
-                    None => bytes[start..base + stop as usize].iter().any(u8::is_ascii_digit),
-                };
-                self.word(text, start, base + stop as usize, has_digits, out);
+                let has_digits = bytes[start..stop].iter().any(u8::is_ascii_digit);
+                self.word(text, start, stop, has_digits, out);
+            }
+            // The other words start in this block: their starts and ends pair up in order.
+            while ends != 0 {
+                let (first, stop) = (starts.trailing_zeros(), ends.trailing_zeros());
+                starts &= starts - 1;
+                ends &= ends - 1;
+                let inside = (1u64 << stop) - (1u64 << first);
+                let has_digits = digits & inside != 0;
+                self.word(text, base + first as usize, base + stop as usize, has_digits, out);
             }
             if starts != 0 {
                 open = Some(base + starts.trailing_zeros() as usize);
             }
-            base += 64;
         }
         if let Some(start) = open {
             let has_digits = bytes[start..].iter().any(u8::is_ascii_digit);
