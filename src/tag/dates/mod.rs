@@ -25,7 +25,7 @@ use crate::doc::{Document, Mention, Provenance, Span, Value};
 use crate::error::Result;
 use crate::pipeline::{Layer, Stage};
 use normalize::{Resolver, TenseCues};
-use rules::{Candidate, DocText, RuleSet, Scratch};
+use rules::{Buffers, Candidate, DocText, RuleSet, Scratch};
 
 /// A normalized temporal expression (TIMEX3).
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -73,15 +73,14 @@ impl DateTagger {
     fn candidates(&self, doc: &Document) -> Vec<Candidate> {
         let text = &doc.text;
         let anchors = &self.rules.anchors;
-        let mut hits = Vec::with_capacity(text.len() / 32);
-        let mut starts = Vec::with_capacity(text.len() / 64 + 1);
-        anchors.hits(text, &mut hits, &mut starts);
-        let mut out = Vec::new();
         let mut scratch = self.rules.scratch();
-        let mut woken: Vec<(usize, usize)> = Vec::new();
-        let mut reaches: Vec<Option<Span>> = Vec::new();
-        let mut found = Vec::new();
-        let mut taken = Vec::new();
+        // The thread's vectors, taken out while the scratch space is lent to the rules.
+        let mut buffers = std::mem::take(&mut scratch.buffers);
+        let Buffers { hits, starts, woken, reaches, found, taken } = &mut buffers;
+        hits.clear();
+        starts.clear();
+        anchors.hits(text, hits, starts);
+        let mut out = Vec::new();
         let mut i = 0;
         while i < hits.len() {
             let Some(s) = doc.sentence_at(hits[i].0) else {
@@ -103,8 +102,13 @@ impl DateTagger {
             let mut window_of = |h: usize| {
                 *reaches[h].get_or_insert_with(|| reach(text, sentence, sentence_hits[h].0))
             };
-            let mut scan =
-                SentenceScan { text, sentence, hits: sentence_hits, starts: &starts, found };
+            let mut scan = SentenceScan {
+                text,
+                sentence,
+                hits: sentence_hits,
+                starts,
+                found: std::mem::take(found),
+            };
             // Per rule, the windows around its hits, merged where they overlap; negative
             // rules last, and only around a date they could block.
             let remove = |r: usize| self.rules.rules[r].remove;
@@ -140,9 +144,10 @@ impl DateTagger {
                 }
                 self.run(rule, window, &mut scan, &mut scratch);
             }
-            found = scan.found;
-            select(&mut found, &self.rules, &mut taken, &mut out);
+            *found = scan.found;
+            select(found, &self.rules, taken, &mut out);
         }
+        scratch.buffers = buffers;
         out
     }
 

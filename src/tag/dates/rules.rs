@@ -4,6 +4,7 @@ compiled once, matched over a sentence into candidate mentions with pending valu
 */
 use std::collections::HashMap;
 use std::panic::{RefUnwindSafe, UnwindSafe};
+use std::sync::Arc;
 
 use regex_automata::meta::{self, Regex};
 use regex_automata::util::pool::{Pool, PoolGuard};
@@ -312,7 +313,7 @@ pub(super) struct Candidate {
     /// Index of the rule that produced it.
     pub(super) rule: usize,
     /// The pending value (`None` for a negative rule).
-    pub(super) value: Option<Pending>,
+    pub(super) value: Option<Arc<Pending>>,
     /// TIMEX3 `mod`, if any.
     pub(super) modifier: Option<&'static str>,
 }
@@ -343,6 +344,26 @@ pub(super) struct Scratch {
     memo: FxMap<Box<[u8]>, Option<Outcome>>,
     /// The key being looked up.
     key: Vec<u8>,
+    /// Work space of the document being tagged, kept for the next one.
+    pub(super) buffers: Buffers,
+}
+
+/// The vectors a document's tagging fills and empties (see `DateTagger::candidates`): kept
+/// per thread, so a document allocates none of them.
+#[derive(Default)]
+pub(super) struct Buffers {
+    /// Anchor hits.
+    pub(super) hits: Vec<(usize, usize)>,
+    /// Word start masks.
+    pub(super) starts: Vec<u64>,
+    /// Rules woken in a sentence, with their hits.
+    pub(super) woken: Vec<(usize, usize)>,
+    /// The window of each hit of a sentence.
+    pub(super) reaches: Vec<Option<Span>>,
+    /// Candidates of a sentence.
+    pub(super) found: Vec<Candidate>,
+    /// Spans kept by the overlap policy.
+    pub(super) taken: Vec<Span>,
 }
 
 /// How many outcomes a thread remembers before it starts afresh (bounds the memory).
@@ -353,8 +374,9 @@ const MEMO: usize = 1 << 15;
 struct Outcome {
     /// The mention's bytes, relative to the match start (group `t`, else the match).
     t: (usize, usize),
-    /// The pending value (`None` for a negative rule).
-    value: Option<Pending>,
+    /// The pending value (`None` for a negative rule), shared by the candidates of every
+    /// match that gives it (remembered outcomes are handed out without copying).
+    value: Option<Arc<Pending>>,
     /// TIMEX3 `mod`.
     modifier: Option<&'static str>,
 }
@@ -468,6 +490,7 @@ impl RuleSet {
             slots: vec![None; most],
             memo: FxMap::default(),
             key: Vec::new(),
+            buffers: Buffers::default(),
         }) as ScratchFn);
         Ok(RuleSet { rules, anchors, lexicon, scratch })
     }
@@ -580,7 +603,7 @@ impl RuleSet {
         }
         let value = Pending::parse(&self.fill(&rule.template, &caps)).ok()?;
         let modifier = rule.mod_template.as_ref().and_then(|m| modifier(&self.fill(m, &caps)));
-        Some(Outcome { t, value: Some(value), modifier })
+        Some(Outcome { t, value: Some(Arc::new(value)), modifier })
     }
 
     /// `template` with every `{name}` replaced by the normalized capture `name` (or `name2`,
