@@ -89,10 +89,13 @@ impl DateTagger {
             };
             let sentence = doc.sentences[s].span;
             let first = i;
-            // Rules woken, each with the index of its hit in the sentence's hits.
+            // Rules woken, each with the index of its hit in the sentence's hits; a rule as its
+            // rank in the order they run in: negative rules after the others.
+            let n = self.rules.rules.len();
+            let rank = |r: usize| if self.rules.rules[r].remove { n + r } else { r };
             woken.clear();
             while i < hits.len() && hits[i].0 < sentence.end {
-                woken.extend(anchors.rules_of(hits[i].1).iter().map(|&r| (r, i - first)));
+                woken.extend(anchors.rules_of(hits[i].1).iter().map(|&r| (rank(r), i - first)));
                 i += 1;
             }
             let sentence_hits = &hits[first..i];
@@ -111,16 +114,15 @@ impl DateTagger {
             };
             // Per rule, the windows around its hits, merged where they overlap; negative
             // rules last, and only around a date they could block.
-            let remove = |r: usize| self.rules.rules[r].remove;
-            woken.sort_unstable_by_key(|&(r, h)| (remove(r), r, h));
+            woken.sort_unstable();
             let mut k = 0;
             let mut gated = false;
             while k < woken.len() {
-                if !gated && remove(woken[k].0) {
+                if !gated && woken[k].0 >= n {
                     gated = true;
                     // Negative rules only around the dates found so far, which they may block.
                     woken.retain(|&(r, h)| {
-                        !remove(r) || {
+                        r < n || {
                             let w = window_of(h);
                             scan.found.iter().any(|c: &Candidate| c.span.overlaps(w))
                         }
@@ -129,10 +131,11 @@ impl DateTagger {
                         break;
                     }
                 }
-                let rule = woken[k].0;
+                let ranked = woken[k].0;
+                let rule = ranked % n;
                 let mut window = window_of(woken[k].1);
                 k += 1;
-                while k < woken.len() && woken[k].0 == rule {
+                while k < woken.len() && woken[k].0 == ranked {
                     let next = window_of(woken[k].1);
                     if next.start <= window.end {
                         window.end = window.end.max(next.end);

@@ -133,6 +133,7 @@ impl Scanner {
     }
 
     /// The anchored start state after a byte of kind `bit`.
+    #[inline(always)]
     fn start(&self, c: &mut ScanCache, bit: u8) -> Result<LazyStateID, GaveUp> {
         if c.cache.clear_count() != c.clears {
             c.clears = c.cache.clear_count();
@@ -219,6 +220,7 @@ impl Scanner {
 
     /// The end of the leftmost-first match that starts at `at` (after a byte of kind
     /// `before`), if there is one.
+    #[inline(always)]
     fn anchored(
         &self,
         c: &mut ScanCache,
