@@ -272,6 +272,9 @@ struct WordTable {
     keys: Vec<u64>,
     /// Per slot, the form and its anchor id.
     forms: Vec<(Box<[u8]>, usize)>,
+    /// Per first byte, the lengths of the forms that begin with it (bit 63: 63 or more):
+    /// most words fail this test, which is cheaper than the table's.
+    lens: [u64; 256],
 }
 
 impl WordTable {
@@ -280,8 +283,10 @@ impl WordTable {
         let size = (ids.len() * 4).next_power_of_two().max(64);
         let mut keys = vec![0u64; size];
         let mut forms: Vec<(Box<[u8]>, usize)> = vec![(Box::default(), 0); size];
+        let mut lens = [0u64; 256];
         for (form, id) in ids {
             let bytes = form.as_bytes();
+            lens[usize::from(bytes[0])] |= 1 << bytes.len().min(63);
 
             let key = word_key(bytes, 0, bytes.len());
             let mut slot = slot_of(key, bytes.len(), size);
@@ -291,12 +296,16 @@ impl WordTable {
             keys[slot] = key;
             forms[slot] = (bytes.into(), id);
         }
-        WordTable { keys, forms }
+        WordTable { keys, forms, lens }
     }
 
     /// The anchor id of the word `bytes[start..end]`, if it is an anchor word form.
     #[inline(always)]
     fn get(&self, bytes: &[u8], start: usize, end: usize) -> Option<usize> {
+        let lens = self.lens[usize::from(bytes[start])];
+        if lens >> (end - start).min(63) & 1 == 0 {
+            return None;
+        }
         let key = word_key(bytes, start, end);
         let size = self.keys.len();
         let mut slot = slot_of(key, end - start, size);

@@ -28,7 +28,7 @@ use crate::hash::FxMap;
 /// dropped) to its normalized value.
 pub(super) struct Lexicon {
     classes: HashMap<String, Vec<(String, String)>>,
-    lookup: HashMap<String, HashMap<String, String>>,
+    lookup: FxMap<String, FxMap<String, String>>,
 }
 
 /// Canonical lookup form of a word: lower case, no trailing `.`, curly apostrophes straight,
@@ -46,7 +46,7 @@ impl Lexicon {
     /// Reads `class<TAB>word<TAB>value` rows.
     pub(super) fn load(file: &DataFile) -> Result<Lexicon> {
         let mut classes: HashMap<String, Vec<(String, String)>> = HashMap::new();
-        let mut lookup: HashMap<String, HashMap<String, String>> = HashMap::new();
+        let mut lookup: FxMap<String, FxMap<String, String>> = FxMap::default();
         for row in file.tsv(3)? {
             let (class, word, value) = (row.get(0), row.get(1), row.get(2));
             classes
