@@ -231,7 +231,17 @@ impl Scanner {
         let mut sid = self.start(c, before)?;
         let mut end = None;
         for (k, &byte) in hay[at..].iter().enumerate() {
-            sid = self.dfa.next_state(&mut c.cache, sid, byte)?;
+            // From a plain state the table is read directly; a transition not yet worked out
+            // (or one from a match state) goes through the lazy DFA.
+            let known = if sid.is_tagged() {
+                None
+            } else {
+                Some(self.dfa.next_state_untagged(&c.cache, sid, byte)).filter(|n| !n.is_unknown())
+            };
+            sid = match known {
+                Some(next) => next,
+                None => self.dfa.next_state(&mut c.cache, sid, byte)?,
+            };
             if sid.is_tagged() {
                 // Matches show one byte late: this state means a match ended before this byte.
                 if sid.is_match() {
