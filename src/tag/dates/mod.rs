@@ -238,10 +238,12 @@ impl Stage for DateTagger {
             let rule = &self.rules.rules[c.rule];
             let text = &doc.text;
             let tense = || match doc.sentences.get(sentence) {
-                Some(s) => self
-                    .tense_cues
-                    .tense(&text[s.span.start..s.span.end], c.span.start - s.span.start),
-                None => normalize::Tense::Past,
+                Some(s) => self.tense_cues.tense(
+                    &text[s.span.start..s.span.end],
+                    c.span.start - s.span.start,
+                    c.span.end - s.span.start,
+                ),
+                None => None,
             };
             let value = resolver.resolve(pending, tense);
             let timex_type = if rule.timex_type == "DATE" && has_time(&value) {

@@ -223,7 +223,7 @@ impl Resolver {
 
     /// The final value of `p`; `tense` is asked only when the value needs it. Dates with a
     /// known year become the focus for later `REF` values.
-    pub(super) fn resolve(&mut self, p: &Pending, tense: impl FnOnce() -> Tense) -> String {
+    pub(super) fn resolve(&mut self, p: &Pending, tense: impl FnOnce() -> Option<Tense>) -> String {
         let value = match p {
             Pending::Done(v) => v.clone(),
             Pending::NoYear { rest, dir } => self.no_year(rest, *dir, tense),
@@ -273,8 +273,8 @@ impl Resolver {
                         }
                         WeekdayDir::Past => -back,
                         WeekdayDir::Near => match tense() {
-                            Tense::Future => fwd,
-                            Tense::Past => -back,
+                            Some(Tense::Future) => fwd,
+                            _ => -back,
                         },
                     };
                     let unit = if *weekend { Unit::Weekend } else { Unit::Day };
@@ -292,26 +292,37 @@ impl Resolver {
     /// A year for a date given without one: the article's year, moved back (past clause) or
     /// forward (future clause) when the month or quarter lies on the other side of the
     /// article date (HeidelTime's `UNDEF-year`).
-    fn no_year(&self, rest: &str, dir: YearDir, tense: impl FnOnce() -> Tense) -> String {
+    fn no_year(&self, rest: &str, dir: YearDir, tense: impl FnOnce() -> Option<Tense>) -> String {
         let Some(dct) = self.dct else {
             return format!("XXXX{rest}");
         };
         let part = rest.strip_prefix('-').unwrap_or(rest);
         // A past clause still reaches a month or two ahead (dates announced for soon after).
-        let (mine, theirs, slack) = if let Some(q) = part.strip_prefix('Q') {
-            (q.parse::<u32>().ok(), dct.month0() / 3 + 1, 1)
+        // (the date's period, the article's, the slack, periods in a year)
+        let (mine, theirs, slack, per_year) = if let Some(q) = part.strip_prefix('Q') {
+            (q.parse::<u32>().ok(), dct.month0() / 3 + 1, 1, 4)
         } else if let Some(h) = part.strip_prefix('H') {
-            (h.parse::<u32>().ok(), dct.month0() / 6 + 1, 0)
+            (h.parse::<u32>().ok(), dct.month0() / 6 + 1, 0, 2)
         } else {
-            (part.get(..2).and_then(|m| m.parse::<u32>().ok()), dct.month(), 2)
+            (part.get(..2).and_then(|m| m.parse::<u32>().ok()), dct.month(), 2, 12)
         };
         let mut year = dct.year();
         if let Some(mine) = mine {
             // Only a tense guess gets the slack; `last December` means what it says.
             let (dir, slack) = match dir {
                 YearDir::Tense => match tense() {
-                    Tense::Past => (YearDir::Past, slack),
-                    Tense::Future => (YearDir::Future, slack),
+                    Some(Tense::Past) => (YearDir::Past, slack),
+                    Some(Tense::Future) => (YearDir::Future, slack),
+                    None => {
+                        // No cue (`the talks, set for March`, `elections are in May`): the
+                        // nearer occurrence, the past one on a tie.
+                        let ahead = (mine + per_year - theirs) % per_year;
+                        if ahead != 0 && ahead * 2 < per_year {
+                            (YearDir::Future, 0)
+                        } else {
+                            (YearDir::Past, 0)
+                        }
+                    }
                 },
                 d => (d, 0),
             };
@@ -492,18 +503,31 @@ impl TenseCues {
         Ok(TenseCues(cues))
     }
 
-    /// The tense of the clause around byte `at` of `sentence`: the nearest cue word decides;
-    /// news defaults to the past (HeidelTime `getLastTense`).
-    pub(super) fn tense(&self, sentence: &str, at: usize) -> Tense {
+    /// The tense of the clause around byte `at` of `sentence` (None: no cue near it).
+    /// The nearest cue decides (HeidelTime `getLastTense`), with two preferences: a listed
+    /// cue word beats a guessed `-ed` form, and a cue before the date beats one after it
+    /// (the verb a date modifies usually precedes it: `will double its flights by August`).
+    pub(super) fn tense(&self, sentence: &str, at: usize, end: usize) -> Option<Tense> {
         let bytes = sentence.as_bytes();
+        let end = end.clamp(at, bytes.len());
         // Only the neighbourhood counts: a cue further away belongs to another clause.
-        let (lo, hi) = (at.saturating_sub(TENSE_WINDOW), (at + TENSE_WINDOW).min(bytes.len()));
+        let (lo, hi) = (at.saturating_sub(TENSE_WINDOW), (end + TENSE_WINDOW).min(bytes.len()));
+        // The comma (or other clause break) nearest the date on each side: a cue beyond it
+        // counts as further away (`The talks, scheduled for March, were delayed`).
+        let is_break = |b: &u8| matches!(b, b',' | b';' | b':' | b'(' | b')');
+        let left_break = bytes[lo..at].iter().rposition(is_break).map_or(0, |p| lo + p);
+        let right_break = bytes[end..hi].iter().position(is_break).map_or(usize::MAX, |p| end + p);
         let mut best: Option<(usize, Tense)> = None;
         let mut buf = [0u8; 16];
         let mut prev_passive = false;
         let mut i = lo;
         while i < hi {
             if !bytes[i].is_ascii_alphabetic() {
+                // A quote closing after the date ends its clause: what follows is the
+                // reporting verb (`... on Thursday,'' he said`), not the date's.
+                if i >= end && closes_quote(&bytes[..=i]) {
+                    break;
+                }
                 i += 1;
                 continue;
             }
@@ -523,24 +547,64 @@ impl TenseCues {
                 ""
             };
             let cue = self.0.get(lower).copied();
+            // (tense, weight): a guessed `-ed` form counts as if twice as far.
             let tense = match cue {
                 Some(Cue::Tense(Tense::Past)) if prev_passive => None,
-                Some(Cue::Tense(t)) => Some(t),
-                _ if len > 4 && lower.ends_with("ed") && !prev_passive => Some(Tense::Past),
-                _ if lower == "ll" && start > 0 && bytes[start - 1] == b'\'' => Some(Tense::Future),
+                // `next to` is a place, not a time.
+                Some(Cue::Tense(Tense::Future))
+                    if lower == "next" && followed_by(bytes, i, b"to") =>
+                {
+                    None
+                }
+                Some(Cue::Tense(t)) => Some((t, 1)),
+                // Capitalized `-ed` words are names (`United`, `Red`), not verbs.
+                _ if len > 4
+                    && lower.ends_with("ed")
+                    && !prev_passive
+                    && bytes[start].is_ascii_lowercase() =>
+                {
+                    Some((Tense::Past, 2))
+                }
+                _ if lower == "ll" && start > 0 && bytes[start - 1] == b'\'' => {
+                    Some((Tense::Future, 1))
+                }
                 _ => None,
             };
-            if let Some(t) = tense {
-                let dist = if start >= at { start - at } else { at - i.min(at) };
+            if let Some((t, weight)) = tense {
+                let dist =
+                    if start >= end { (start - end) * AFTER_WEIGHT } else { at.saturating_sub(i) };
+                let crossed = start < left_break || start > right_break;
+                let dist = dist * weight + if crossed { CLAUSE_PENALTY } else { 0 };
                 if best.is_none_or(|(d, _)| dist < d) {
                     best = Some((dist, t));
                 }
             }
             prev_passive = cue == Some(Cue::Passive);
         }
-        best.map_or(Tense::Past, |(_, t)| t)
+        best.map(|(_, t)| t)
     }
 }
+
+/// True when `bytes` end with a closing quote (`"`, `''` or `”`).
+fn closes_quote(bytes: &[u8]) -> bool {
+    bytes.ends_with(b"\"") || bytes.ends_with(b"''") || bytes.ends_with("\u{201D}".as_bytes())
+}
+
+/// True when the word after byte `i` of `bytes` (past spaces) is `word` (lower case).
+fn followed_by(bytes: &[u8], i: usize, word: &[u8]) -> bool {
+    let rest = bytes.get(i..).unwrap_or(&[]);
+    let skip = rest.iter().take_while(|b| **b == b' ').count();
+    let rest = &rest[skip..];
+    rest.len() >= word.len()
+        && rest[..word.len()].eq_ignore_ascii_case(word)
+        && rest.get(word.len()).is_none_or(|b| !b.is_ascii_alphabetic())
+}
+
+/// How many bytes further a cue beyond a clause break counts.
+const CLAUSE_PENALTY: usize = 60;
+
+/// How much farther a cue after the date counts than one before it.
+const AFTER_WEIGHT: usize = 2;
 
 /// How many bytes around a mention [`tense`] looks at.
 const TENSE_WINDOW: usize = 150;
