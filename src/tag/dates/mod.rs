@@ -12,6 +12,7 @@ Speed: one case-sensitive aho-corasick pass and a digit scan find the rules' anc
 ([`anchors`]); each rule runs only on windows around its own anchor hits.
 */
 mod anchors;
+mod compose;
 mod normalize;
 mod rules;
 #[cfg(test)]
@@ -231,9 +232,9 @@ impl Stage for DateTagger {
             found.retain(|c| !c.span.overlaps(ts));
         }
         found.sort_by_key(|c| c.span.start);
+        let items = compose::join(&doc.text, found);
         let mut resolver = Resolver::new(doc.published);
-        for c in found {
-            let Some(pending) = &c.value else { continue };
+        for c in items {
             let sentence = doc.sentence_at(c.span.start).unwrap_or(usize::MAX);
             let rule = &self.rules.rules[c.rule];
             let text = &doc.text;
@@ -245,11 +246,15 @@ impl Stage for DateTagger {
                 ),
                 None => None,
             };
-            let value = resolver.resolve(pending, tense);
+            let value = resolver.resolve(&c.value, tense);
             let timex_type = if rule.timex_type == "DATE" && has_time(&value) {
                 "TIME"
             } else {
                 rule.timex_type
+            };
+            let provenance = match c.joined {
+                Some(how) => Provenance::new("dates", format!("compose/{how}")),
+                None => Provenance::new("dates", rule.name.clone()),
             };
             doc.mentions.push(Mention {
                 span: Span::new(c.span.start, c.span.end),
@@ -257,10 +262,10 @@ impl Stage for DateTagger {
                 value: Value::Date(DateValue {
                     timex_type,
                     value,
-                    anchored: pending.anchored(),
+                    anchored: c.value.anchored(),
                     modifier: c.modifier,
                 }),
-                provenance: Provenance::new("dates", rule.name.clone()),
+                provenance,
             });
         }
     }

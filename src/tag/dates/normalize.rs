@@ -101,6 +101,9 @@ pub(super) enum Pending {
     /// A weekday (1 = Monday) with a direction, then `suffix`; with `weekend`, the ISO week
     /// of that Saturday as a weekend (`2025-W51-WE`).
     Weekday { day: u32, weekend: bool, dir: WeekdayDir, suffix: String },
+    /// A day moved by `days` (`the day before last Tuesday`): built by joining mentions,
+    /// never parsed from a template.
+    Shift { base: Box<Pending>, days: i64 },
 }
 
 impl Pending {
@@ -256,6 +259,16 @@ impl Resolver {
                     None => unknown(*unit).to_string() + suffix,
                 }
             }
+            Pending::Shift { base, days } => {
+                let day = self.resolve(base, tense);
+                let date =
+                    day.get(..10).and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+                match date {
+                    Some(date) => add_days(date, *days).format("%Y-%m-%d").to_string() + &day[10..],
+                    // An unknown day stays unknown.
+                    None => day,
+                }
+            }
             Pending::Weekday { day, weekend, dir, suffix } => match self.dct {
                 Some(dct) => {
                     let today = dct.weekday().number_from_monday() as i64;
@@ -304,7 +317,14 @@ impl Resolver {
         } else if let Some(h) = part.strip_prefix('H') {
             (h.parse::<u32>().ok(), dct.month0() / 6 + 1, 0, 2)
         } else {
-            (part.get(..2).and_then(|m| m.parse::<u32>().ok()), dct.month(), 2, 12)
+            // A feast moving with Easter falls in the month it has in the article's year.
+            let feast = || match part.as_bytes().first() {
+                Some(b'E') => easter(dct.year()),
+                Some(b'O') => orthodox_easter(dct.year()),
+                _ => None,
+            };
+            let month = part.get(..2).and_then(|m| m.parse::<u32>().ok());
+            (month.or_else(|| feast().map(|d| d.month())), dct.month(), 2, 12)
         };
         let mut year = dct.year();
         if let Some(mine) = mine {
@@ -377,13 +397,23 @@ impl Resolver {
 }
 
 /// The date of a moving holiday once its year is known: `2024-E-2` (two days before Easter
-/// Sunday), `2024-11-W4-4` (the fourth Thursday of November), `2024-05-WL-1` (the last
-/// Monday of May). None for any other value.
+/// Sunday), `2024-O+0` (Orthodox Easter Sunday), `2024-EW` (the ISO week holding Easter
+/// Sunday: Holy Week, `Easter week`), `2024-11-W4-4` (the fourth Thursday of November),
+/// `2024-05-WL-1` (the last Monday of May). None for any other value.
 fn moving_holiday(value: &str) -> Option<String> {
     let (year, rest) = value.split_once('-')?;
     let year: i32 = year.parse().ok()?;
-    let date = if let Some(offset) = rest.strip_prefix('E') {
-        add_days(easter(year)?, offset.parse().ok()?)
+    let feast = match rest.as_bytes().first() {
+        Some(b'E') => Some(easter(year)?),
+        Some(b'O') => Some(orthodox_easter(year)?),
+        _ => None,
+    };
+    let date = if let Some(sunday) = feast {
+        let offset = &rest[1..];
+        if offset == "W" {
+            return Some(shift(sunday, Unit::Week, 0));
+        }
+        add_days(sunday, offset.parse().ok()?)
     } else {
         let mut parts = rest.splitn(3, '-');
         let month: u32 = parts.next()?.parse().ok()?;
@@ -423,6 +453,23 @@ fn easter(year: i32) -> Option<NaiveDate> {
     let month = (h + l - 7 * m + 114) / 31;
     let day = (h + l - 7 * m + 114) % 31 + 1;
     NaiveDate::from_ymd_opt(year, month as u32, day as u32)
+}
+
+/// Orthodox Easter Sunday of `year` as a Gregorian date: Meeus' Julian computus, then the
+/// Julian calendar's lag (13 days from 1900 to 2099, 12 before, 14 after).
+fn orthodox_easter(year: i32) -> Option<NaiveDate> {
+    let a = year % 4;
+    let b = year % 7;
+    let c = year % 19;
+    let d = (19 * c + 15) % 30;
+    let e = (2 * a + 4 * b - d + 34) % 7;
+    let month = (d + e + 114) / 31;
+    let day = (d + e + 114) % 31 + 1;
+    let julian = NaiveDate::from_ymd_opt(year, month as u32, day as u32)?;
+    // The lag grows by one day in each century year not divisible by 400.
+    let century = year / 100;
+    let lag = century - century / 4 - 2;
+    Some(add_days(julian, lag as i64))
 }
 
 /// `date` moved by `n` units, written at that unit's granularity.
