@@ -44,10 +44,27 @@ pub(super) fn join(text: &str, found: Vec<Candidate>) -> Vec<Item> {
                 *prev = joined;
                 continue;
             }
+            share_year(text, prev, &item);
         }
         out.push(item);
     }
     out
+}
+
+/// Gives a date missing its year the year of the date it is coordinated with: `January and
+/// June 1986`, `May 3 or May 10, 2024`.
+fn share_year(text: &str, a: &mut Item, b: &Item) {
+    let (Pending::NoYear { rest, .. }, Pending::Done(v)) = (&a.value, &b.value) else { return };
+    let Some(gap) = text.get(a.span.end..b.span.start) else { return };
+    let gap = gap.trim();
+    let year = v.get(..4).filter(|y| y.bytes().all(|c| c.is_ascii_digit()));
+    // Only a month or a day of a month (`-06`, `-06-16`), like the other date's.
+    let monthly = rest.len() == 3 || is_md(rest);
+    if let (Some(year), true, true) = (year, monthly, matches!(gap, "and" | "or" | "," | "to")) {
+        if v.len() == rest.len() + 4 {
+            a.value = Pending::Done(format!("{year}{rest}"));
+        }
+    }
 }
 
 /// `a` and the next mention `b` as one mention, when they form one expression.
@@ -61,7 +78,11 @@ fn pair(text: &str, a: &Item, b: &Item) -> Option<Item> {
         joined: Some(how),
     };
     if let Some(time) = clock(&b.value) {
-        if connects(gap, &["at", "at about", "at around", "about", "around"]) {
+        // A part of day after a comma starts a new phrase (`Today, overnight rain...`).
+        let comma_ok = time.bytes().any(|c| c.is_ascii_digit());
+        if connects(gap, &["at", "at about", "at around", "about", "around"])
+            && (comma_ok || !gap.contains(','))
+        {
             return with_time(&a.value, time).map(|v| joined(v, a, "day_time"));
         }
     }

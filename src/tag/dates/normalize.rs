@@ -521,6 +521,8 @@ enum Cue {
     Tense(Tense),
     /// An `-ed` form after it is a participle, not a past tense (`will be held`).
     Passive,
+    /// No cue: a two-word phrase that blocks its first word's cue (`next to`, `due to`).
+    Not,
 }
 
 /// The tense cue words, keyed in lower case.
@@ -535,13 +537,14 @@ impl TenseCues {
                 Some("future") => Cue::Tense(Tense::Future),
                 Some("past") => Cue::Tense(Tense::Past),
                 Some("passive") => Cue::Passive,
+                Some("none") => Cue::Not,
                 other => {
                     return Err(Error::Data {
                         file: "date_words.tsv".into(),
                         line: 0,
                         message: format!(
-                            "tense cue {word:?}: value {other:?} is not future, past or passive"
-                        ),
+                        "tense cue {word:?}: value {other:?} is not future, past, passive or none"
+                    ),
                     })
                 }
             };
@@ -565,7 +568,7 @@ impl TenseCues {
         let left_break = bytes[lo..at].iter().rposition(is_break).map_or(0, |p| lo + p);
         let right_break = bytes[end..hi].iter().position(is_break).map_or(usize::MAX, |p| end + p);
         let mut best: Option<(usize, Tense)> = None;
-        let mut buf = [0u8; 16];
+        let mut buf = [0u8; 2 * WORD + 1];
         let mut prev_passive = false;
         let mut i = lo;
         while i < hi {
@@ -586,23 +589,20 @@ impl TenseCues {
                 continue; // a word cut by the window
             }
             let len = i - start;
-            let lower = if len <= buf.len() {
-                buf[..len].copy_from_slice(&bytes[start..i]);
-                buf[..len].make_ascii_lowercase();
-                std::str::from_utf8(&buf[..len]).unwrap_or("")
-            } else {
-                ""
-            };
-            let cue = self.0.get(lower).copied();
+            let len = if len <= WORD { len } else { 0 };
+            buf[..len].copy_from_slice(&bytes[start..start + len]);
+            buf[..len].make_ascii_lowercase();
+            // A two-word cue (`set to`, `next to`) wins over its first word's.
+            let pair = self.pair(&mut buf, len, bytes, i);
+            if let Some((_, next_end)) = pair {
+                i = next_end;
+            }
+            let lower = std::str::from_utf8(&buf[..len]).unwrap_or("");
+            let cue = pair.map(|(c, _)| c).or_else(|| self.0.get(lower).copied());
             // (tense, weight): a guessed `-ed` form counts as if twice as far.
             let tense = match cue {
                 Some(Cue::Tense(Tense::Past)) if prev_passive => None,
-                // `next to` is a place, not a time.
-                Some(Cue::Tense(Tense::Future))
-                    if lower == "next" && followed_by(bytes, i, b"to") =>
-                {
-                    None
-                }
+                Some(Cue::Not) => None,
                 Some(Cue::Tense(t)) => Some((t, 1)),
                 // Capitalized `-ed` words are names (`United`, `Red`), not verbs.
                 _ if len > 4
@@ -632,19 +632,32 @@ impl TenseCues {
     }
 }
 
+/// The longest word a cue can be (bytes).
+const WORD: usize = 16;
+
+impl TenseCues {
+    /// The cue of the two-word phrase made of the word in `buf[..len]` and the word after
+    /// byte `i` of `bytes` (one space between), with the end of that second word.
+    fn pair(&self, buf: &mut [u8], len: usize, bytes: &[u8], i: usize) -> Option<(Cue, usize)> {
+        if len == 0 || len > WORD || bytes.get(i) != Some(&b' ') {
+            return None;
+        }
+        let next = &bytes[i + 1..];
+        let n = next.iter().take_while(|b| b.is_ascii_alphabetic()).count();
+        if n == 0 || n > WORD {
+            return None;
+        }
+        buf[len] = b' ';
+        buf[len + 1..len + 1 + n].copy_from_slice(&next[..n]);
+        buf[len + 1..len + 1 + n].make_ascii_lowercase();
+        let phrase = std::str::from_utf8(&buf[..len + 1 + n]).ok()?;
+        self.0.get(phrase).map(|&c| (c, i + 1 + n))
+    }
+}
+
 /// True when `bytes` end with a closing quote (`"`, `''` or `”`).
 fn closes_quote(bytes: &[u8]) -> bool {
     bytes.ends_with(b"\"") || bytes.ends_with(b"''") || bytes.ends_with("\u{201D}".as_bytes())
-}
-
-/// True when the word after byte `i` of `bytes` (past spaces) is `word` (lower case).
-fn followed_by(bytes: &[u8], i: usize, word: &[u8]) -> bool {
-    let rest = bytes.get(i..).unwrap_or(&[]);
-    let skip = rest.iter().take_while(|b| **b == b' ').count();
-    let rest = &rest[skip..];
-    rest.len() >= word.len()
-        && rest[..word.len()].eq_ignore_ascii_case(word)
-        && rest.get(word.len()).is_none_or(|b| !b.is_ascii_alphabetic())
 }
 
 /// How many bytes further a cue beyond a clause break counts.

@@ -297,3 +297,29 @@ fn weekday_tense_cues() {
     // The reporting verb after a closing quote does not set the quoted clause's tense.
     assert_eq!(value("\"We will leave Friday,\" he said."), "2025-12-26");
 }
+
+#[test]
+fn coordinated_dates_share_a_year() {
+    t(
+        "Stock splits in January and June 1986 raised it.",
+        &[(16, 23, "1986-01"), (28, 37, "1986-06")],
+    );
+    t("It paid on May 3 or May 10, 2024.", &[(11, 16, "2024-05-03"), (20, 32, "2024-05-10")]);
+    // Not across other words, nor between a day and a month.
+    t(
+        "Sales fell in March; profit rose in June 1986.",
+        &[(14, 19, "2025-03"), (36, 45, "1986-06")],
+    );
+}
+
+#[test]
+fn two_word_tense_cues() {
+    let tagger = tagger();
+    let wed = NaiveDate::from_ymd_opt(2025, 12, 24);
+    let value = |text: &str| run(&tagger, text, wed)[0].2.clone();
+    assert_eq!(value("The talks are set to resume Monday in the capital."), "2025-12-29");
+    assert_eq!(value("He plans to visit on Friday."), "2025-12-26");
+    // `plans` as a noun and `due to` as a cause say nothing of the future.
+    assert_eq!(value("On Friday, the city announced plans for a new port."), "2025-12-19");
+    assert_eq!(value("Flights were grounded due to the storm on Monday."), "2025-12-22");
+}
