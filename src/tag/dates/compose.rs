@@ -58,7 +58,8 @@ fn share_year(text: &str, a: &mut Item, b: &Item) {
     let Some(gap) = text.get(a.span.end..b.span.start) else { return };
     let gap = gap.trim();
     let year = v.get(..4).filter(|y| y.bytes().all(|c| c.is_ascii_digit()));
-    // Only a month or a day of a month (`-06`, `-06-16`), like the other date's.
+    // A month, season or quarter (`-06`, `-SU`, `-Q3`) or a day (`-06-16`), with a year
+    // before the same kind of part in the other date.
     let monthly = rest.len() == 3 || is_md(rest);
     if let (Some(year), true, true) = (year, monthly, matches!(gap, "and" | "or" | "," | "to")) {
         if v.len() == rest.len() + 4 {

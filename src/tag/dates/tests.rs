@@ -319,6 +319,8 @@ fn two_word_tense_cues() {
     let value = |text: &str| run(&tagger, text, wed)[0].2.clone();
     assert_eq!(value("The talks are set to resume Monday in the capital."), "2025-12-29");
     assert_eq!(value("He plans to visit on Friday."), "2025-12-26");
+    let last = run(&tagger, "The meeting, which began yesterday, is due to end Friday.", wed);
+    assert_eq!(last[1].2, "2025-12-26");
     // `plans` as a noun and `due to` as a cause say nothing of the future.
     assert_eq!(value("On Friday, the city announced plans for a new port."), "2025-12-19");
     assert_eq!(value("Flights were grounded due to the storm on Monday."), "2025-12-22");
