@@ -2,10 +2,11 @@
 Composite dates: adjacent mentions that news style writes as one expression, joined into one
 mention with one value (after the rules, before resolution).
 
-Two joins, each only across a short connector (so never across a sentence):
+Three joins, each only across a short connector (so never across a sentence):
 - a day and a time of day, either order: `Tuesday at 3 p.m.`, `3 p.m. Monday`, `yesterday at
   noon`, `noon on Dec. 13`, `Monday, at 10 a.m.`, `3 p.m. EST Tuesday` (the day's value with
   the time: `2025-12-23T15:00`; type TIME);
+- `the week of` before a day: `the week of March 6` (that day's ISO week);
 - an offset before a day: `the day before last Tuesday`, `two days after Christmas`, `a week
   before Dec. 13` (the day moved by the offset, instead of the offset counted from the date
   in focus).
@@ -46,9 +47,27 @@ pub(super) fn join(text: &str, found: Vec<Candidate>) -> Vec<Item> {
             }
             share_year(text, prev, &item);
         }
+        let item = week_of(text, item);
         out.push(item);
     }
     out
+}
+
+/// `the week of March 6` as one mention valued as the ISO week of that day; other items
+/// as they are.
+fn week_of(text: &str, item: Item) -> Item {
+    const WEEK_OF: &str = "the week of ";
+    let start = item.span.start.saturating_sub(WEEK_OF.len());
+    let before = text.get(start..item.span.start);
+    let word_start = start == 0 || text.as_bytes()[start - 1].is_ascii_whitespace();
+    if !before.is_some_and(|b| b.eq_ignore_ascii_case(WEEK_OF))
+        || !word_start
+        || !is_day(&item.value)
+    {
+        return item;
+    }
+    let value = Pending::Shift { base: Box::new(item.value), days: 0, week: true };
+    Item { span: Span::new(start, item.span.end), value, joined: Some("week_of"), ..item }
 }
 
 /// Gives a date missing its year the year of the date it is coordinated with: `January and
@@ -104,7 +123,7 @@ fn pair(text: &str, a: &Item, b: &Item) -> Option<Item> {
     };
     match offset {
         Some(days) if is_day(&b.value) => {
-            let value = Pending::Shift { base: Box::new(b.value.clone()), days };
+            let value = Pending::Shift { base: Box::new(b.value.clone()), days, week: false };
             Some(joined(value, b, "offset_day"))
         }
         _ => None,

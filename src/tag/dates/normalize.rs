@@ -101,9 +101,10 @@ pub(super) enum Pending {
     /// A weekday (1 = Monday) with a direction, then `suffix`; with `weekend`, the ISO week
     /// of that Saturday as a weekend (`2025-W51-WE`).
     Weekday { day: u32, weekend: bool, dir: WeekdayDir, suffix: String },
-    /// A day moved by `days` (`the day before last Tuesday`): built by joining mentions,
-    /// never parsed from a template.
-    Shift { base: Box<Pending>, days: i64 },
+    /// A day moved by `days` (`the day before last Tuesday`), or with `week` the ISO week
+    /// of that day (`the week of March 6`): built by joining mentions, never parsed from a
+    /// template.
+    Shift { base: Box<Pending>, days: i64, week: bool },
 }
 
 impl Pending {
@@ -259,11 +260,12 @@ impl Resolver {
                     None => unknown(*unit).to_string() + suffix,
                 }
             }
-            Pending::Shift { base, days } => {
+            Pending::Shift { base, days, week } => {
                 let day = self.resolve(base, tense);
                 let date =
                     day.get(..10).and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
                 match date {
+                    Some(date) if *week => shift(add_days(date, *days), Unit::Week, 0),
                     Some(date) => add_days(date, *days).format("%Y-%m-%d").to_string() + &day[10..],
                     // An unknown day stays unknown.
                     None => day,

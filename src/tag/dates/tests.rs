@@ -245,6 +245,8 @@ fn offsets_from_a_relative_day() {
     t("Shops reopened two days after Christmas.", &[(15, 39, "2025-12-27")]);
     t("It came a week before Dec. 13.", &[(8, 29, "2025-12-06")]);
     t("the day after tomorrow", &[(0, 22, "2025-12-29")]);
+    t("A hearing is set for the week of March 6.", &[(21, 40, "2026-W10")]);
+    t("the week of Dec. 1, 2025", &[(0, 24, "2025-W49")]);
     // An offset from an event, not a date, stays counted from the date in focus.
     t("He died 10 days before the vote.", &[(8, 22, "2025-12-17")]);
 }
