@@ -628,7 +628,12 @@ impl TenseCues {
                     best = Some((dist, t));
                 }
             }
-            prev_passive = cue == Some(Cue::Passive);
+            // An adverb between keeps the state: `will be formally approved`, `a still
+            // unspecified date`.
+            let adverb = (len > 3 && lower.ends_with("ly")) || lower == "still";
+            if !adverb || cue.is_some() {
+                prev_passive = cue == Some(Cue::Passive);
+            }
         }
         best.map(|(_, t)| t)
     }

@@ -321,6 +321,12 @@ fn two_word_tense_cues() {
     let value = |text: &str| run(&tagger, text, wed)[0].2.clone();
     assert_eq!(value("The talks are set to resume Monday in the capital."), "2025-12-29");
     assert_eq!(value("He plans to visit on Friday."), "2025-12-26");
+    // An `-ed` form after a determiner (and an adverb) is an adjective, not a past verb.
+    let oct = NaiveDate::from_ymd_opt(2025, 10, 26);
+    let got = run(&tagger, "It would be paid on a still unspecified date in January.", oct);
+    assert_eq!(got[0].2, "2026-01");
+    let got = run(&tagger, "The bill will be formally approved on Tuesday.", oct);
+    assert_eq!(got[0].2, "2025-10-28");
     let last = run(&tagger, "The meeting, which began yesterday, is due to end Friday.", wed);
     assert_eq!(last[1].2, "2025-12-26");
     // `plans` as a noun and `due to` as a cause say nothing of the future.
