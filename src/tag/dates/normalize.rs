@@ -265,7 +265,8 @@ impl Resolver {
                 let date =
                     day.get(..10).and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
                 match date {
-                    Some(date) if *week => shift(add_days(date, *days), Unit::Week, 0),
+                    // The day stays the focus (`that week` after `the week of March 23`).
+                    Some(date) if *week => return shift(add_days(date, *days), Unit::Week, 0),
                     Some(date) => add_days(date, *days).format("%Y-%m-%d").to_string() + &day[10..],
                     // An unknown day stays unknown.
                     None => day,

@@ -247,6 +247,10 @@ fn offsets_from_a_relative_day() {
     t("the day after tomorrow", &[(0, 22, "2025-12-29")]);
     t("A hearing is set for the week of March 6.", &[(21, 40, "2026-W10")]);
     t("the week of Dec. 1, 2025", &[(0, 24, "2025-W49")]);
+    t(
+        "Plans for the week of Dec. 1, 2025 were set.\nNo layoffs are expected that week.",
+        &[(10, 34, "2025-W49"), (69, 78, "2025-W49")],
+    );
     // An offset from an event, not a date, stays counted from the date in focus.
     t("He died 10 days before the vote.", &[(8, 22, "2025-12-17")]);
 }
