@@ -177,8 +177,13 @@ impl Pending {
     }
 
     /// True when the value needs no anchor (an absolute expression).
+    /// A day moved from an absolute day is absolute too (`the week of Dec. 1, 2025`).
     pub(super) fn anchored(&self) -> bool {
-        matches!(self, Pending::Done(_))
+        match self {
+            Pending::Done(_) => true,
+            Pending::Shift { base, .. } => base.anchored(),
+            _ => false,
+        }
     }
 }
 

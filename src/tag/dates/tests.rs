@@ -337,3 +337,22 @@ fn two_word_tense_cues() {
     assert_eq!(value("On Friday, the city announced plans for a new port."), "2025-12-19");
     assert_eq!(value("Flights were grounded due to the storm on Monday."), "2025-12-22");
 }
+
+#[test]
+fn joined_mentions_are_anchored_like_their_day() {
+    let tagger = tagger();
+    let anchored = |text: &str| {
+        let mut d = doc(text, dct());
+        tagger.annotate(&mut d);
+        d.mentions
+            .iter()
+            .map(|m| match &m.value {
+                Value::Date(v) => v.anchored,
+                other => panic!("not a date: {other:?}"),
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(anchored("the week of Dec. 1, 2025"), [true]);
+    assert_eq!(anchored("the day before last Tuesday"), [false]);
+    assert_eq!(anchored("at 3 p.m. on Dec. 13, 2025"), [true]);
+}
