@@ -24,6 +24,7 @@ use crate::data::{DataFile, Gazetteers};
 use crate::doc::{Document, Mention, Provenance, Span, Value};
 use crate::error::Result;
 use crate::pipeline::{Layer, Stage};
+use compose::Connectors;
 use normalize::{Resolver, TenseCues};
 use rules::{Candidate, RuleSet, Scratch};
 
@@ -47,6 +48,8 @@ pub struct DateValue {
 pub struct DateTagger {
     rules: RuleSet,
     tense_cues: TenseCues,
+    /// The connector phrases of composite dates.
+    connectors: Connectors,
 }
 
 /// How far around an anchor hit a rule looks (bytes): more than any date reaches from its
@@ -66,7 +69,8 @@ impl DateTagger {
     fn from_files(rules_file: &DataFile, words: &DataFile) -> Result<DateTagger> {
         let rules = RuleSet::new(rules_file, words)?;
         let tense_cues = TenseCues::new(&rules.lexicon)?;
-        Ok(DateTagger { rules, tense_cues })
+        let connectors = Connectors::new(&rules.lexicon)?;
+        Ok(DateTagger { rules, tense_cues, connectors })
     }
 
     /// Candidates of every sentence with anchor hits, in no particular order.
@@ -232,7 +236,7 @@ impl Stage for DateTagger {
             found.retain(|c| !c.span.overlaps(ts));
         }
         found.sort_by_key(|c| c.span.start);
-        let items = compose::join(&doc.text, found);
+        let items = self.connectors.join(&doc.text, found);
         let mut resolver = Resolver::new(doc.published);
         for c in items {
             let sentence = doc.sentence_at(c.span.start).unwrap_or(usize::MAX);
