@@ -12,6 +12,7 @@ Speed: one case-sensitive aho-corasick pass and a digit scan find the rules' anc
 ([`anchors`]); each rule runs only on windows around its own anchor hits.
 */
 mod anchors;
+mod compose;
 mod normalize;
 mod rules;
 mod scan;
@@ -24,6 +25,7 @@ use crate::data::{DataFile, Gazetteers};
 use crate::doc::{Document, Mention, Provenance, Span, Value};
 use crate::error::Result;
 use crate::pipeline::{Layer, Stage};
+use compose::Connectors;
 use normalize::{Resolver, TenseCues};
 use rules::{Buffers, Candidate, DocText, RuleSet, Scratch};
 
@@ -47,6 +49,8 @@ pub struct DateValue {
 pub struct DateTagger {
     rules: RuleSet,
     tense_cues: TenseCues,
+    /// The connector phrases of composite dates.
+    connectors: Connectors,
 }
 
 /// How far around an anchor hit a rule looks (bytes): more than any date reaches from its
@@ -66,7 +70,8 @@ impl DateTagger {
     fn from_files(rules_file: &DataFile, words: &DataFile) -> Result<DateTagger> {
         let rules = RuleSet::new(rules_file, words)?;
         let tense_cues = TenseCues::new(&rules.lexicon)?;
-        Ok(DateTagger { rules, tense_cues })
+        let connectors = Connectors::new(&rules.lexicon)?;
+        Ok(DateTagger { rules, tense_cues, connectors })
     }
 
     /// Candidates of every sentence with anchor hits, in no particular order.
@@ -257,23 +262,29 @@ impl Stage for DateTagger {
             found.retain(|c| !c.span.overlaps(ts));
         }
         found.sort_by_key(|c| c.span.start);
+        let items = self.connectors.join(&doc.text, found);
         let mut resolver = Resolver::new(doc.published);
-        for c in found {
-            let Some(pending) = &c.value else { continue };
+        for c in items {
             let sentence = doc.sentence_at(c.span.start).unwrap_or(usize::MAX);
             let rule = &self.rules.rules[c.rule];
             let text = &doc.text;
             let tense = || match doc.sentences.get(sentence) {
-                Some(s) => self
-                    .tense_cues
-                    .tense(&text[s.span.start..s.span.end], c.span.start - s.span.start),
-                None => normalize::Tense::Past,
+                Some(s) => self.tense_cues.tense(
+                    &text[s.span.start..s.span.end],
+                    c.span.start - s.span.start,
+                    c.span.end - s.span.start,
+                ),
+                None => None,
             };
-            let value = resolver.resolve(pending, tense);
+            let value = resolver.resolve(&c.value, tense);
             let timex_type = if rule.timex_type == "DATE" && has_time(&value) {
                 "TIME"
             } else {
                 rule.timex_type
+            };
+            let provenance = match c.joined {
+                Some(how) => Provenance::new("dates", format!("compose/{how}")),
+                None => Provenance::new("dates", rule.name.clone()),
             };
             doc.mentions.push(Mention {
                 span: Span::new(c.span.start, c.span.end),
@@ -281,10 +292,10 @@ impl Stage for DateTagger {
                 value: Value::Date(DateValue {
                     timex_type,
                     value,
-                    anchored: pending.anchored(),
+                    anchored: c.value.anchored(),
                     modifier: c.modifier,
                 }),
-                provenance: Provenance::new("dates", rule.name.clone()),
+                provenance,
             });
         }
     }

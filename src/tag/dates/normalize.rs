@@ -101,6 +101,10 @@ pub(super) enum Pending {
     /// A weekday (1 = Monday) with a direction, then `suffix`; with `weekend`, the ISO week
     /// of that Saturday as a weekend (`2025-W51-WE`).
     Weekday { day: u32, weekend: bool, dir: WeekdayDir, suffix: String },
+    /// A day moved by `days` (`the day before last Tuesday`), or with `week` the ISO week
+    /// of that day (`the week of March 6`): built by joining mentions, never parsed from a
+    /// template.
+    Shift { base: Box<Pending>, days: i64, week: bool },
 }
 
 impl Pending {
@@ -173,8 +177,13 @@ impl Pending {
     }
 
     /// True when the value needs no anchor (an absolute expression).
+    /// A day moved from an absolute day is absolute too (`the week of Dec. 1, 2025`).
     pub(super) fn anchored(&self) -> bool {
-        matches!(self, Pending::Done(_))
+        match self {
+            Pending::Done(_) => true,
+            Pending::Shift { base, .. } => base.anchored(),
+            _ => false,
+        }
     }
 }
 
@@ -223,7 +232,7 @@ impl Resolver {
 
     /// The final value of `p`; `tense` is asked only when the value needs it. Dates with a
     /// known year become the focus for later `REF` values.
-    pub(super) fn resolve(&mut self, p: &Pending, tense: impl FnOnce() -> Tense) -> String {
+    pub(super) fn resolve(&mut self, p: &Pending, tense: impl FnOnce() -> Option<Tense>) -> String {
         let value = match p {
             Pending::Done(v) => v.clone(),
             Pending::NoYear { rest, dir } => self.no_year(rest, *dir, tense),
@@ -256,6 +265,18 @@ impl Resolver {
                     None => unknown(*unit).to_string() + suffix,
                 }
             }
+            Pending::Shift { base, days, week } => {
+                let day = self.resolve(base, tense);
+                let date =
+                    day.get(..10).and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+                match date {
+                    // The day stays the focus (`that week` after `the week of March 23`).
+                    Some(date) if *week => return shift(add_days(date, *days), Unit::Week, 0),
+                    Some(date) => add_days(date, *days).format("%Y-%m-%d").to_string() + &day[10..],
+                    // An unknown day stays unknown.
+                    None => day,
+                }
+            }
             Pending::Weekday { day, weekend, dir, suffix } => match self.dct {
                 Some(dct) => {
                     let today = dct.weekday().number_from_monday() as i64;
@@ -273,8 +294,8 @@ impl Resolver {
                         }
                         WeekdayDir::Past => -back,
                         WeekdayDir::Near => match tense() {
-                            Tense::Future => fwd,
-                            Tense::Past => -back,
+                            Some(Tense::Future) => fwd,
+                            _ => -back,
                         },
                     };
                     let unit = if *weekend { Unit::Weekend } else { Unit::Day };
@@ -292,26 +313,44 @@ impl Resolver {
     /// A year for a date given without one: the article's year, moved back (past clause) or
     /// forward (future clause) when the month or quarter lies on the other side of the
     /// article date (HeidelTime's `UNDEF-year`).
-    fn no_year(&self, rest: &str, dir: YearDir, tense: impl FnOnce() -> Tense) -> String {
+    fn no_year(&self, rest: &str, dir: YearDir, tense: impl FnOnce() -> Option<Tense>) -> String {
         let Some(dct) = self.dct else {
             return format!("XXXX{rest}");
         };
         let part = rest.strip_prefix('-').unwrap_or(rest);
         // A past clause still reaches a month or two ahead (dates announced for soon after).
-        let (mine, theirs, slack) = if let Some(q) = part.strip_prefix('Q') {
-            (q.parse::<u32>().ok(), dct.month0() / 3 + 1, 1)
+        // (the date's period, the article's, the slack, periods in a year)
+        let (mine, theirs, slack, per_year) = if let Some(q) = part.strip_prefix('Q') {
+            (q.parse::<u32>().ok(), dct.month0() / 3 + 1, 1, 4)
         } else if let Some(h) = part.strip_prefix('H') {
-            (h.parse::<u32>().ok(), dct.month0() / 6 + 1, 0)
+            (h.parse::<u32>().ok(), dct.month0() / 6 + 1, 0, 2)
         } else {
-            (part.get(..2).and_then(|m| m.parse::<u32>().ok()), dct.month(), 2)
+            // A feast moving with Easter falls in the month it has in the article's year.
+            let feast = || match part.as_bytes().first() {
+                Some(b'E') => easter(dct.year()),
+                Some(b'O') => orthodox_easter(dct.year()),
+                _ => None,
+            };
+            let month = part.get(..2).and_then(|m| m.parse::<u32>().ok());
+            (month.or_else(|| feast().map(|d| d.month())), dct.month(), 2, 12)
         };
         let mut year = dct.year();
         if let Some(mine) = mine {
             // Only a tense guess gets the slack; `last December` means what it says.
             let (dir, slack) = match dir {
                 YearDir::Tense => match tense() {
-                    Tense::Past => (YearDir::Past, slack),
-                    Tense::Future => (YearDir::Future, slack),
+                    Some(Tense::Past) => (YearDir::Past, slack),
+                    Some(Tense::Future) => (YearDir::Future, slack),
+                    None => {
+                        // No cue (`the talks, set for March`, `elections are in May`): the
+                        // nearer occurrence, the past one on a tie.
+                        let ahead = (mine + per_year - theirs) % per_year;
+                        if ahead != 0 && ahead * 2 < per_year {
+                            (YearDir::Future, 0)
+                        } else {
+                            (YearDir::Past, 0)
+                        }
+                    }
                 },
                 d => (d, 0),
             };
@@ -366,13 +405,23 @@ impl Resolver {
 }
 
 /// The date of a moving holiday once its year is known: `2024-E-2` (two days before Easter
-/// Sunday), `2024-11-W4-4` (the fourth Thursday of November), `2024-05-WL-1` (the last
-/// Monday of May). None for any other value.
+/// Sunday), `2024-O+0` (Orthodox Easter Sunday), `2024-EW` (the ISO week holding Easter
+/// Sunday: Holy Week, `Easter week`), `2024-11-W4-4` (the fourth Thursday of November),
+/// `2024-05-WL-1` (the last Monday of May). None for any other value.
 fn moving_holiday(value: &str) -> Option<String> {
     let (year, rest) = value.split_once('-')?;
     let year: i32 = year.parse().ok()?;
-    let date = if let Some(offset) = rest.strip_prefix('E') {
-        add_days(easter(year)?, offset.parse().ok()?)
+    let feast = match rest.as_bytes().first() {
+        Some(b'E') => Some(easter(year)?),
+        Some(b'O') => Some(orthodox_easter(year)?),
+        _ => None,
+    };
+    let date = if let Some(sunday) = feast {
+        let offset = &rest[1..];
+        if offset == "W" {
+            return Some(shift(sunday, Unit::Week, 0));
+        }
+        add_days(sunday, offset.parse().ok()?)
     } else {
         let mut parts = rest.splitn(3, '-');
         let month: u32 = parts.next()?.parse().ok()?;
@@ -412,6 +461,23 @@ fn easter(year: i32) -> Option<NaiveDate> {
     let month = (h + l - 7 * m + 114) / 31;
     let day = (h + l - 7 * m + 114) % 31 + 1;
     NaiveDate::from_ymd_opt(year, month as u32, day as u32)
+}
+
+/// Orthodox Easter Sunday of `year` as a Gregorian date: Meeus' Julian computus, then the
+/// Julian calendar's lag (13 days from 1900 to 2099, 12 before, 14 after).
+fn orthodox_easter(year: i32) -> Option<NaiveDate> {
+    let a = year % 4;
+    let b = year % 7;
+    let c = year % 19;
+    let d = (19 * c + 15) % 30;
+    let e = (2 * a + 4 * b - d + 34) % 7;
+    let month = (d + e + 114) / 31;
+    let day = (d + e + 114) % 31 + 1;
+    let julian = NaiveDate::from_ymd_opt(year, month as u32, day as u32)?;
+    // The lag grows by one day in each century year not divisible by 400.
+    let century = year / 100;
+    let lag = century - century / 4 - 2;
+    Some(add_days(julian, lag as i64))
 }
 
 /// `date` moved by `n` units, written at that unit's granularity.
@@ -463,6 +529,8 @@ enum Cue {
     Tense(Tense),
     /// An `-ed` form after it is a participle, not a past tense (`will be held`).
     Passive,
+    /// No cue: a two-word phrase that blocks its first word's cue (`next to`, `due to`).
+    Not,
 }
 
 /// The tense cue words, keyed in lower case.
@@ -477,13 +545,14 @@ impl TenseCues {
                 Some("future") => Cue::Tense(Tense::Future),
                 Some("past") => Cue::Tense(Tense::Past),
                 Some("passive") => Cue::Passive,
+                Some("none") => Cue::Not,
                 other => {
                     return Err(Error::Data {
                         file: "date_words.tsv".into(),
                         line: 0,
                         message: format!(
-                            "tense cue {word:?}: value {other:?} is not future, past or passive"
-                        ),
+                        "tense cue {word:?}: value {other:?} is not future, past, passive or none"
+                    ),
                     })
                 }
             };
@@ -492,18 +561,31 @@ impl TenseCues {
         Ok(TenseCues(cues))
     }
 
-    /// The tense of the clause around byte `at` of `sentence`: the nearest cue word decides;
-    /// news defaults to the past (HeidelTime `getLastTense`).
-    pub(super) fn tense(&self, sentence: &str, at: usize) -> Tense {
+    /// The tense of the clause around byte `at` of `sentence` (None: no cue near it).
+    /// The nearest cue decides (HeidelTime `getLastTense`), with two preferences: a listed
+    /// cue word beats a guessed `-ed` form, and a cue before the date beats one after it
+    /// (the verb a date modifies usually precedes it: `will double its flights by August`).
+    pub(super) fn tense(&self, sentence: &str, at: usize, end: usize) -> Option<Tense> {
         let bytes = sentence.as_bytes();
+        let end = end.clamp(at, bytes.len());
         // Only the neighbourhood counts: a cue further away belongs to another clause.
-        let (lo, hi) = (at.saturating_sub(TENSE_WINDOW), (at + TENSE_WINDOW).min(bytes.len()));
+        let (lo, hi) = (at.saturating_sub(TENSE_WINDOW), (end + TENSE_WINDOW).min(bytes.len()));
+        // The comma (or other clause break) nearest the date on each side: a cue beyond it
+        // counts as further away (`The talks, scheduled for March, were delayed`).
+        let is_break = |b: &u8| matches!(b, b',' | b';' | b':' | b'(' | b')');
+        let left_break = bytes[lo..at].iter().rposition(is_break).map_or(0, |p| lo + p);
+        let right_break = bytes[end..hi].iter().position(is_break).map_or(usize::MAX, |p| end + p);
         let mut best: Option<(usize, Tense)> = None;
-        let mut buf = [0u8; 16];
+        let mut buf = [0u8; 2 * WORD + 1];
         let mut prev_passive = false;
         let mut i = lo;
         while i < hi {
             if !bytes[i].is_ascii_alphabetic() {
+                // A quote closing after the date ends its clause: what follows is the
+                // reporting verb (`... on Thursday,'' he said`), not the date's.
+                if i >= end && closes_quote(&bytes[..=i]) {
+                    break;
+                }
                 i += 1;
                 continue;
             }
@@ -515,32 +597,87 @@ impl TenseCues {
                 continue; // a word cut by the window
             }
             let len = i - start;
-            let lower = if len <= buf.len() {
-                buf[..len].copy_from_slice(&bytes[start..i]);
-                buf[..len].make_ascii_lowercase();
-                std::str::from_utf8(&buf[..len]).unwrap_or("")
-            } else {
-                ""
-            };
-            let cue = self.0.get(lower).copied();
+            let len = if len <= WORD { len } else { 0 };
+            buf[..len].copy_from_slice(&bytes[start..start + len]);
+            buf[..len].make_ascii_lowercase();
+            // A two-word cue (`set to`, `next to`) wins over its first word's.
+            let pair = self.pair(&mut buf, len, bytes, i);
+            if let Some((_, next_end)) = pair {
+                i = next_end;
+            }
+            let lower = std::str::from_utf8(&buf[..len]).unwrap_or("");
+            let cue = pair.map(|(c, _)| c).or_else(|| self.0.get(lower).copied());
+            // (tense, weight): a guessed `-ed` form counts as if twice as far.
             let tense = match cue {
                 Some(Cue::Tense(Tense::Past)) if prev_passive => None,
-                Some(Cue::Tense(t)) => Some(t),
-                _ if len > 4 && lower.ends_with("ed") && !prev_passive => Some(Tense::Past),
-                _ if lower == "ll" && start > 0 && bytes[start - 1] == b'\'' => Some(Tense::Future),
+                Some(Cue::Not) => None,
+                Some(Cue::Tense(t)) => Some((t, 1)),
+                // Capitalized `-ed` words are names (`United`, `Red`), not verbs.
+                _ if len > 4
+                    && lower.ends_with("ed")
+                    && !prev_passive
+                    && bytes[start].is_ascii_lowercase() =>
+                {
+                    Some((Tense::Past, 2))
+                }
+                _ if lower == "ll" && start > 0 && bytes[start - 1] == b'\'' => {
+                    Some((Tense::Future, 1))
+                }
                 _ => None,
             };
-            if let Some(t) = tense {
-                let dist = if start >= at { start - at } else { at - i.min(at) };
+            if let Some((t, weight)) = tense {
+                let dist =
+                    if start >= end { (start - end) * AFTER_WEIGHT } else { at.saturating_sub(i) };
+                let crossed = start < left_break || start > right_break;
+                let dist = dist * weight + if crossed { CLAUSE_PENALTY } else { 0 };
                 if best.is_none_or(|(d, _)| dist < d) {
                     best = Some((dist, t));
                 }
             }
-            prev_passive = cue == Some(Cue::Passive);
+            // An adverb between keeps the state: `will be formally approved`, `a still
+            // unspecified date`.
+            let adverb = (len > 3 && lower.ends_with("ly")) || lower == "still";
+            if !adverb || cue.is_some() {
+                prev_passive = cue == Some(Cue::Passive);
+            }
         }
-        best.map_or(Tense::Past, |(_, t)| t)
+        best.map(|(_, t)| t)
     }
 }
+
+/// The longest word a cue can be (bytes).
+const WORD: usize = 16;
+
+impl TenseCues {
+    /// The cue of the two-word phrase made of the word in `buf[..len]` and the word after
+    /// byte `i` of `bytes` (one space between), with the end of that second word.
+    fn pair(&self, buf: &mut [u8], len: usize, bytes: &[u8], i: usize) -> Option<(Cue, usize)> {
+        if len == 0 || len > WORD || bytes.get(i) != Some(&b' ') {
+            return None;
+        }
+        let next = &bytes[i + 1..];
+        let n = next.iter().take_while(|b| b.is_ascii_alphabetic()).count();
+        if n == 0 || n > WORD {
+            return None;
+        }
+        buf[len] = b' ';
+        buf[len + 1..len + 1 + n].copy_from_slice(&next[..n]);
+        buf[len + 1..len + 1 + n].make_ascii_lowercase();
+        let phrase = std::str::from_utf8(&buf[..len + 1 + n]).ok()?;
+        self.0.get(phrase).map(|&c| (c, i + 1 + n))
+    }
+}
+
+/// True when `bytes` end with a closing quote (`"`, `''` or `”`).
+fn closes_quote(bytes: &[u8]) -> bool {
+    bytes.ends_with(b"\"") || bytes.ends_with(b"''") || bytes.ends_with("\u{201D}".as_bytes())
+}
+
+/// How many bytes further a cue beyond a clause break counts.
+const CLAUSE_PENALTY: usize = 60;
+
+/// How much farther a cue after the date counts than one before it.
+const AFTER_WEIGHT: usize = 2;
 
 /// How many bytes around a mention [`tense`] looks at.
 const TENSE_WINDOW: usize = 150;

@@ -218,3 +218,141 @@ fn composites_are_one_mention() {
     t("yesterday evening", &[(0, 17, "2025-12-26TEV")]);
     t("at 5 p.m. EST Nov. 9, 2024", &[(3, 26, "2024-11-09T17:00")]);
 }
+
+#[test]
+fn composites_join_day_and_time() {
+    // A day and a clock time, either order, across `at`, `on`, a comma or a time zone.
+    t("They met yesterday at 3 p.m. in the city.", &[(9, 28, "2025-12-26T15:00")]);
+    t("It ended at 3 p.m. yesterday.", &[(12, 28, "2025-12-26T15:00")]);
+    t("Crowds gathered at noon on Dec. 13.", &[(19, 34, "2025-12-13T12:00")]);
+    t("On Monday, at 10 a.m., the court sat.", &[(3, 21, "2025-12-22T10:00")]);
+    t("Tuesday, 3 p.m.", &[(0, 15, "2025-12-23T15:00")]);
+    t("The bomb went off at 3 p.m. EST Tuesday.", &[(21, 39, "2025-12-23T15:00")]);
+    t("He will speak Tuesday at 3 p.m. in Rome.", &[(14, 31, "2025-12-30T15:00")]);
+    t("They met last Friday night.", &[(9, 26, "2025-12-26TNI")]);
+    // Not joined: a time and a day in different clauses, or a day-part phrase around a date
+    // (annotated as the date alone, with its own value).
+    t(
+        "By 3 p.m. the crowd had left; Tuesday was calm.",
+        &[(3, 9, "2025-12-27T15:00"), (30, 37, "2025-12-23")],
+    );
+    t("Shots rang out on the morning of June 5.", &[(33, 39, "2025-06-05")]);
+}
+
+#[test]
+fn offsets_from_a_relative_day() {
+    t("The day before last Tuesday's hearing, he left.", &[(0, 27, "2025-12-22")]);
+    t("Shops reopened two days after Christmas.", &[(15, 39, "2025-12-27")]);
+    t("It came a week before Dec. 13.", &[(8, 29, "2025-12-06")]);
+    t("the day after tomorrow", &[(0, 22, "2025-12-29")]);
+    t("A hearing is set for the week of March 6.", &[(21, 40, "2026-W10")]);
+    t("the week of Dec. 1, 2025", &[(0, 24, "2025-W49")]);
+    t(
+        "Plans for the week of Dec. 1, 2025 were set.\nNo layoffs are expected that week.",
+        &[(10, 34, "2025-W49"), (69, 78, "2025-W49")],
+    );
+    // An offset from an event, not a date, stays counted from the date in focus.
+    t("He died 10 days before the vote.", &[(8, 22, "2025-12-17")]);
+}
+
+#[test]
+fn moveable_feasts_follow_easter() {
+    t("Pilgrims came during Easter week.", &[(21, 32, "2025-W16")]);
+    t("Holy Week 2024", &[(0, 14, "2024-W13")]);
+    t(
+        "Orthodox Easter 2024 and Orthodox Easter 2025",
+        &[(0, 20, "2024-05-05"), (25, 45, "2025-04-20")],
+    );
+    t("Pentecost 2025", &[(0, 14, "2025-06-08")]);
+    t("Ash Wednesday 2026", &[(0, 18, "2026-02-18")]);
+    // Without a year: the nearer Easter, or the one the tense points to.
+    let tagger = tagger();
+    let june = NaiveDate::from_ymd_opt(2025, 6, 10);
+    assert_eq!(run(&tagger, "They met at Easter.", june)[0].2, "2025-04-20");
+    let nov = NaiveDate::from_ymd_opt(2025, 11, 10);
+    assert_eq!(run(&tagger, "The pope will travel at Easter.", nov)[0].2, "2026-04-05");
+}
+
+#[test]
+fn bare_month_in_a_future_clause() {
+    let tagger = tagger();
+    let nov = NaiveDate::from_ymd_opt(2025, 11, 12);
+    let value = |text: &str| run(&tagger, text, nov)[0].2.clone();
+    // No tense word: the nearer March; a future cue before the date wins over a past one
+    // after a clause break.
+    assert_eq!(value("Voters go to the polls in March."), "2026-03");
+    assert_eq!(value("The talks, scheduled for March, were delayed."), "2026-03");
+    assert_eq!(value("The talks, slated for March, stalled."), "2026-03");
+    assert_eq!(value("Parties campaigned ahead of the March vote."), "2026-03");
+    // Past clauses keep the past March.
+    assert_eq!(value("Prices rose in March."), "2025-03");
+    assert_eq!(value("Nothing has changed since March."), "2025-03");
+    // `this September` is the article's year, whatever the tense.
+    let june = NaiveDate::from_ymd_opt(2025, 6, 26);
+    assert_eq!(run(&tagger, "The party hopes to win seats this September.", june)[0].2, "2025-09");
+}
+
+#[test]
+fn weekday_tense_cues() {
+    let tagger = tagger();
+    let wed = NaiveDate::from_ymd_opt(2025, 12, 24);
+    let value = |text: &str| run(&tagger, text, wed)[0].2.clone();
+    // `next to` is a place; a capitalized `-ed` word is a name, not a past verb.
+    assert_eq!(value("Blasts hit the area next to the embassy on Friday."), "2025-12-19");
+    assert_eq!(value("She would be flying to the United States Friday."), "2025-12-26");
+    // The reporting verb after a closing quote does not set the quoted clause's tense.
+    assert_eq!(value("\"We will leave Friday,\" he said."), "2025-12-26");
+}
+
+#[test]
+fn coordinated_dates_share_a_year() {
+    t(
+        "Stock splits in January and June 1986 raised it.",
+        &[(16, 23, "1986-01"), (28, 37, "1986-06")],
+    );
+    t("It paid on May 3 or May 10, 2024.", &[(11, 16, "2024-05-03"), (20, 32, "2024-05-10")]);
+    // Not across other words, nor between a day and a month.
+    t(
+        "Sales fell in March; profit rose in June 1986.",
+        &[(14, 19, "2025-03"), (36, 45, "1986-06")],
+    );
+}
+
+#[test]
+fn two_word_tense_cues() {
+    let tagger = tagger();
+    let wed = NaiveDate::from_ymd_opt(2025, 12, 24);
+    let value = |text: &str| run(&tagger, text, wed)[0].2.clone();
+    assert_eq!(value("The talks are set to resume Monday in the capital."), "2025-12-29");
+    assert_eq!(value("He plans to visit on Friday."), "2025-12-26");
+    // An `-ed` form after a determiner (and an adverb) is an adjective, not a past verb.
+    let oct = NaiveDate::from_ymd_opt(2025, 10, 26);
+    let got = run(&tagger, "It would be paid on a still unspecified date in January.", oct);
+    assert_eq!(got[0].2, "2026-01");
+    let got = run(&tagger, "The bill will be formally approved on Tuesday.", oct);
+    assert_eq!(got[0].2, "2025-10-28");
+    let last = run(&tagger, "The meeting, which began yesterday, is due to end Friday.", wed);
+    assert_eq!(last[1].2, "2025-12-26");
+    // `plans` as a noun and `due to` as a cause say nothing of the future.
+    assert_eq!(value("On Friday, the city announced plans for a new port."), "2025-12-19");
+    assert_eq!(value("Flights were grounded due to the storm on Monday."), "2025-12-22");
+}
+
+#[test]
+fn joined_mentions_are_anchored_like_their_day() {
+    let tagger = tagger();
+    let anchored = |text: &str| {
+        let mut d = doc(text, dct());
+        tagger.annotate(&mut d);
+        d.mentions
+            .iter()
+            .map(|m| match &m.value {
+                Value::Date(v) => v.anchored,
+                other => panic!("not a date: {other:?}"),
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(anchored("the week of Dec. 1, 2025"), [true]);
+    assert_eq!(anchored("the day before last Tuesday"), [false]);
+    assert_eq!(anchored("at 3 p.m. on Dec. 13, 2025"), [true]);
+}
