@@ -103,6 +103,8 @@ impl Connectors {
         let mut out: Vec<Item> = Vec::with_capacity(found.len());
         for c in found {
             let Some(value) = c.value else { continue };
+            // Shared with the rule cache's remembered outcome; a join may rewrite it.
+            let value = std::sync::Arc::unwrap_or_clone(value);
             let item =
                 Item { span: c.span, rule: c.rule, value, modifier: c.modifier, joined: None };
             if let Some(prev) = out.last_mut() {
