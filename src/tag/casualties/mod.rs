@@ -109,6 +109,11 @@ struct CasualtyRule {
     subset: bool,
     block: Vec<String>,
     bare_checked: bool,
+    /// For a chain pattern (`(?P<also>{pp}) and ...`): the last words (lower case) of the
+    /// chained class's terms. Such a match holds a blank-delimited word ending with one of
+    /// them right before `and` and another word, so the rule is tried only before the last
+    /// such word (most sentences have none).
+    chain_ends: Vec<String>,
 }
 
 /// A mention found in a sentence, before totals.
