@@ -320,7 +320,6 @@ impl<'a> Resolver<'a> {
                     i += 1;
                     continue;
                 }
-                let title = i.checked_sub(1).map_or(0, |p| lex.classes(toks[p].s));
                 let mut j = i;
                 while j < toks.len()
                     && j - i < 4
@@ -329,6 +328,12 @@ impl<'a> Resolver<'a> {
                 {
                     j += 1;
                 }
+                // a single capitalised word is no name run: its cues are not looked up
+                if j - i < 2 || in_quote(t.start) {
+                    i += 1;
+                    continue;
+                }
+                let title = i.checked_sub(1).map_or(0, |p| lex.classes(toks[p].s));
                 let next = toks.get(j);
                 let cue = next.is_some_and(|n| lower(n) && lex.is_verb(n.s))
                     || next.is_some_and(|n| n.is(","))
@@ -337,7 +342,7 @@ impl<'a> Resolver<'a> {
                                 || lower(m) && lex.is(m.s, class::DET)
                         });
                 let opens = lex.is_first_name(t.s) || title & class::ANY_TITLE != 0 || cue;
-                if j - i >= 2 && opens && !in_quote(t.start) {
+                if opens {
                     let last = toks[j - 1].s;
                     let last = last.strip_suffix("'s").or(last.strip_suffix("’s")).unwrap_or(last);
                     let mut name = toks[i..j - 1].iter().map(|t| t.s).collect::<Vec<_>>();
