@@ -121,6 +121,8 @@ impl QuoteTagger {
         let own: Vec<Option<Attr>> =
             (0..raws.len()).map(|i| self.own_attribution(text, &raws, i, &mut buf)).collect();
         let mut assigned: Vec<Option<(Attr, &'static str)>> = Vec::with_capacity(raws.len());
+        // each paragraph is read for a headline once, however many quotes it holds
+        let mut headlines = vec![None; raws.last().map_or(0, |r| r.para + 1)];
         for (i, raw) in raws.iter().enumerate() {
             let got =
                 own[i].map(|a| (a, a.rule)).or_else(|| self.shared(&raws, &own, &assigned, i));
@@ -138,7 +140,8 @@ impl QuoteTagger {
                 });
             let keep = (!short || own[i].is_some() || adjacent)
                 && !self.term_context(text, raw, &mut buf)
-                && !headline(&text[raw.para_start..raw.para_end]);
+                && !*headlines[raw.para]
+                    .get_or_insert_with(|| headline(&text[raw.para_start..raw.para_end]));
             assigned.push(got.filter(|_| keep));
         }
         let mut resolver = Resolver::new(doc, &raws, &self.lex);
