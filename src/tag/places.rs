@@ -302,7 +302,11 @@ impl Stage for PlaceTagger {
                     if let Some((_, qc)) = qualifier {
                         for &j in qc {
                             let q = &e.places[j as usize];
-                            if q.cc == p.cc && (q.feature == "country" || p.admin1 == q.admin1) {
+                            let same_admin1 = match (p.admin1, q.admin1) {
+                                (Some(a), Some(b)) => e.str(a) == e.str(b),
+                                (a, b) => a == b,
+                            };
+                            if q.cc == p.cc && (q.feature == "country" || same_admin1) {
                                 s += if q.feature == "admin1" { 25.0 } else { 20.0 };
                                 break;
                             }
@@ -311,7 +315,8 @@ impl Stage for PlaceTagger {
                     if let Some(x) = qualified {
                         let holds = x.cc == p.cc
                             && (p.feature == "country"
-                                || (p.feature == "admin1" && x.admin1.as_ref() == Some(&p.name)));
+                                || (p.feature == "admin1"
+                                    && x.admin1.is_some_and(|a| e.str(a) == e.str(p.name))));
                         if holds {
                             s += 20.0;
                         }
@@ -354,9 +359,12 @@ impl Stage for PlaceTagger {
                 span,
                 sentence,
                 value: Value::Place(PlaceValue {
-                    name: p.name.clone(),
-                    country: p.cc.clone(),
-                    admin1: p.admin1.clone().filter(|a| *a != p.name),
+                    name: e.str(p.name).to_string(),
+                    country: e.str(p.cc).to_string(),
+                    admin1: p
+                        .admin1
+                        .filter(|&a| e.str(a) != e.str(p.name))
+                        .map(|a| e.str(a).to_string()),
                     feature,
                     lat: p.lat,
                     lon: p.lon,

@@ -349,9 +349,10 @@ impl Lexicon {
 /// A place entry: a country, first-level division, city, region, camp or area.
 #[derive(Debug, Clone)]
 pub(crate) struct Place {
-    pub name: String,
-    pub cc: String,
-    pub admin1: Option<String>,
+    pub name: Str,
+    /// The country code, one [`Str`] per code.
+    pub cc: Str,
+    pub admin1: Option<Str>,
     pub feature: &'static str,
     pub lat: f64,
     pub lon: f64,
@@ -362,6 +363,39 @@ pub(crate) struct Place {
     pub capital: bool,
     /// Provenance: `file:line`.
     pub source: Source,
+}
+
+/// A string of [`Inner::place_text`]: the strings of the ~10⁵ places share one buffer (a
+/// `String` each cost ~1.5·10⁵ allocations at start-up and as many frees at exit).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Str(u32, u32);
+
+/// Builds [`Inner::place_text`], storing each country code once.
+#[derive(Default)]
+struct PlaceText {
+    text: String,
+    codes: FxMap<String, Str>,
+}
+
+impl PlaceText {
+    fn push(&mut self, s: &str) -> Str {
+        let start = self.text.len() as u32;
+        self.text.push_str(s);
+        Str(start, self.text.len() as u32)
+    }
+
+    fn code(&mut self, cc: &str) -> Str {
+        if let Some(&c) = self.codes.get(cc) {
+            return c;
+        }
+        let c = self.push(cc);
+        self.codes.insert(cc.to_string(), c);
+        c
+    }
+
+    fn get(&self, s: Str) -> &str {
+        &self.text[s.0 as usize..s.1 as usize]
+    }
 }
 
 /// The fields of a [`Place`] that resolution compares across candidates.
@@ -618,6 +652,8 @@ pub(crate) struct Inner {
     /// Distinguishes loads, so that a per-thread scan cache never serves another gazetteer set.
     pub generation: u64,
     pub places: Vec<Place>,
+    /// The strings of `places`.
+    pub place_text: String,
     pub place_names: Names,
     pub orgs: Vec<Org>,
     pub org_names: Names,
@@ -636,6 +672,11 @@ pub(crate) struct Inner {
 }
 
 impl Inner {
+    /// A string of a place.
+    pub fn str(&self, s: Str) -> &str {
+        &self.place_text[s.0 as usize..s.1 as usize]
+    }
+
     /// The lexicon entry of `s`.
     pub fn word(&self, s: &str) -> Word {
         self.lex.get(s)
@@ -675,6 +716,7 @@ impl Entities {
     /// Loads the shared entity data and builds the automata.
     pub fn load(gazetteers: &Gazetteers) -> Result<Entities> {
         let mut places = Vec::new();
+        let mut pt = PlaceText::default();
         let mut place_surfaces = Surfaces::default();
         let mut centroid: HashMap<String, (f64, f64)> = HashMap::new();
         let mut capitals: HashMap<String, String> = HashMap::new();
@@ -689,8 +731,8 @@ impl Entities {
             }
             let id = places.len() as u32;
             places.push(Place {
-                name: row.get(1).to_string(),
-                cc: row.get(0).to_string(),
+                name: pt.push(row.get(1)),
+                cc: pt.code(row.get(0)),
                 admin1: None,
                 feature: "country",
                 lat,
@@ -707,18 +749,19 @@ impl Entities {
         }
 
         let file = gazetteers.file("admin1.tsv")?;
-        let mut admin1_names: HashMap<String, String> = HashMap::new();
+        let mut admin1_names: HashMap<String, Str> = HashMap::new();
         for row in file.tsv(3)? {
             let cc = row.get(0);
             let (clat, clon) = centroid.get(cc).copied().unwrap_or((0.0, 0.0));
             let lat = parse_f64(&file, row.line, row.get(4))?.unwrap_or(clat);
             let lon = parse_f64(&file, row.line, row.get(5))?.unwrap_or(clon);
-            admin1_names.insert(row.get(1).to_string(), row.get(2).to_string());
+            let name = pt.push(row.get(2));
+            admin1_names.insert(row.get(1).to_string(), name);
             let id = places.len() as u32;
             places.push(Place {
-                name: row.get(2).to_string(),
-                cc: cc.to_string(),
-                admin1: Some(row.get(2).to_string()),
+                name,
+                cc: pt.code(cc),
+                admin1: Some(name),
                 feature: "admin1",
                 lat,
                 lon,
@@ -741,9 +784,9 @@ impl Entities {
             key.clear();
             key.extend([cc, ".", row.get(3)]);
             places.push(Place {
-                name: row.get(1).to_string(),
-                cc: cc.to_string(),
-                admin1: admin1_names.get(&key).cloned(),
+                name: pt.push(row.get(1)),
+                cc: pt.code(cc),
+                admin1: admin1_names.get(&key).copied(),
                 feature: "city",
                 lat: parse_f64(&file, row.line, row.get(4))?.unwrap_or(0.0),
                 lon: parse_f64(&file, row.line, row.get(5))?.unwrap_or(0.0),
@@ -782,8 +825,8 @@ impl Entities {
                     _ => "region",
                 };
                 places.push(Place {
-                    name: row.get(0).to_string(),
-                    cc: cc.to_string(),
+                    name: pt.push(row.get(0)),
+                    cc: pt.code(cc),
                     admin1: None,
                     feature,
                     lat: parse_f64(&file, row.line, row.get(3))?.unwrap_or(clat),
@@ -890,7 +933,7 @@ impl Entities {
         let place_keys = places
             .iter()
             .map(|p| PlaceKey {
-                cc: code_id(&p.cc),
+                cc: code_id(pt.get(p.cc)),
                 big_city: p.feature == "city" && p.population >= 100_000,
             })
             .collect();
@@ -914,6 +957,7 @@ impl Entities {
             generation: GENERATION.fetch_add(1, Ordering::Relaxed),
             place_names,
             places,
+            place_text: pt.text,
             org_names,
             orgs,
             demonyms,
