@@ -543,7 +543,10 @@ impl Names {
         for (s, entry, with_upper) in surfaces.iter() {
             let s = s.trim();
             let s = s.strip_prefix("the ").unwrap_or(s);
-            if s.chars().count() < 2 || !s.chars().next().is_some_and(char::is_alphabetic) {
+            // (A string of five bytes or more has two chars: counting them was a twentieth of
+            // start-up.)
+            let short = s.len() < 5 && s.chars().nth(1).is_none();
+            if short || !s.chars().next().is_some_and(char::is_alphabetic) {
                 continue;
             }
             // `northeast Syria` is a name; `Borno state`, `Lower Shabelle region` are a name
@@ -551,7 +554,7 @@ impl Names {
             let generic = s.rsplit(' ').next().is_some_and(|w| {
                 matches!(w, "state" | "region" | "province" | "governorate" | "oblast" | "district")
             });
-            if generic || !(text::namey(s) || s.contains(char::is_uppercase)) {
+            if generic || !(s.contains(char::is_uppercase) || text::namey(s)) {
                 continue;
             }
             if with_upper {
