@@ -174,7 +174,11 @@ impl Table {
     }
 
     fn entry(&mut self, s: &str) -> &mut Word {
-        let h = hash(s.as_bytes());
+        self.entry_hashed(s, hash(s.as_bytes()))
+    }
+
+    /// [`Table::entry`] with the hash `h` of `s`.
+    fn entry_hashed(&mut self, s: &str, h: (u64, u64)) -> &mut Word {
         let mut i = self.find(s, h);
         if self.slots[i].off == u32::MAX {
             // At most three quarters full: a miss then reads about three neighbouring slots.
@@ -228,6 +232,9 @@ pub(crate) struct Lexicon {
     lower: Table,
     /// A 2¹⁶-bit filter (in L1 cache) of the keys of `lower`: most lower-case tokens fail it.
     lower_bits: Vec<u64>,
+    /// `bloom` while keys are added, before [`Lexicon::finish`] (set as they are, so that no
+    /// key is hashed twice); it becomes `bloom` there.
+    filling: Vec<u64>,
 }
 
 impl Default for Lexicon {
@@ -236,13 +243,24 @@ impl Default for Lexicon {
         // table re-hashed every key several times at start-up.
         let mut all = Table::with_slots(1 << 19);
         all.arena.reserve(1 << 22);
-        Lexicon { all, bloom: Vec::new(), lower: Table::with_slots(1), lower_bits: Vec::new() }
+        Lexicon {
+            all,
+            bloom: Vec::new(),
+            lower: Table::with_slots(1),
+            lower_bits: Vec::new(),
+            filling: vec![0; 1 << 15],
+        }
     }
 }
 
 impl Lexicon {
     fn entry(&mut self, s: &str) -> &mut Word {
-        self.all.entry(s)
+        let h = hash(s.as_bytes());
+        let (k, bits) = Self::bloom_bits(h.0);
+        if let Some(f) = self.filling.get_mut(k) {
+            *f |= bits;
+        }
+        self.all.entry_hashed(s, h)
     }
 
     /// Sets flag `f` on `w` in lower case, Capitalised and UPPER CASE.
@@ -263,20 +281,17 @@ impl Lexicon {
     }
 
     fn finish(&mut self) {
-        let mut bloom = vec![0u64; 1 << 15];
         let mut lower_bits = vec![0u64; 1 << 10];
         let mut lower = Vec::new();
         for (key, w) in self.all.iter() {
-            let h = hash(key.as_bytes()).0;
-            let (k, bits) = Self::bloom_bits(h);
-            bloom[k] |= bits;
             let w = Word { flags: w.flags & !flag::STOP, ..w };
             if key.as_bytes()[0].is_ascii_lowercase() && w != Word::NONE {
                 lower.push((key, w));
-                let k = (h >> 48) as usize;
+                let k = (hash(key.as_bytes()).0 >> 48) as usize;
                 lower_bits[k / 64] |= 1 << (k % 64);
             }
         }
+        let bloom = std::mem::take(&mut self.filling);
         let mut table = Table::with_slots((lower.len() * 2).next_power_of_two());
         for (key, w) in lower {
             *table.entry(key) = w;
