@@ -161,7 +161,8 @@ impl PlaceTagger {
         layout: &crate::doc::Layout,
         text: &str,
         scan: &Scan,
-    ) -> Vec<(Span, Vec<u32>)> {
+        flat: &mut Vec<u32>,
+    ) -> Vec<(Span, usize, usize)> {
         let toks = &scan.toks[..];
         let mut out = Vec::new();
         for &(start, end, pid) in &scan.places {
@@ -180,14 +181,8 @@ impl PlaceTagger {
             if super::persons::credited(layout, scan, start) {
                 continue;
             }
-            let entries: Vec<u32> = e
-                .place_names
-                .hits(pid)
-                .iter()
-                .filter(|h| !h.upper || caps_line)
-                .map(|h| h.entry)
-                .collect();
-            if entries.is_empty() {
+            let entries = e.place_names.hits(pid).iter().filter(|h| !h.upper || caps_line);
+            if entries.clone().next().is_none() {
                 continue;
             }
             let mut cue = false;
@@ -227,12 +222,11 @@ impl PlaceTagger {
                         && tok.is_some_and(|t| t.sent_start)
                         && e.lex.is(surface, flag::FIRST))
             };
-            let kept: Vec<u32> = entries
-                .into_iter()
-                .filter(|&i| !needs_cue(&e.places[i as usize]) || cue || strong_cue)
-                .collect();
-            if !kept.is_empty() {
-                out.push((Span::new(start, end), kept));
+            let first = flat.len();
+            let kept = entries.map(|h| h.entry);
+            flat.extend(kept.filter(|&i| !needs_cue(&e.places[i as usize]) || cue || strong_cue));
+            if flat.len() > first {
+                out.push((Span::new(start, end), first, flat.len()));
             }
         }
         out
@@ -254,7 +248,10 @@ impl Stage for PlaceTagger {
         let text = doc.text.as_str();
         let scan = super::entities::text::scan(e, text);
         let toks = &scan.toks[..];
-        let hits = self.hits(e, &doc.layout, text, &scan);
+        // The candidates of all hits in one buffer (two vectors per hit cost ~10% of the stage).
+        let mut flat = Vec::new();
+        let found = self.hits(e, &doc.layout, text, &scan, &mut flat);
+        let hits: Vec<(Span, &[u32])> = found.iter().map(|&(s, a, b)| (s, &flat[a..b])).collect();
 
         // Country context: unambiguous places, demonyms, the dateline.
         let key = |i: u32| e.place_keys[i as usize];
@@ -300,7 +297,7 @@ impl Stage for PlaceTagger {
                     let mut s = base_score(p, big_city);
                     s += context.get(&cc).map_or(0.0, |c| 2.0 + c.min(5.0) / 5.0);
                     if let Some((_, qc)) = qualifier {
-                        for &j in qc {
+                        for &j in qc.iter() {
                             let q = &e.places[j as usize];
                             let same_admin1 = match (p.admin1, q.admin1) {
                                 (Some(a), Some(b)) => e.str(a) == e.str(b),
