@@ -90,17 +90,19 @@ fn weak_capital(toks: &[Tok], ti: usize, start: usize, end: usize) -> bool {
 
 fn gazetteer(e: &Inner, text: &str, scan: &Scan, sports: bool, out: &mut Vec<Found>) {
     let toks = &scan.toks[..];
-    // Word-like aliases the article also uses mid-sentence.
-    let confirmed: Vec<u32> = scan
-        .orgs
-        .iter()
-        .filter(|&&(start, end, _)| {
-            let ti = super::entities::text::tok_at(toks, start);
-            toks.get(ti).is_some_and(|t| t.w.is(flag::ORG_AMBIG))
-                && !weak_capital(toks, ti, start, end)
-        })
-        .map(|m| m.2)
-        .collect();
+    // Word-like aliases the article also uses mid-sentence (found when first needed).
+    let mut confirmed: Option<Vec<u32>> = None;
+    let confirm = || -> Vec<u32> {
+        scan.orgs
+            .iter()
+            .filter(|&&(start, end, _)| {
+                let ti = super::entities::text::tok_at(toks, start);
+                toks.get(ti).is_some_and(|t| t.w.is(flag::ORG_AMBIG))
+                    && !weak_capital(toks, ti, start, end)
+            })
+            .map(|m| m.2)
+            .collect()
+    };
     for &(start, end, pid) in &scan.orgs {
         // In a sports report a short acronym is a statistic or a league term (`RBI`, `ERA`), not
         // a bank or a party, unless the gazetteer lists it as a sports body.
@@ -111,21 +113,22 @@ fn gazetteer(e: &Inner, text: &str, scan: &Scan, sports: bool, out: &mut Vec<Fou
         {
             continue;
         }
-        let caps_line =
-            toks.get(super::entities::text::tok_at(toks, start)).is_some_and(|t| t.caps_line);
+        let ti = super::entities::text::tok_at(toks, start);
+        let caps_line = toks.get(ti).is_some_and(|t| t.caps_line);
         let hits = e.org_names.hits(pid);
         let Some(hit) = hits.iter().find(|h| !h.upper || caps_line) else { continue };
         if caps_line && e.lex.is(&text[start..end], flag::STOP) {
             continue;
         }
-        // `UEFA Cup`, `Labour Day`: a one-word alias followed by a capitalised word is part of
-        // a longer name.
-        let ti = super::entities::text::tok_at(toks, start);
         // `Shell fragments hit ...`, `Fed up with ...`: a word-like alias needs a capital that
         // means something, here or elsewhere in the article (one sense per discourse).
-        if weak_capital(toks, ti, start, end) && !confirmed.contains(&pid) {
+        if weak_capital(toks, ti, start, end)
+            && !confirmed.get_or_insert_with(confirm).contains(&pid)
+        {
             continue;
         }
+        // `UEFA Cup`, `Labour Day`: a one-word alias followed by a capitalised word is part of
+        // a longer name.
         let continued = !caps_line
             && toks.get(ti).is_some_and(|t| t.start == start && t.end == end && !t.title_line)
             && toks.get(ti + 1).is_some_and(|n| {

@@ -109,6 +109,11 @@ struct CasualtyRule {
     subset: bool,
     block: Vec<String>,
     bare_checked: bool,
+    /// For a chain pattern (`(?P<also>{pp}) and ...`): the last words (lower case) of the
+    /// chained class's terms. Such a match holds a blank-delimited word ending with one of
+    /// them right before `and` and another word, so the rule is tried only before the last
+    /// such word (most sentences have none).
+    chain_ends: Vec<String>,
 }
 
 /// A mention found in a sentence, before totals.
@@ -282,16 +287,19 @@ fn totals(found: &[Found], units: &[Span], zeros: &[&'static str]) -> Totals {
 
 /// The count of one role's mentions of one type, each victim once (see [`totals`]).
 fn role_total(mine: &[&Found], units: &[Span]) -> Option<u32> {
+    if mine.is_empty() {
+        return None;
+    }
     let mut per_group: FxMap<&str, u32> = FxMap::default();
     let mut best_unit = None;
     for unit in units {
-        let in_unit: Vec<&&Found> = mine.iter().filter(|f| unit.contains(f.span)).collect();
-        if in_unit.is_empty() {
+        let mut in_unit = mine.iter().filter(|f| unit.contains(f.span)).peekable();
+        if in_unit.peek().is_none() {
             continue;
         }
         let mut sums: FxMap<&str, u32> = FxMap::default();
         let mut unit_total = 0u32;
-        for f in &in_unit {
+        for f in in_unit {
             unit_total = unit_total.saturating_add(f.value.count);
             if !f.generic {
                 let e = sums.entry(f.class.as_str()).or_default();

@@ -405,6 +405,16 @@ impl CasualtyTagger {
                 Some(_) => return Err(bad("`role:` is victim or perpetrator")),
                 None => None,
             };
+            let raw = rule.get("pattern").unwrap_or("");
+            let mut chain_ends: Vec<String> = by_class
+                .iter()
+                .filter(|(class, _)| raw.contains(&format!("(?P<also>{{{class}}}) and ")))
+                .flat_map(|(_, terms)| {
+                    terms.iter().map(|t| t.rsplit(' ').next().unwrap_or("").to_string())
+                })
+                .collect();
+            chain_ends.sort();
+            chain_ends.dedup();
             let head = if anchored {
                 head(rule.get("pattern").unwrap_or(""), &raw_macros, &by_class)
             } else {
@@ -426,6 +436,7 @@ impl CasualtyTagger {
                     None => None,
                 },
                 bare_checked: rule.get("bare") == Some("checked"),
+                chain_ends,
                 subset: rule.get("subset") == Some("yes"),
                 block: rule
                     .get("block")

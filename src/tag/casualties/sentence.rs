@@ -54,6 +54,33 @@ fn last_clause(list: &str, start: usize) -> Phrase<'_> {
     Phrase { text: &list[cut..], start: start + cut }
 }
 
+/// Where one of `ends` (up to ASCII case) starts that closes the last blank-delimited word
+/// of `text` followed by `and` and another word (the earliest such start in that word).
+fn last_chain_end(text: &str, ends: &[String]) -> Option<usize> {
+    let blank = |b: &u8| matches!(b, b' ' | b'\t' | b'\r' | b'\n');
+    let mut at = 0;
+    let mut words = text.as_bytes().split(blank).filter_map(|w| {
+        let start = at;
+        at += w.len() + 1;
+        (!w.is_empty()).then_some((start, w))
+    });
+    let (mut found, mut two, mut one) = (None, words.next(), words.next());
+    for next in words {
+        if let (Some((start, end)), Some((_, and))) = (two, one) {
+            let ends_with = |x: &String| {
+                let x = x.as_bytes();
+                let cut = end.len().checked_sub(x.len())?;
+                end[cut..].eq_ignore_ascii_case(x).then_some(start + cut)
+            };
+            if and == b"and" {
+                found = ends.iter().filter_map(ends_with).min().or(found);
+            }
+        }
+        (two, one) = (one, Some(next));
+    }
+    found
+}
+
 /// True when `text` starts with the words `word` followed by a non-letter.
 fn starts_word(text: &str, word: &str) -> bool {
     text.len() > word.len()
@@ -334,9 +361,16 @@ impl CasualtyTagger {
         let mut claims: Vec<Span> = Vec::new();
         let bytes = text.as_bytes();
         let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
-        let starts: Vec<usize> = (0..bytes.len())
-            .filter(|&i| word(bytes[i]) && (i == 0 || !word(bytes[i - 1])))
-            .collect();
+        // a word start every few bytes: reserving for them saves regrowing
+        let mut starts = Vec::with_capacity(bytes.len() / 4 + 1);
+        let mut prev = false;
+        for (i, &b) in bytes.iter().enumerate() {
+            let w = word(b);
+            if w && !prev {
+                starts.push(i);
+            }
+            prev = w;
+        }
         let mut active = 0u64;
         let mut hits = Vec::new();
         for m in self.anchors.find_overlapping_iter(folded) {
@@ -504,7 +538,14 @@ impl CasualtyTagger {
     ) {
         out.clear();
         let mine = || hits.iter().filter(|h| h.1 & bit != 0).map(|h| h.0);
-        let Some(last) = mine().next_back() else { return };
+        let Some(mut last) = mine().next_back() else { return };
+        if !rule.chain_ends.is_empty() {
+            // the list opens before the chained term, which starts at or before its last word
+            match last_chain_end(text, &rule.chain_ends) {
+                Some(end) if end > 0 => last = last.min(end - 1),
+                _ => return,
+            }
+        }
         if rule.head == Head::Anchor {
             out.extend(mine().filter(|p| starts.binary_search(p).is_ok()));
             out.dedup();

@@ -174,7 +174,11 @@ impl Table {
     }
 
     fn entry(&mut self, s: &str) -> &mut Word {
-        let h = hash(s.as_bytes());
+        self.entry_hashed(s, hash(s.as_bytes()))
+    }
+
+    /// [`Table::entry`] with the hash `h` of `s`.
+    fn entry_hashed(&mut self, s: &str, h: (u64, u64)) -> &mut Word {
         let mut i = self.find(s, h);
         if self.slots[i].off == u32::MAX {
             // At most three quarters full: a miss then reads about three neighbouring slots.
@@ -228,6 +232,9 @@ pub(crate) struct Lexicon {
     lower: Table,
     /// A 2¹⁶-bit filter (in L1 cache) of the keys of `lower`: most lower-case tokens fail it.
     lower_bits: Vec<u64>,
+    /// `bloom` while keys are added, before [`Lexicon::finish`] (set as they are, so that no
+    /// key is hashed twice); it becomes `bloom` there.
+    filling: Vec<u64>,
 }
 
 impl Default for Lexicon {
@@ -236,13 +243,24 @@ impl Default for Lexicon {
         // table re-hashed every key several times at start-up.
         let mut all = Table::with_slots(1 << 19);
         all.arena.reserve(1 << 22);
-        Lexicon { all, bloom: Vec::new(), lower: Table::with_slots(1), lower_bits: Vec::new() }
+        Lexicon {
+            all,
+            bloom: Vec::new(),
+            lower: Table::with_slots(1),
+            lower_bits: Vec::new(),
+            filling: vec![0; 1 << 15],
+        }
     }
 }
 
 impl Lexicon {
     fn entry(&mut self, s: &str) -> &mut Word {
-        self.all.entry(s)
+        let h = hash(s.as_bytes());
+        let (k, bits) = Self::bloom_bits(h.0);
+        if let Some(f) = self.filling.get_mut(k) {
+            *f |= bits;
+        }
+        self.all.entry_hashed(s, h)
     }
 
     /// Sets flag `f` on `w` in lower case, Capitalised and UPPER CASE.
@@ -263,20 +281,17 @@ impl Lexicon {
     }
 
     fn finish(&mut self) {
-        let mut bloom = vec![0u64; 1 << 15];
         let mut lower_bits = vec![0u64; 1 << 10];
         let mut lower = Vec::new();
         for (key, w) in self.all.iter() {
-            let h = hash(key.as_bytes()).0;
-            let (k, bits) = Self::bloom_bits(h);
-            bloom[k] |= bits;
             let w = Word { flags: w.flags & !flag::STOP, ..w };
             if key.as_bytes()[0].is_ascii_lowercase() && w != Word::NONE {
                 lower.push((key, w));
-                let k = (h >> 48) as usize;
+                let k = (hash(key.as_bytes()).0 >> 48) as usize;
                 lower_bits[k / 64] |= 1 << (k % 64);
             }
         }
+        let bloom = std::mem::take(&mut self.filling);
         let mut table = Table::with_slots((lower.len() * 2).next_power_of_two());
         for (key, w) in lower {
             *table.entry(key) = w;
@@ -349,9 +364,10 @@ impl Lexicon {
 /// A place entry: a country, first-level division, city, region, camp or area.
 #[derive(Debug, Clone)]
 pub(crate) struct Place {
-    pub name: String,
-    pub cc: String,
-    pub admin1: Option<String>,
+    pub name: Str,
+    /// The country code, one [`Str`] per code.
+    pub cc: Str,
+    pub admin1: Option<Str>,
     pub feature: &'static str,
     pub lat: f64,
     pub lon: f64,
@@ -362,6 +378,39 @@ pub(crate) struct Place {
     pub capital: bool,
     /// Provenance: `file:line`.
     pub source: Source,
+}
+
+/// A string of [`Inner::place_text`]: the strings of the ~10⁵ places share one buffer (a
+/// `String` each cost ~1.5·10⁵ allocations at start-up and as many frees at exit).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Str(u32, u32);
+
+/// Builds [`Inner::place_text`], storing each country code once.
+#[derive(Default)]
+struct PlaceText {
+    text: String,
+    codes: FxMap<String, Str>,
+}
+
+impl PlaceText {
+    fn push(&mut self, s: &str) -> Str {
+        let start = self.text.len() as u32;
+        self.text.push_str(s);
+        Str(start, self.text.len() as u32)
+    }
+
+    fn code(&mut self, cc: &str) -> Str {
+        if let Some(&c) = self.codes.get(cc) {
+            return c;
+        }
+        let c = self.push(cc);
+        self.codes.insert(cc.to_string(), c);
+        c
+    }
+
+    fn get(&self, s: Str) -> &str {
+        &self.text[s.0 as usize..s.1 as usize]
+    }
 }
 
 /// The fields of a [`Place`] that resolution compares across candidates.
@@ -482,8 +531,15 @@ impl Names {
             NameKind::Org => (flag::ORG_MORE, |w| &mut w.org),
         };
         let mut add = |s: &str, entry: u32, upper: bool| {
-            for (k, c) in s.char_indices() {
-                if k > 0 && !c.is_alphanumeric() {
+            // Each char that is no letter or digit ends a shorter form (bytes of ASCII classed
+            // directly: `char_indices` was a tenth of start-up).
+            for (k, &b) in s.as_bytes().iter().enumerate().skip(1) {
+                let word = match b {
+                    0..0x80 => b.is_ascii_alphanumeric(),
+                    0x80..0xc0 => true,
+                    _ => s[k..].chars().next().is_some_and(char::is_alphanumeric),
+                };
+                if !word {
                     lex.entry(&s[..k]).flags |= more;
                 }
             }
@@ -502,7 +558,10 @@ impl Names {
         for (s, entry, with_upper) in surfaces.iter() {
             let s = s.trim();
             let s = s.strip_prefix("the ").unwrap_or(s);
-            if s.chars().count() < 2 || !s.chars().next().is_some_and(char::is_alphabetic) {
+            // (A string of five bytes or more has two chars: counting them was a twentieth of
+            // start-up.)
+            let short = s.len() < 5 && s.chars().nth(1).is_none();
+            if short || !s.chars().next().is_some_and(char::is_alphabetic) {
                 continue;
             }
             // `northeast Syria` is a name; `Borno state`, `Lower Shabelle region` are a name
@@ -510,7 +569,7 @@ impl Names {
             let generic = s.rsplit(' ').next().is_some_and(|w| {
                 matches!(w, "state" | "region" | "province" | "governorate" | "oblast" | "district")
             });
-            if generic || !(text::namey(s) || s.contains(char::is_uppercase)) {
+            if generic || !(s.contains(char::is_uppercase) || text::namey(s)) {
                 continue;
             }
             if with_upper {
@@ -618,6 +677,8 @@ pub(crate) struct Inner {
     /// Distinguishes loads, so that a per-thread scan cache never serves another gazetteer set.
     pub generation: u64,
     pub places: Vec<Place>,
+    /// The strings of `places`.
+    pub place_text: String,
     pub place_names: Names,
     pub orgs: Vec<Org>,
     pub org_names: Names,
@@ -636,6 +697,11 @@ pub(crate) struct Inner {
 }
 
 impl Inner {
+    /// A string of a place.
+    pub fn str(&self, s: Str) -> &str {
+        &self.place_text[s.0 as usize..s.1 as usize]
+    }
+
     /// The lexicon entry of `s`.
     pub fn word(&self, s: &str) -> Word {
         self.lex.get(s)
@@ -675,6 +741,7 @@ impl Entities {
     /// Loads the shared entity data and builds the automata.
     pub fn load(gazetteers: &Gazetteers) -> Result<Entities> {
         let mut places = Vec::new();
+        let mut pt = PlaceText::default();
         let mut place_surfaces = Surfaces::default();
         let mut centroid: HashMap<String, (f64, f64)> = HashMap::new();
         let mut capitals: HashMap<String, String> = HashMap::new();
@@ -689,8 +756,8 @@ impl Entities {
             }
             let id = places.len() as u32;
             places.push(Place {
-                name: row.get(1).to_string(),
-                cc: row.get(0).to_string(),
+                name: pt.push(row.get(1)),
+                cc: pt.code(row.get(0)),
                 admin1: None,
                 feature: "country",
                 lat,
@@ -707,18 +774,19 @@ impl Entities {
         }
 
         let file = gazetteers.file("admin1.tsv")?;
-        let mut admin1_names: HashMap<String, String> = HashMap::new();
+        let mut admin1_names: HashMap<String, Str> = HashMap::new();
         for row in file.tsv(3)? {
             let cc = row.get(0);
             let (clat, clon) = centroid.get(cc).copied().unwrap_or((0.0, 0.0));
             let lat = parse_f64(&file, row.line, row.get(4))?.unwrap_or(clat);
             let lon = parse_f64(&file, row.line, row.get(5))?.unwrap_or(clon);
-            admin1_names.insert(row.get(1).to_string(), row.get(2).to_string());
+            let name = pt.push(row.get(2));
+            admin1_names.insert(row.get(1).to_string(), name);
             let id = places.len() as u32;
             places.push(Place {
-                name: row.get(2).to_string(),
-                cc: cc.to_string(),
-                admin1: Some(row.get(2).to_string()),
+                name,
+                cc: pt.code(cc),
+                admin1: Some(name),
                 feature: "admin1",
                 lat,
                 lon,
@@ -741,9 +809,9 @@ impl Entities {
             key.clear();
             key.extend([cc, ".", row.get(3)]);
             places.push(Place {
-                name: row.get(1).to_string(),
-                cc: cc.to_string(),
-                admin1: admin1_names.get(&key).cloned(),
+                name: pt.push(row.get(1)),
+                cc: pt.code(cc),
+                admin1: admin1_names.get(&key).copied(),
                 feature: "city",
                 lat: parse_f64(&file, row.line, row.get(4))?.unwrap_or(0.0),
                 lon: parse_f64(&file, row.line, row.get(5))?.unwrap_or(0.0),
@@ -782,8 +850,8 @@ impl Entities {
                     _ => "region",
                 };
                 places.push(Place {
-                    name: row.get(0).to_string(),
-                    cc: cc.to_string(),
+                    name: pt.push(row.get(0)),
+                    cc: pt.code(cc),
                     admin1: None,
                     feature,
                     lat: parse_f64(&file, row.line, row.get(3))?.unwrap_or(clat),
@@ -890,7 +958,7 @@ impl Entities {
         let place_keys = places
             .iter()
             .map(|p| PlaceKey {
-                cc: code_id(&p.cc),
+                cc: code_id(pt.get(p.cc)),
                 big_city: p.feature == "city" && p.population >= 100_000,
             })
             .collect();
@@ -914,6 +982,7 @@ impl Entities {
             generation: GENERATION.fetch_add(1, Ordering::Relaxed),
             place_names,
             places,
+            place_text: pt.text,
             org_names,
             orgs,
             demonyms,

@@ -340,7 +340,7 @@ impl Line {
 
 /// Splits `text` into word tokens, in one pass over its bytes (ASCII bytes by table).
 fn tokenize_into(text: &str, toks: &mut Vec<Tok>) {
-    use class::{ALPHA, LOWER, UPPER, WORD};
+    use class::{LOWER, UPPER, WORD};
     toks.clear();
     let bytes = text.as_bytes();
     let n = bytes.len();
@@ -352,7 +352,10 @@ fn tokenize_into(text: &str, toks: &mut Vec<Tok>) {
     let (mut gap_newline, mut gap_spaces) = (false, true);
     while i < n {
         let b = bytes[i];
-        let (cap, mut letters, mut lower, first_len);
+        // `acc`: the classes of the ASCII bytes of the word; `lower`: a lower-case non-ASCII
+        // letter. Letters are counted only for a word without lower case (rare), where they
+        // matter.
+        let (cap, mut acc, mut lower, first_len);
         if b < 0x80 {
             let k = class::OF[b as usize];
             if k & WORD == 0 {
@@ -368,8 +371,7 @@ fn tokenize_into(text: &str, toks: &mut Vec<Tok>) {
                 i += 1;
                 continue;
             }
-            (cap, letters, lower, first_len) =
-                (k & UPPER != 0, usize::from(k & ALPHA != 0), k & LOWER != 0, 1);
+            (cap, acc, lower, first_len) = (k & UPPER != 0, k, false, 1);
         } else {
             let c = wide_char(text, i);
             if !is_word_char(c) {
@@ -378,8 +380,7 @@ fn tokenize_into(text: &str, toks: &mut Vec<Tok>) {
                 i += c.len_utf8();
                 continue;
             }
-            (cap, letters, lower, first_len) =
-                (c.is_uppercase(), usize::from(c.is_alphabetic()), c.is_lowercase(), c.len_utf8());
+            (cap, acc, lower, first_len) = (c.is_uppercase(), 0, c.is_lowercase(), c.len_utf8());
         }
         let start = i;
         let mut j = i + first_len;
@@ -389,8 +390,7 @@ fn tokenize_into(text: &str, toks: &mut Vec<Tok>) {
             let d = if b < 0x80 {
                 let k = class::OF[b as usize];
                 if k & WORD != 0 {
-                    letters += usize::from(k & ALPHA != 0);
-                    lower |= k & LOWER != 0;
+                    acc |= k;
                     j += 1;
                     continue;
                 }
@@ -398,7 +398,6 @@ fn tokenize_into(text: &str, toks: &mut Vec<Tok>) {
             } else {
                 let d = wide_char(text, j);
                 if is_word_char(d) {
-                    letters += usize::from(d.is_alphabetic());
                     lower |= d.is_lowercase();
                     j += d.len_utf8();
                     continue;
@@ -421,6 +420,9 @@ fn tokenize_into(text: &str, toks: &mut Vec<Tok>) {
             }
             break;
         }
+        lower |= acc & LOWER != 0;
+        let letters =
+            if lower { 0 } else { text[start..j].chars().filter(|c| c.is_alphabetic()).count() };
         let end = j;
         i = end;
         let (joined, sent_start) = match toks.last() {

@@ -67,15 +67,26 @@ fn alnum_at(seg: &str, j: usize) -> bool {
     }
 }
 
+/// ASCII letters and digits, by byte: one lookup where the word scan runs over every letter.
+static ALNUM: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = (b as u8).is_ascii_alphanumeric();
+        b += 1;
+    }
+    table
+};
+
 /// The end of the word of `seg` whose first char ends at `end`: letters and digits, joined by
 /// `'`, `’`, `-`, `.`, `&` or `/` when a letter or digit follows. ASCII bytes are read as
 /// bytes; only other chars are decoded.
 fn word_end(seg: &str, mut end: usize) -> usize {
     let bytes = seg.as_bytes();
     loop {
-        while bytes.get(end).is_some_and(u8::is_ascii_alphanumeric) {
-            end += 1;
-        }
+        end += bytes
+            .get(end..)
+            .map_or(0, |rest| rest.iter().take_while(|&&b| ALNUM[usize::from(b)]).count());
         match bytes.get(end) {
             Some(b'\'' | b'-' | b'.' | b'&' | b'/') if alnum_at(seg, end + 1) => end += 1,
             Some(b) if !b.is_ascii() => match char_at(seg, end) {
@@ -87,6 +98,19 @@ fn word_end(seg: &str, mut end: usize) -> usize {
             _ => return end,
         }
     }
+}
+
+/// True when the `.` at `end` ends the word of `seg` at `start` (`Mr.`, `U.S.`, `J.`) rather
+/// than a sentence.
+fn dot_joins(seg: &str, start: usize, end: usize, lex: &Lexicon) -> bool {
+    let w = &seg[start..end];
+    let Some(c) = w.chars().next() else { return false };
+    let upper = c.is_uppercase();
+    let initial = end - start == c.len_utf8() && upper;
+    // `R-Ky.,` and `(D-Wis.)`: a dot before more punctuation ends no sentence
+    let abbrev = matches!(seg.as_bytes().get(end + 1), Some(b',' | b')' | b';' | b':'));
+    // titles count only capitalised (see `Lexicon::classes`)
+    initial || abbrev || w.contains('.') || upper && lex.is(&seg[start..end + 1], class::ANY_TITLE)
 }
 
 /// Tokens of `text[from..to]` (offsets into `text`) into `out`, cleared first (one buffer
@@ -125,19 +149,7 @@ pub(super) fn tokens<'a>(
         if word {
             end = word_end(seg, end);
             if bytes.get(end) == Some(&b'.') {
-                let w = &seg[i..end];
-                let upper = c.is_uppercase();
-                let initial = end - i == c.len_utf8() && upper;
-                // `R-Ky.,` and `(D-Wis.)`: a dot before more punctuation ends no sentence
-                let abbrev = matches!(bytes.get(end + 1), Some(b',' | b')' | b';' | b':'));
-                // titles count only capitalised (see `Lexicon::classes`)
-                if initial
-                    || abbrev
-                    || w.contains('.')
-                    || upper && lex.is(&seg[i..end + 1], class::ANY_TITLE)
-                {
-                    end += 1;
-                }
+                end += usize::from(dot_joins(seg, i, end, lex));
             }
         } else if c == '-' && bytes.get(end) == Some(&b'-') {
             end += 1;

@@ -119,7 +119,15 @@ fn paragraphs(text: &str) -> Vec<(usize, usize)> {
 /// ending inside a sentence.
 fn hard_wrapped(text: &str) -> bool {
     let (mut lines, mut short, mut open_ended) = (0, 0, 0);
-    for line in text.lines().map(str::trim_end).filter(|l| !l.trim().is_empty()) {
+    // the lines found with `memchr` (blank lines, and so a final line break or `\r`, count not)
+    let mut start = 0;
+    let ends = memchr_iter(b'\n', text.as_bytes()).chain(std::iter::once(text.len()));
+    for end in ends {
+        let line = text[start..end].trim_end();
+        start = end + 1;
+        if line.trim().is_empty() {
+            continue;
+        }
         lines += 1;
         short += usize::from(line.len() < 90);
         open_ended += usize::from(!line.ends_with(['.', '!', '?', ':', '"', '\'', '”', '’']));
@@ -131,8 +139,12 @@ fn hard_wrapped(text: &str) -> bool {
 fn flank(text: &str, m: &Mark) -> Dir {
     let before = text[..m.pos].chars().next_back();
     let after = text[m.pos + m.len..].chars().next();
-    let left = is_space(before) || before.is_some_and(|c| "([{—–-/".contains(c));
-    let right = is_space(after) || after.is_some_and(|c| ",.;:!?)]}—–-".contains(c));
+    let left = is_space(before)
+        || before.is_some_and(|c| matches!(c, '(' | '[' | '{' | '—' | '–' | '-' | '/'));
+    let right = is_space(after)
+        || after.is_some_and(|c| {
+            matches!(c, ',' | '.' | ';' | ':' | '!' | '?' | ')' | ']' | '}' | '—' | '–' | '-')
+        });
     match (left && !is_space(after), right && !is_space(before)) {
         (true, false) => Dir::Open,
         (false, true) => Dir::Close,

@@ -121,6 +121,8 @@ impl QuoteTagger {
         let own: Vec<Option<Attr>> =
             (0..raws.len()).map(|i| self.own_attribution(text, &raws, i, &mut buf)).collect();
         let mut assigned: Vec<Option<(Attr, &'static str)>> = Vec::with_capacity(raws.len());
+        // each paragraph is read for a headline once, however many quotes it holds
+        let mut headlines = vec![None; raws.last().map_or(0, |r| r.para + 1)];
         for (i, raw) in raws.iter().enumerate() {
             let got =
                 own[i].map(|a| (a, a.rule)).or_else(|| self.shared(&raws, &own, &assigned, i));
@@ -138,7 +140,8 @@ impl QuoteTagger {
                 });
             let keep = (!short || own[i].is_some() || adjacent)
                 && !self.term_context(text, raw, &mut buf)
-                && !headline(&text[raw.para_start..raw.para_end]);
+                && !*headlines[raw.para]
+                    .get_or_insert_with(|| headline(&text[raw.para_start..raw.para_end]));
             assigned.push(got.filter(|_| keep));
         }
         let mut resolver = Resolver::new(doc, &raws, &self.lex);
@@ -320,7 +323,6 @@ impl<'a> Resolver<'a> {
                     i += 1;
                     continue;
                 }
-                let title = i.checked_sub(1).map_or(0, |p| lex.classes(toks[p].s));
                 let mut j = i;
                 while j < toks.len()
                     && j - i < 4
@@ -329,6 +331,12 @@ impl<'a> Resolver<'a> {
                 {
                     j += 1;
                 }
+                // a single capitalised word is no name run: its cues are not looked up
+                if j - i < 2 || in_quote(t.start) {
+                    i += 1;
+                    continue;
+                }
+                let title = i.checked_sub(1).map_or(0, |p| lex.classes(toks[p].s));
                 let next = toks.get(j);
                 let cue = next.is_some_and(|n| lower(n) && lex.is_verb(n.s))
                     || next.is_some_and(|n| n.is(","))
@@ -337,7 +345,7 @@ impl<'a> Resolver<'a> {
                                 || lower(m) && lex.is(m.s, class::DET)
                         });
                 let opens = lex.is_first_name(t.s) || title & class::ANY_TITLE != 0 || cue;
-                if j - i >= 2 && opens && !in_quote(t.start) {
+                if opens {
                     let last = toks[j - 1].s;
                     let last = last.strip_suffix("'s").or(last.strip_suffix("’s")).unwrap_or(last);
                     let mut name = toks[i..j - 1].iter().map(|t| t.s).collect::<Vec<_>>();
