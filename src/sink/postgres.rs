@@ -166,7 +166,8 @@ impl Sink for PostgresSink {
         }
         self.ids.push(doc.id.clone());
         let buffers = &mut self.buffers;
-        rows(doc, &mut |table, row| {
+        let mut scratch = String::new();
+        rows(doc, &mut scratch, &mut |table, row| {
             let out = &mut buffers[table];
             for (i, f) in row.iter().enumerate() {
                 if i > 0 {

@@ -457,9 +457,10 @@ pub(crate) fn event_row(doc: &Document, i: usize) -> Vec<Field<'_>> {
 
 /// Passes every row `doc` gives to `emit`, as (index into [`TABLES`], row), in load order.
 /// Rows live on the stack and borrow the document: loading allocates little per row.
-pub(crate) fn rows(
-    doc: &Document,
-    emit: &mut dyn FnMut(usize, &[Field<'_>]) -> Result<()>,
+pub(crate) fn rows<'d>(
+    doc: &'d Document,
+    scratch: &'d mut String,
+    emit: &mut dyn FnMut(usize, &[Field<'d>]) -> Result<()>,
 ) -> Result<()> {
     let title = match (doc.layout.title, &doc.meta_title) {
         (Some(span), _) => Some(doc.slice(span)),
@@ -521,20 +522,31 @@ pub(crate) fn rows(
             )?;
         }
     }
-    // Buffers for the JSON value, its attributes and the rule, reused across mentions.
-    let (mut json, mut attrs, mut rule) = (Vec::new(), Vec::new(), String::new());
-    for (seq, m) in doc.mentions.iter().enumerate() {
-        let (value, covered) = main_value(&m.value);
+    // The attributes and rules of all mentions go into `scratch` first, so that their rows can
+    // borrow them for as long as the document: a sink may keep rows to write several at once.
+    scratch.clear();
+    let mut ends = Vec::with_capacity(doc.mentions.len());
+    let (mut json, mut attrs) = (Vec::new(), Vec::new());
+    for m in &doc.mentions {
         json.clear();
         attrs.clear();
         if serde_json::to_writer(&mut json, &m.value).is_ok() {
-            without_fields(&json, covered, &mut attrs);
+            without_fields(&json, main_value(&m.value).1, &mut attrs);
         }
-        let attrs_text = if attrs.is_empty() { None } else { std::str::from_utf8(&attrs).ok() };
-        rule.clear();
-        rule.push_str(m.provenance.stage);
-        rule.push('/');
-        rule.push_str(&m.provenance.rule);
+        // JSON from serde_json cut at ASCII commas is UTF-8.
+        scratch.push_str(std::str::from_utf8(&attrs).unwrap_or_default());
+        let attrs_end = scratch.len();
+        scratch.push_str(m.provenance.stage);
+        scratch.push('/');
+        scratch.push_str(&m.provenance.rule);
+        ends.push((attrs_end, scratch.len()));
+    }
+    let scratch: &'d String = scratch;
+    let mut from = 0;
+    for (seq, (m, &(attrs_end, rule_end))) in doc.mentions.iter().zip(&ends).enumerate() {
+        let attrs = &scratch[from..attrs_end];
+        let rule = &scratch[attrs_end..rule_end];
+        from = rule_end;
         emit(
             4,
             &[
@@ -545,9 +557,9 @@ pub(crate) fn rows(
                 m.span.end.into(),
                 doc.slice(m.span).into(),
                 m.sentence.into(),
-                value.into(),
-                attrs_text.into(),
-                rule.as_str().into(),
+                main_value(&m.value).0.into(),
+                if attrs.is_empty() { Field::Null } else { attrs.into() },
+                rule.into(),
             ],
         )?;
     }
@@ -578,8 +590,13 @@ const BATCH: usize = 2000;
 
 /// Writes documents into an SQLite database file.
 pub struct SqliteSink {
-    /// One per table of [`TABLES`]; declared before `conn`, so dropped before it.
-    inserts: Vec<Insert>,
+    /// Per table of [`TABLES`], the INSERT of `1 << i` rows at index `i`, prepared when first
+    /// needed; declared before `conn`, so dropped before it.
+    inserts: Vec<Vec<Option<Insert>>>,
+    /// The SQL of each table's INSERT up to `VALUES `.
+    insert_heads: Vec<String>,
+    /// The per-document buffer of [`rows`], kept for its capacity.
+    scratch: String,
     conn: Connection,
     path: String,
     deletes: Vec<String>,
@@ -598,17 +615,11 @@ impl SqliteSink {
     pub fn open(path: &Path) -> Result<SqliteSink> {
         let name = path.display().to_string();
         let conn = Connection::open(path).map_err(|e| db_error(&name, e))?;
-        let inserts: Vec<String> = TABLES
+        let insert_heads = TABLES
             .iter()
             .map(|t| {
-                let marks: Vec<String> = (1..=t.columns.len()).map(|i| format!("?{i}")).collect();
                 let cols: Vec<&str> = t.columns.iter().map(|c| c.0).collect();
-                format!(
-                    "INSERT INTO {} ({}) VALUES ({})",
-                    t.name,
-                    cols.join(", "),
-                    marks.join(", ")
-                )
+                format!("INSERT INTO {} ({}) VALUES ", t.name, cols.join(", "))
             })
             .collect();
         let deletes = TABLES
@@ -616,7 +627,9 @@ impl SqliteSink {
             .map(|t| format!("DELETE FROM {} WHERE article_id = ?1", t.name))
             .collect();
         let mut sink = SqliteSink {
-            inserts: Vec::new(),
+            inserts: TABLES.iter().map(|_| Vec::new()).collect(),
+            insert_heads,
+            scratch: String::new(),
             conn,
             path: name,
             deletes,
@@ -643,10 +656,6 @@ impl SqliteSink {
             // FULL keeps it power-safe; `finish` returns to WAL (docs/sql.md).
             sink.journal("TRUNCATE")?;
             sink.conn.execute_batch("PRAGMA synchronous=FULL").map_err(|e| sink.err(e))?;
-        }
-        for sql in &inserts {
-            let insert = Insert::new(&sink.conn, sql).map_err(|e| db_error(&sink.path, e))?;
-            sink.inserts.push(insert);
         }
         Ok(sink)
     }
@@ -728,6 +737,47 @@ impl SqliteSink {
     }
 }
 
+/// Rows per INSERT, at most (a power of two).
+const MAX_ROWS: usize = 16;
+
+/// What inserting needs of a [`SqliteSink`], borrowed apart from the rows' buffers.
+struct Writer<'s> {
+    conn: &'s Connection,
+    inserts: &'s mut [Vec<Option<Insert>>],
+    heads: &'s [String],
+    path: &'s str,
+}
+
+impl Writer<'_> {
+    /// Inserts `fields`, whole rows of table `table`, through statements of `2^i` rows each
+    /// (binary decomposition of the count, so that few statements serve every count).
+    fn insert(&mut self, table: usize, fields: &[Field<'_>]) -> Result<()> {
+        let width = TABLES[table].columns.len();
+        let mut fields = fields;
+        while !fields.is_empty() {
+            let rows = fields.len() / width;
+            let log = rows.ilog2() as usize;
+            let n = 1 << log;
+            let slots = &mut self.inserts[table];
+            if slots.len() <= log {
+                slots.resize_with(log + 1, || None);
+            }
+            let insert = match &mut slots[log] {
+                Some(insert) => insert,
+                slot => {
+                    let row = format!("({})", vec!["?"; width].join(", "));
+                    let sql = format!("{}{}", self.heads[table], vec![row; n].join(", "));
+                    slot.insert(Insert::new(self.conn, &sql).map_err(|e| db_error(self.path, e))?)
+                }
+            };
+            let (now, rest) = fields.split_at(n * width);
+            insert.run(now).map_err(|e| db_error(self.path, e))?;
+            fields = rest;
+        }
+        Ok(())
+    }
+}
+
 fn db_error(path: &str, e: impl std::fmt::Display) -> Error {
     Error::Sink(format!("{path}: {e}"))
 }
@@ -754,8 +804,31 @@ impl Sink for SqliteSink {
                 stmt.execute([&doc.id]).map_err(|e| db_error(&self.path, e))?;
             }
         }
-        let (inserts, path) = (&mut self.inserts, self.path.as_str());
-        rows(doc, &mut |table, row| inserts[table].run(row).map_err(|e| db_error(path, e)))?;
+        // Rows wait per table and go MAX_ROWS at a time: one statement run per several rows
+        // saves the per-run work (cursor, seek to the table's end, halt) that costs as much as
+        // a row.
+        let mut scratch = std::mem::take(&mut self.scratch);
+        let mut pending: Vec<Vec<Field<'_>>> = TABLES.iter().map(|_| Vec::new()).collect();
+        let mut writer = Writer {
+            conn: &self.conn,
+            inserts: &mut self.inserts,
+            heads: &self.insert_heads,
+            path: &self.path,
+        };
+        rows(doc, &mut scratch, &mut |table, row| {
+            let buffer = &mut pending[table];
+            buffer.extend_from_slice(row);
+            if buffer.len() == MAX_ROWS * row.len() {
+                writer.insert(table, buffer)?;
+                buffer.clear();
+            }
+            Ok(())
+        })?;
+        for (table, buffer) in pending.iter().enumerate() {
+            writer.insert(table, buffer)?;
+        }
+        drop(pending);
+        self.scratch = scratch;
         self.in_batch += 1;
         if self.in_batch >= BATCH {
             self.conn.execute_batch("COMMIT").map_err(|e| self.err(e))?;
