@@ -752,7 +752,11 @@ impl Writer<'_> {
     /// Inserts `fields`, whole rows of table `table`, through statements of `2^i` rows each
     /// (binary decomposition of the count, so that few statements serve every count).
     fn insert(&mut self, table: usize, fields: &[Field<'_>]) -> Result<()> {
-        let width = TABLES[table].columns.len();
+        self.insert_width(table, TABLES[table].columns.len(), fields)
+    }
+
+    /// [`Writer::insert`] for rows of `width` fields.
+    fn insert_width(&mut self, table: usize, width: usize, fields: &[Field<'_>]) -> Result<()> {
         let mut fields = fields;
         while !fields.is_empty() {
             let rows = fields.len() / width;
@@ -847,5 +851,66 @@ impl Sink for SqliteSink {
             self.journal("WAL")?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn strip(json: &str, drop: &[&str]) -> String {
+        let mut out = Vec::new();
+        without_fields(json.as_bytes(), drop, &mut out);
+        String::from_utf8(out).expect("utf-8")
+    }
+
+    #[test]
+    fn without_fields_drops_only_named_top_level_fields() {
+        assert_eq!(
+            strip(r#"{"name":"A","country":"US","lat":1.5}"#, &["name"]),
+            r#"{"country":"US","lat":1.5}"#
+        );
+        assert_eq!(
+            strip(r#"{"type":"DATE","value":"2025","anchored":true}"#, &["value"]),
+            r#"{"type":"DATE","anchored":true}"#
+        );
+        assert_eq!(
+            strip(r#"{"type":"killed","count":3,"victim":"x"}"#, &["type", "count"]),
+            r#"{"victim":"x"}"#
+        );
+        // Nothing left: empty, so the column is null.
+        assert_eq!(strip(r#"{"name":"Ann"}"#, &["name"]), "");
+        // Commas, quotes, braces and escapes inside strings, nested values, a key that only
+        // starts like a dropped one.
+        assert_eq!(
+            strip(r#"{"name":"a,\"b\\","names":["x,y",{"z":1}],"o":{"name":"in"}}"#, &["name"]),
+            r#"{"names":["x,y",{"z":1}],"o":{"name":"in"}}"#
+        );
+        assert_eq!(strip("not json", &["name"]), "");
+    }
+
+    #[test]
+    fn multi_row_statements_split_by_powers_of_two() {
+        // 13 rows of a two-column table go as 8 + 4 + 1 rows, in order.
+        let conn = Connection::open_in_memory().expect("open");
+        conn.execute_batch("CREATE TABLE t (a INTEGER, b TEXT)").expect("create");
+        let text: Vec<String> = (0..13).map(|i| format!("row {i}")).collect();
+        let fields: Vec<Field> =
+            (0..13).flat_map(|i| [Field::Int(i), Field::from(text[i as usize].as_str())]).collect();
+        let mut inserts: Vec<Vec<Option<Insert>>> = vec![Vec::new()];
+        let heads = ["INSERT INTO t (a, b) VALUES ".to_string()];
+        let mut writer = Writer { conn: &conn, inserts: &mut inserts, heads: &heads, path: "mem" };
+        writer.insert_width(0, 2, &fields).expect("insert");
+        let rows: Vec<(i64, String)> = conn
+            .prepare("SELECT a, b FROM t ORDER BY rowid")
+            .expect("prepare")
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .expect("query")
+            .collect::<rusqlite::Result<_>>()
+            .expect("rows");
+        assert_eq!(rows.len(), 13);
+        assert!(rows.iter().enumerate().all(|(i, (a, b))| *a == i as i64 && *b == text[i]));
+        let prepared: Vec<bool> = inserts[0].iter().map(Option::is_some).collect();
+        assert_eq!(prepared, [true, false, true, true]);
     }
 }
