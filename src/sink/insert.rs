@@ -60,7 +60,11 @@ impl Insert {
         // still point at `row`'s text, but nothing reads them: this type is the only user of the
         // statement, every step binds all parameters anew first, and finalizing does not read.
         unsafe {
-            debug_assert_eq!(ffi::sqlite3_bind_parameter_count(self.stmt), row.len() as c_int);
+            // A parameter left unbound would still point at an earlier row's text: refuse.
+            let params = ffi::sqlite3_bind_parameter_count(self.stmt);
+            if c_int::try_from(row.len()) != Ok(params) {
+                return Err(format!("{} values for a statement of {params} parameters", row.len()));
+            }
             for (i, field) in row.iter().enumerate() {
                 let col = i as c_int + 1;
                 let rc = match field {
