@@ -58,7 +58,7 @@ fn sqlite_loads_idempotently_with_view() {
     let version: i64 = conn
         .query_row("SELECT MAX(version) FROM schema_version", [], |r| r.get(0))
         .expect("version");
-    assert_eq!(version, 2);
+    assert_eq!(version, 3);
     // Gunmen (3, an unidentified armed group) on people (7); police (1) on teachers (6).
     let codes: Vec<(Option<i64>, Option<i64>)> = conn
         .prepare(
@@ -123,11 +123,64 @@ fn sqlite_version_1_database_is_migrated() {
     let version: i64 = conn
         .query_row("SELECT MAX(version) FROM schema_version", [], |r| r.get(0))
         .expect("version");
-    assert_eq!(version, 2);
+    assert_eq!(version, 3);
     let n: i64 = conn
         .query_row("SELECT COUNT(*) FROM events WHERE interaction IS NOT NULL", [], |r| r.get(0))
         .expect("count");
     assert_eq!(n, 2, "both events carry an interaction code after the migration");
+}
+
+#[test]
+fn sqlite_version_2_mentions_are_migrated() {
+    // Version 3 stores a mention's main value once: `value_json` becomes `attrs`, without it.
+    let dir = Dir::new("sqlite-migrate-2");
+    let input = input(&dir.path, "t-");
+    let db = dir.path.join("old.sqlite");
+    {
+        let conn = rusqlite::Connection::open(&db).expect("open");
+        conn.execute_batch(
+            r#"CREATE TABLE schema_version (version INTEGER NOT NULL);
+             INSERT INTO schema_version VALUES (1), (2);
+             CREATE TABLE mentions (article_id TEXT, seq INTEGER, kind TEXT,
+               start_byte INTEGER, end_byte INTEGER, text TEXT, sentence INTEGER, value TEXT,
+               value_json TEXT, rule TEXT);
+             INSERT INTO mentions VALUES
+               ('old', 1, 'place', 0, 2, 'US', 0, 'United States',
+                '{"name":"United States","country":"US","feature":"country"}', 'places/x'),
+               ('old', 2, 'date', 5, 8, 'now', 0, 'PRESENT_REF',
+                '{"type":"DATE","value":"PRESENT_REF","anchored":true}', 'dates/x'),
+               ('old', 3, 'person', 9, 12, 'Ann', 0, 'Ann', '{"name":"Ann"}', 'persons/x'),
+               ('old', 4, 'casualty', 13, 20, 'killed 3', 0, 'killed 3',
+                '{"type":"killed","count":3,"victim":"people"}', 'casualties/x');"#,
+        )
+        .expect("create version 2");
+    }
+    load(&input, db.to_str().expect("utf-8 path"));
+    let conn = rusqlite::Connection::open(&db).expect("open");
+    let version: i64 = conn
+        .query_row("SELECT MAX(version) FROM schema_version", [], |r| r.get(0))
+        .expect("version");
+    assert_eq!(version, 3);
+    let attrs: Vec<Option<String>> = conn
+        .prepare("SELECT attrs FROM mentions WHERE article_id = 'old' ORDER BY seq")
+        .expect("prepare")
+        .query_map([], |r| r.get(0))
+        .expect("query")
+        .collect::<Result<_, _>>()
+        .expect("rows");
+    assert_eq!(
+        attrs,
+        [
+            Some(r#"{"country":"US","feature":"country"}"#.to_string()),
+            Some(r#"{"type":"DATE","anchored":true}"#.to_string()),
+            None,
+            Some(r#"{"victim":"people"}"#.to_string()),
+        ]
+    );
+    let new: i64 = conn
+        .query_row("SELECT COUNT(*) FROM mentions WHERE article_id LIKE 't-%'", [], |r| r.get(0))
+        .expect("count");
+    assert!(new > 0, "the new articles' mentions are loaded after the migration");
 }
 
 #[test]

@@ -22,6 +22,7 @@ pub trait Sink {
 }
 
 pub mod csv;
+mod insert;
 #[cfg(feature = "postgres")]
 pub mod postgres;
 pub mod sqlite;

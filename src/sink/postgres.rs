@@ -10,10 +10,13 @@ use std::io::Write;
 
 use postgres::{Client, NoTls};
 
-use super::sqlite::{ddl, migrations, rows, Field, SCHEMA_VERSION, TABLES};
+use super::sqlite::{ddl, migrations, rows, Dialect, Field, SCHEMA_VERSION, TABLES};
 use super::Sink;
 use crate::doc::Document;
 use crate::error::{Error, Result};
+
+/// PostgreSQL's dialect.
+const POSTGRES: Dialect = Dialect { int: "BIGINT", real: "DOUBLE PRECISION", sqlite: false };
 
 /// Articles per batch (one transaction, one COPY per table).
 const BATCH: usize = 1000;
@@ -76,7 +79,7 @@ impl PostgresSink {
         // Two loaders starting at once must not both create the schema.
         tx.execute("SELECT pg_advisory_xact_lock(74657831)", &[])
             .map_err(|e| pg_error(&name, e))?;
-        for stmt in ddl("BIGINT", "DOUBLE PRECISION") {
+        for stmt in ddl(&POSTGRES) {
             let stmt = stmt.replace("CREATE VIEW IF NOT EXISTS", "CREATE OR REPLACE VIEW");
             tx.batch_execute(&stmt).map_err(|e| pg_error(&name, e))?;
         }
@@ -95,10 +98,19 @@ impl PostgresSink {
             Some(v) if v == SCHEMA_VERSION as i32 => {}
             // Older databases are migrated inside this transaction.
             Some(v) if v >= 1 && v < SCHEMA_VERSION as i32 => {
-                for (from, stmts) in migrations("BIGINT") {
-                    if from as i32 >= v {
-                        for stmt in stmts {
-                            tx.batch_execute(&stmt).map_err(|e| pg_error(&name, e))?;
+                for m in migrations(&POSTGRES) {
+                    let has: bool = tx
+                        .query_one(
+                            "SELECT EXISTS (SELECT 1 FROM information_schema.columns \
+                             WHERE table_schema = current_schema() AND table_name = $1 \
+                             AND column_name = $2)",
+                            &[&m.table, &m.column],
+                        )
+                        .map_err(|e| pg_error(&name, e))?
+                        .get(0);
+                    if m.from as i32 >= v && has == m.present {
+                        for stmt in &m.statements {
+                            tx.batch_execute(stmt).map_err(|e| pg_error(&name, e))?;
                         }
                     }
                 }
@@ -154,7 +166,8 @@ impl Sink for PostgresSink {
         }
         self.ids.push(doc.id.clone());
         let buffers = &mut self.buffers;
-        rows(doc, &mut |table, row| {
+        let mut scratch = String::new();
+        rows(doc, &mut scratch, &mut |table, row| {
             let out = &mut buffers[table];
             for (i, f) in row.iter().enumerate() {
                 if i > 0 {
