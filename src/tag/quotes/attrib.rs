@@ -31,7 +31,12 @@ impl Tok<'_> {
     }
     /// Starts with a capital letter.
     pub fn cap(&self) -> bool {
-        self.word && self.s.chars().next().is_some_and(char::is_uppercase)
+        // ASCII by byte: this runs for every token of a document's name pass
+        self.word
+            && match self.s.as_bytes().first() {
+                Some(b) if b.is_ascii() => b.is_ascii_uppercase(),
+                _ => self.s.chars().next().is_some_and(char::is_uppercase),
+            }
     }
     fn dash(&self) -> bool {
         matches!(self.s, "—" | "―" | "–" | "--" | "-")
@@ -73,6 +78,31 @@ static ALNUM: [bool; 256] = {
     let mut b = 0;
     while b < 256 {
         table[b] = (b as u8).is_ascii_alphanumeric();
+        b += 1;
+    }
+    table
+};
+
+const BLANK: u8 = 0;
+const ALNUM_BYTE: u8 = 1;
+const PUNCT: u8 = 2;
+const WIDE: u8 = 3;
+
+/// The token scan's class of each byte: an ASCII blank (tab to carriage return and space, as
+/// `char::is_whitespace` has them), an ASCII letter or digit, other ASCII, or part of a wider
+/// char.
+static BYTE_KIND: [u8; 256] = {
+    let mut table = [WIDE; 256];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        table[b] = if matches!(c, b'\t'..=b'\r' | b' ') {
+            BLANK
+        } else if c.is_ascii_alphanumeric() {
+            ALNUM_BYTE
+        } else {
+            PUNCT
+        };
         b += 1;
     }
     table
@@ -124,28 +154,40 @@ pub(super) fn tokens<'a>(
     out: &mut Vec<Tok<'a>>,
 ) {
     out.clear();
+    push_tokens(text, from, to, lex, out);
+}
+
+/// The tokens of `text[from..to]` added to those in `out` (several pieces of text, one list).
+pub(super) fn push_tokens<'a>(
+    text: &'a str,
+    from: usize,
+    to: usize,
+    lex: &Lexicon,
+    out: &mut Vec<Tok<'a>>,
+) {
     let seg = &text[from..to];
     out.reserve(seg.len() / 4 + 1);
     let bytes = seg.as_bytes();
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
-        let c = if b.is_ascii() {
-            // ASCII blanks as `char::is_whitespace` has them: tab to carriage return, space
-            if matches!(b, b'\t'..=b'\r' | b' ') {
+        // ASCII bytes by class, without decoding; other chars decoded
+        let (c, word) = match BYTE_KIND[usize::from(b)] {
+            BLANK => {
                 i += 1;
                 continue;
             }
-            char::from(b)
-        } else {
-            let Some(c) = char_at(seg, i) else { break };
-            if c.is_whitespace() {
-                i += c.len_utf8();
-                continue;
+            ALNUM_BYTE => (char::from(b), true),
+            PUNCT => (char::from(b), false),
+            _ => {
+                let Some(c) = char_at(seg, i) else { break };
+                if c.is_whitespace() {
+                    i += c.len_utf8();
+                    continue;
+                }
+                (c, alnum(c))
             }
-            c
         };
         let mut end = i + c.len_utf8();
-        let word = alnum(c);
         if word {
             end = word_end(seg, end);
             if bytes.get(end) == Some(&b'.') {

@@ -309,8 +309,15 @@ impl<'a> Resolver<'a> {
             // own name runs outside quotes: two to four capitalised words opened by a first name
             // or after a title (`Lt. Mark Hensley`), or followed by a speech verb or an appositive
             // (`Hélène Marchand said`, `Gul Bibi, 45,`)
-            let mut toks = Vec::new();
-            attrib::tokens(text, 0, text.len(), lex, &mut toks);
+            // the words of closed quotes are never a run's start, title or cue, and no token
+            // runs into or out of a quote mark: they are skipped, not tokenized
+            let mut toks = Vec::with_capacity(text.len() / 4 + 1);
+            let mut at = 0;
+            for r in raws.iter().filter(|r| !r.runs_on) {
+                attrib::push_tokens(text, at, r.start, lex, &mut toks);
+                at = r.end;
+            }
+            attrib::push_tokens(text, at, text.len(), lex, &mut toks);
             let in_quote = |p: usize| {
                 let i = raws.partition_point(|r| r.end <= p);
                 raws.get(i).is_some_and(|r| r.start <= p)
@@ -381,20 +388,18 @@ impl<'a> Resolver<'a> {
         };
         // the words between the quotes only: a quote between double marks is skipped whole,
         // as no token runs into or out of such a mark (tokens outside it are the same)
-        let (mut toks, mut part) = (Vec::new(), Vec::new());
+        let mut toks = Vec::new();
         let mut at = from;
         for r in &self.raws[self.raws.partition_point(|r| r.close <= from)..] {
             if r.close > pos {
                 break;
             }
             if r.open >= at && self.double_marks(r) {
-                attrib::tokens(self.text, at, r.open, self.lex, &mut part);
-                toks.append(&mut part);
+                attrib::push_tokens(self.text, at, r.open, self.lex, &mut toks);
                 at = r.close;
             }
         }
-        attrib::tokens(self.text, at, pos, self.lex, &mut part);
-        toks.append(&mut part);
+        attrib::push_tokens(self.text, at, pos, self.lex, &mut toks);
         toks.retain(outside);
         toks.split(|t| t.sentence_end()).rev().find_map(|sentence| {
             let span = attrib::subject_span(sentence, self.lex)?;
