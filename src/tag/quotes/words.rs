@@ -29,6 +29,8 @@ pub(super) mod class {
 /// Speech verbs, word classes and first names, each with the shapes of its words.
 pub(super) struct Lexicon {
     verbs: FxSet<String>,
+    /// The speech verbs [`pack`] takes, by packed key.
+    short_verbs: FxSet<u128>,
     /// Classes of the words [`pack`] takes, by packed key: no string hashing or comparing.
     short_classes: FxMap<u128, u16>,
     /// Classes of the other words (long or not ASCII).
@@ -104,11 +106,13 @@ impl Lexicon {
             .collect();
         let (verb_shapes, class_shapes, name_shapes) =
             (Shapes::of(verbs.iter()), Shapes::of(classes.keys()), Shapes::of(first_names.iter()));
+        let short_verbs = verbs.iter().filter_map(|w| pack(w.as_bytes())).collect();
         let short_classes =
             classes.iter().filter_map(|(w, &bits)| Some((pack(w.as_bytes())?, bits))).collect();
         classes.retain(|w, _| pack(w.as_bytes()).is_none());
         Ok(Lexicon {
             verbs,
+            short_verbs,
             short_classes,
             classes,
             first_names,
@@ -123,6 +127,12 @@ impl Lexicon {
     pub fn is_verb(&self, word: &str) -> bool {
         if !self.verb_shapes.may_hold(word) {
             return false;
+        }
+        if let Some(key) = pack(word.as_bytes()) {
+            // a short ASCII word: the verbs are lower case, so an exact or first-letter-lowered
+            // match is a match of the packed (lower-cased) word with no capital after the first
+            let rest = word.as_bytes().get(1..).unwrap_or_default();
+            return !rest.iter().any(u8::is_ascii_uppercase) && self.short_verbs.contains(&key);
         }
         let first_upper = word.chars().next().is_some_and(char::is_uppercase);
         let rest_lower = word.chars().skip(1).all(|c| !c.is_uppercase());
@@ -146,7 +156,11 @@ impl Lexicon {
             }),
         }
         .unwrap_or(0);
-        if word.chars().next().is_some_and(char::is_uppercase) {
+        let upper = match word.as_bytes().first() {
+            Some(b) if b.is_ascii() => b.is_ascii_uppercase(),
+            _ => word.chars().next().is_some_and(char::is_uppercase),
+        };
+        if upper {
             bits
         } else {
             bits & !class::ANY_TITLE
