@@ -213,16 +213,28 @@ pub(super) fn last_sentence<'a>(
     out: &mut Vec<Tok<'a>>,
 ) {
     let mut reach = 64;
+    // `out` holds the tokens of `text[done..to]`; a wider scan adds those of `text[cut..done]`
+    // before them (`done` follows a blank, so together they are those of `text[cut..to]`)
+    let (mut done, mut head) = (to, Vec::new());
     loop {
         let blank = |b: &u8| matches!(b, b'\t'..=b'\r' | b' ');
         let cut = match text.as_bytes().get(from..to.saturating_sub(reach)) {
             Some(head) => head.iter().rposition(blank).map_or(from, |w| from + w + 1),
             None => from,
         };
-        tokens(text, cut, to, lex, out);
-        if cut == from || out.iter().any(Tok::sentence_end) {
+        let found = if done == to {
+            tokens(text, cut, to, lex, out);
+            out.iter().any(Tok::sentence_end)
+        } else {
+            tokens(text, cut, done, lex, &mut head);
+            let found = head.iter().any(Tok::sentence_end);
+            out.splice(0..0, head.drain(..));
+            found
+        };
+        if cut == from || found {
             return;
         }
+        done = cut;
         reach *= 2;
     }
 }
