@@ -139,18 +139,24 @@ impl DateTagger {
                 let ranked = woken[k].0;
                 let rule = ranked % n;
                 let mut window = window_of(woken[k].1);
+                // Every match holds one of the rule's anchors, so none starts after the
+                // end of the last anchor word of its window.
+                let mut last = woken[k].1;
                 k += 1;
                 while k < woken.len() && woken[k].0 == ranked {
                     let next = window_of(woken[k].1);
                     if next.start <= window.end {
                         window.end = window.end.max(next.end);
                     } else {
-                        self.run(rule, window, &mut scan, &mut scratch);
+                        let until = word_end(text, sentence_hits[last].0);
+                        self.run(rule, window, until, &mut scan, &mut scratch);
                         window = next;
                     }
+                    last = woken[k].1;
                     k += 1;
                 }
-                self.run(rule, window, &mut scan, &mut scratch);
+                let until = word_end(text, sentence_hits[last].0);
+                self.run(rule, window, until, &mut scan, &mut scratch);
             }
             *found = scan.found;
             select(found, &self.rules, taken, &mut out);
@@ -160,7 +166,14 @@ impl DateTagger {
     }
 
     /// Runs `rule` on `window` when the window can hold a match (its `near:` words are there).
-    fn run(&self, rule: usize, window: Span, scan: &mut SentenceScan, scratch: &mut Scratch) {
+    fn run(
+        &self,
+        rule: usize,
+        window: Span,
+        until: usize,
+        scan: &mut SentenceScan,
+        scratch: &mut Scratch,
+    ) {
         let anchors = &self.rules.anchors;
         if anchors.has_near(rule) {
             let hits = scan.hits;
@@ -171,7 +184,8 @@ impl DateTagger {
             }
         }
         let doc = DocText { text: scan.text, starts: scan.starts };
-        self.rules.candidates(rule, doc, scan.sentence, window, scratch, &mut scan.found);
+        let until = until.min(window.end);
+        self.rules.candidates(rule, doc, scan.sentence, window, until, scratch, &mut scan.found);
     }
 }
 
@@ -184,6 +198,12 @@ struct SentenceScan<'a> {
     /// The word starts of the text ([`anchors::Anchors::hits`]).
     starts: &'a [u64],
     found: Vec<Candidate>,
+}
+
+/// The end of the word (ASCII letters and digits) that starts at byte `at`.
+fn word_end(text: &str, at: usize) -> usize {
+    let bytes = text.as_bytes();
+    at + bytes[at..].iter().take_while(|b| b.is_ascii_alphanumeric()).count()
 }
 
 /// The window of `sentence` within [`REACH`] of byte `at`, widened to whitespace (so no

@@ -500,16 +500,19 @@ impl RuleSet {
         self.scratch.get()
     }
 
-    /// Candidates of rule `i` that start in `window` of the sentence `sentence`, with
-    /// document offsets. The text before the window is context (`\b`, look-behind words);
-    /// a match that reaches the window's end inside the sentence is dropped (`$` and `\b`
-    /// cannot see past it; the rule's anchors put real matches well inside).
+    /// Candidates of rule `i` that start in `window` of the sentence `sentence`, at `until`
+    /// or earlier, with document offsets. The text before the window is context (`\b`,
+    /// look-behind words); a match that reaches the window's end inside the sentence is
+    /// dropped (`$` and `\b` cannot see past it; the rule's anchors put real matches well
+    /// inside).
+    #[allow(clippy::too_many_arguments)]
     pub(super) fn candidates(
         &self,
         i: usize,
         doc: DocText,
         sentence: Span,
         window: Span,
+        until: usize,
         scratch: &mut Scratch,
         out: &mut Vec<Candidate>,
     ) {
@@ -518,16 +521,19 @@ impl RuleSet {
         let words = WordStarts { masks: doc.starts, offset: sentence.start };
         let hay = &text[sentence.start..window.end];
         let cut = window.end < sentence.end;
+        let until = until - sentence.start;
         let mut at = window.start - sentence.start;
         while at <= hay.len() {
             // The span only: the groups are worked out once per matched text.
-            let found = match rule.scanner.find(&mut scratch.scans[i], hay.as_bytes(), at, words) {
+            let scan = &mut scratch.scans[i];
+            let found = match rule.scanner.find(scan, hay.as_bytes(), at, until, words) {
                 Ok(found) => found,
                 Err(GaveUp) => {
                     let input = Input::new(hay).span(at..hay.len());
                     rule.regex
                         .search_with(&mut scratch.caches[i], &input)
                         .map(|m| (m.start(), m.end()))
+                        .filter(|m| m.0 <= until)
                 }
             };
             let Some(m) = found else { break };

@@ -41,6 +41,11 @@ const KIND: [u8; 256] = {
     table
 };
 
+/// The kind bit of the byte before `at` in `hay` (the start of the text when `at` is 0).
+fn before(hay: &[u8], at: usize) -> u8 {
+    at.checked_sub(1).map_or(TEXT, |i| KIND[usize::from(hay[i])])
+}
+
 /// One rule's anchored search.
 #[derive(Clone)]
 pub(super) struct Scanner {
@@ -149,20 +154,28 @@ impl Scanner {
         Ok(sid)
     }
 
-    /// The leftmost-first match in `hay` that starts at `from` or later (`hay`'s end is the
-    /// end of the text for the pattern's assertions).
+    /// The leftmost-first match in `hay` that starts at `from` or later and at `until` or
+    /// earlier (`hay`'s end is the end of the text for the pattern's assertions).
     pub(super) fn find(
         &self,
         c: &mut ScanCache,
         hay: &[u8],
         from: usize,
+        until: usize,
         words: WordStarts,
     ) -> Result<Option<(usize, usize)>, GaveUp> {
-        if self.at_words {
-            return self.find_at_words(c, hay, from, words);
+        if from > until {
+            return Ok(None);
         }
-        let Some(rest) = hay.get(from..) else { return Ok(None) };
-        let mut before = from.checked_sub(1).map_or(TEXT, |i| KIND[usize::from(hay[i])]);
+        if self.at_words {
+            return self.find_at_words(c, hay, from, until, words);
+        }
+        let Some(rest) = hay.get(from..=until.min(hay.len().saturating_sub(1))) else {
+            return Ok(
+                (from == hay.len() && self.empty & before(hay, from) != 0).then_some((from, from))
+            );
+        };
+        let mut before = before(hay, from);
         for (k, &byte) in rest.iter().enumerate() {
             if self.first[usize::from(byte)] & before != 0 {
                 if let Some(end) = self.anchored(c, hay, from + k, before)? {
@@ -171,7 +184,8 @@ impl Scanner {
             }
             before = KIND[usize::from(byte)];
         }
-        Ok((self.empty & before != 0).then_some((hay.len(), hay.len())))
+        let end = from + rest.len();
+        Ok((end == hay.len() && end <= until && self.empty & before != 0).then_some((end, end)))
     }
 
     /// [`Scanner::find`] trying only the word starts of `words` (and the haystack's start,
@@ -181,6 +195,7 @@ impl Scanner {
         c: &mut ScanCache,
         hay: &[u8],
         mut from: usize,
+        until: usize,
         words: WordStarts,
     ) -> Result<Option<(usize, usize)>, GaveUp> {
         if from == 0 && !hay.is_empty() {
@@ -191,7 +206,7 @@ impl Scanner {
             }
             from = 1;
         }
-        let (lo, hi) = (words.offset + from, words.offset + hay.len());
+        let (lo, hi) = (words.offset + from, words.offset + hay.len().min(until + 1));
         let mut block = lo / 64;
         let mut bits = words.masks.get(block).map_or(0, |m| m & u64::MAX << (lo % 64));
         loop {
@@ -308,8 +323,14 @@ mod tests {
                 let words = WordStarts { masks: &masks, offset: 2 };
                 for from in (0..=hay.len()).filter(|&i| hay.is_char_boundary(i)) {
                     let want = re.find(Input::new(hay).range(from..)).map(|m| (m.start(), m.end()));
-                    let got = scanner.find(&mut cache, hay.as_bytes(), from, words).ok().flatten();
-                    assert_eq!(got, want, "{p} on {hay:?} from {from}");
+                    let got = scanner.find(&mut cache, hay.as_bytes(), from, hay.len(), words);
+                    assert_eq!(got.ok().flatten(), want, "{p} on {hay:?} from {from}");
+                    // Starts after `until` are not tried.
+                    for until in from..=hay.len() {
+                        let want = want.filter(|m| m.0 <= until);
+                        let got = scanner.find(&mut cache, hay.as_bytes(), from, until, words);
+                        assert_eq!(got.ok().flatten(), want, "{p} on {hay:?} {from}..={until}");
+                    }
                 }
             }
         }
