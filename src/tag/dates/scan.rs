@@ -46,12 +46,37 @@ fn before(hay: &[u8], at: usize) -> u8 {
     at.checked_sub(1).map_or(TEXT, |i| KIND[usize::from(hay[i])])
 }
 
+/// The pair code of each byte: ASCII letters case-folded (0 to 25), digits, whitespace, `.`,
+/// `-`, other ASCII, and non-ASCII bytes (see [`Scanner::pairs`]).
+const CODE: [u8; 256] = {
+    let mut table = [31u8; 256];
+    let mut b = 0;
+    while b < 128 {
+        let byte = b as u8;
+        table[b] = match byte {
+            b'a'..=b'z' => byte - b'a',
+            b'A'..=b'Z' => byte - b'A',
+            b'0'..=b'9' => 26,
+            b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c => 27,
+            b'.' => 28,
+            b'-' => 29,
+            _ => 30,
+        };
+        b += 1;
+    }
+    table
+};
+
 /// One rule's anchored search.
 #[derive(Clone)]
 pub(super) struct Scanner {
     dfa: DFA,
     /// Per byte, the kinds of byte before it after which a match can begin with it.
     first: [u8; 256],
+    /// Bit `32 * CODE[a] + CODE[b]`: a match may begin with the bytes `a` and `b` (after some
+    /// kind of byte). Most tries of the anchored DFA that fail end at the second byte;
+    /// this bit set, two cache lines, rules them out without touching the DFA's tables.
+    pairs: [u64; 16],
     /// The kinds of byte before the end of a window at which the pattern matches empty.
     empty: u8,
     /// True when matches begin only at the start of a word (an ASCII letter or digit after
@@ -103,16 +128,42 @@ impl Scanner {
             .thompson(thompson::Config::new().which_captures(WhichCaptures::None))
             .build(pattern)
             .map_err(|e| e.to_string())?;
-        let mut scanner = Scanner { dfa, first: [0; 256], empty: 0, at_words: false };
+        let mut scanner =
+            Scanner { dfa, first: [0; 256], pairs: [0; 16], empty: 0, at_words: false };
         let mut cache = scanner.cache();
         let fail = |_| "the lazy DFA gave up".to_string();
+        // One byte per class of bytes the DFA does not tell apart.
+        let classes = *scanner.dfa.byte_classes();
+        let mut members: Vec<Vec<u8>> = vec![Vec::new(); classes.alphabet_len()];
+        for byte in 0..=255u8 {
+            members[usize::from(classes.get(byte))].push(byte);
+        }
+        members.retain(|m| !m.is_empty());
         for k in 0..KINDS.len() {
             let bit = 1 << k;
             let start = scanner.start(&mut cache, bit).map_err(|_| "no start state")?;
-            for byte in 0..=255u8 {
-                let next = scanner.dfa.next_state(&mut cache.cache, start, byte).map_err(fail)?;
-                if !next.is_dead() {
+            for a in &members {
+                let next = scanner.dfa.next_state(&mut cache.cache, start, a[0]).map_err(fail)?;
+                if next.is_dead() {
+                    continue;
+                }
+                for &byte in a {
                     scanner.first[usize::from(byte)] |= bit;
+                }
+                for b in &members {
+                    // A match state after one byte is an empty match (matches show one byte
+                    // late): then every second byte goes.
+                    let second = scanner.dfa.next_state(&mut cache.cache, next, b[0]);
+                    if second.map_err(fail)?.is_dead() && !next.is_match() {
+                        continue;
+                    }
+                    for &x in a {
+                        for &y in b {
+                            let i = 32 * usize::from(CODE[usize::from(x)])
+                                + usize::from(CODE[usize::from(y)]);
+                            scanner.pairs[i / 64] |= 1 << (i % 64);
+                        }
+                    }
                 }
             }
             if scanner.dfa.next_eoi_state(&mut cache.cache, start).map_err(fail)?.is_match() {
@@ -177,7 +228,7 @@ impl Scanner {
         };
         let mut before = before(hay, from);
         for (k, &byte) in rest.iter().enumerate() {
-            if self.first[usize::from(byte)] & before != 0 {
+            if self.first[usize::from(byte)] & before != 0 && self.pair(hay, from + k) {
                 if let Some(end) = self.anchored(c, hay, from + k, before)? {
                     return Ok(Some((from + k, end)));
                 }
@@ -225,12 +276,21 @@ impl Scanner {
             // A word start after the haystack's first byte: `at - 1` is in it.
             let at = at - words.offset;
             let before = KIND[usize::from(hay[at - 1])];
-            if self.first[usize::from(hay[at])] & before != 0 {
+            if self.first[usize::from(hay[at])] & before != 0 && self.pair(hay, at) {
                 if let Some(end) = self.anchored(c, hay, at, before)? {
                     return Ok(Some((at, end)));
                 }
             }
         }
+    }
+
+    /// False when no match can begin with the two bytes at `at` (see [`Scanner::pairs`]).
+    #[inline(always)]
+    fn pair(&self, hay: &[u8], at: usize) -> bool {
+        let Some(&second) = hay.get(at + 1) else { return true };
+        let i =
+            32 * usize::from(CODE[usize::from(hay[at])]) + usize::from(CODE[usize::from(second)]);
+        self.pairs[i / 64] >> (i % 64) & 1 != 0
     }
 
     /// The end of the leftmost-first match that starts at `at` (after a byte of kind
