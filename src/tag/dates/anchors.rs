@@ -231,7 +231,45 @@ impl Anchors {
 }
 
 /// Bit masks of a block: bit `i` of the first is set when byte `i` is an ASCII letter or
+/// digit, of the second when it is a digit (sixteen bytes at a time with SSE2, which every
+/// x86-64 processor has).
+#[cfg(target_arch = "x86_64")]
+fn classify(block: &[u8; 64]) -> (u64, u64) {
+    use std::arch::x86_64::{
+        _mm_add_epi8, _mm_cmplt_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128,
+        _mm_set1_epi8,
+    };
+    // Bytes shifted so that a range starts at -128: `x < -128 + n` is then an unsigned
+    // `b - lo < n`.
+    const fn shift(lo: u8) -> i8 {
+        0x80u8.wrapping_sub(lo) as i8
+    }
+    let (mut words, mut digits) = (0u64, 0u64);
+    for k in 0..4 {
+        // SAFETY: SSE2 is always there on x86-64, and the unaligned load reads bytes
+        // `16 * k..16 * k + 16` of the 64-byte block.
+        let (w, d) = unsafe {
+            let v = _mm_loadu_si128(block.as_ptr().add(16 * k).cast());
+            let digit = _mm_cmplt_epi8(
+                _mm_add_epi8(v, _mm_set1_epi8(shift(b'0'))),
+                _mm_set1_epi8(-128 + 10),
+            );
+            let folded = _mm_or_si128(v, _mm_set1_epi8(0x20));
+            let letter = _mm_cmplt_epi8(
+                _mm_add_epi8(folded, _mm_set1_epi8(shift(b'a'))),
+                _mm_set1_epi8(-128 + 26),
+            );
+            (_mm_movemask_epi8(_mm_or_si128(digit, letter)), _mm_movemask_epi8(digit))
+        };
+        words |= u64::from(w as u16) << (16 * k);
+        digits |= u64::from(d as u16) << (16 * k);
+    }
+    (words, digits)
+}
+
+/// Bit masks of a block: bit `i` of the first is set when byte `i` is an ASCII letter or
 /// digit, of the second when it is a digit (eight bytes at a time, bytes as lanes of a u64).
+#[cfg(not(target_arch = "x86_64"))]
 fn classify(block: &[u8; 64]) -> (u64, u64) {
     const HIGH: u64 = 0x8080_8080_8080_8080;
     const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
@@ -268,61 +306,69 @@ fn load(bytes: &[u8]) -> u64 {
 /// An open-addressing table from anchor word forms to anchor ids, keyed by a word's first
 /// eight bytes (a hash map's hashing and probing cost more than the whole scan otherwise).
 struct WordTable {
-    /// Per slot, the first eight bytes of a form (zero-padded little-endian; 0: empty).
-    keys: Vec<u64>,
-    /// Per slot, the form and its anchor id.
-    forms: Vec<(Box<[u8]>, usize)>,
-    /// Per first byte, the lengths of the forms that begin with it (bit 63: 63 or more):
-    /// most words fail this test, which is cheaper than the table's.
-    lens: [u64; 256],
+    /// Per slot, the first eight bytes of a form (zero-padded little-endian; 0: empty) and
+    /// its anchor id: one cache line read per probe.
+    slots: Vec<(u64, usize)>,
+    /// Per slot, the whole form when it is longer than eight bytes (else empty).
+    long: Vec<Box<[u8]>>,
+    /// Bit `h >> 49` of the hash `h` of each form: nine words in ten fail this test (one read
+    /// from 4 KiB, which stays in the cache), and only the others probe the table.
+    filter: Box<[u64; 512]>,
 }
 
 impl WordTable {
     /// The table of `ids` (form to anchor id; forms are non-empty ASCII letters and digits).
     fn new(ids: FxMap<String, usize>) -> WordTable {
-        let size = (ids.len() * 4).next_power_of_two().max(64);
-        let mut keys = vec![0u64; size];
-        let mut forms: Vec<(Box<[u8]>, usize)> = vec![(Box::default(), 0); size];
-        let mut lens = [0u64; 256];
+        let size = (ids.len() * 2).next_power_of_two().max(64);
+        let mut slots = vec![(0u64, 0usize); size];
+        let mut long: Vec<Box<[u8]>> = vec![Box::default(); size];
+        let mut filter = Box::new([0u64; 512]);
         for (form, id) in ids {
             let bytes = form.as_bytes();
-            lens[usize::from(bytes[0])] |= 1 << bytes.len().min(63);
-
             let key = word_key(bytes, 0, bytes.len());
-            let mut slot = slot_of(key, bytes.len(), size);
-            while keys[slot] != 0 {
+            let h = hash(key, bytes.len());
+            filter[(h >> 55) as usize] |= 1 << (h >> 49 & 63);
+            let mut slot = (h >> 40) as usize & (size - 1);
+            while slots[slot].0 != 0 {
                 slot = (slot + 1) & (size - 1);
             }
-            keys[slot] = key;
-            forms[slot] = (bytes.into(), id);
+            slots[slot] = (key, id);
+            if bytes.len() > 8 {
+                long[slot] = bytes.into();
+            }
         }
-        WordTable { keys, forms, lens }
+        WordTable { slots, long, filter }
     }
 
     /// The anchor id of the word `bytes[start..end]`, if it is an anchor word form.
     #[inline(always)]
     fn get(&self, bytes: &[u8], start: usize, end: usize) -> Option<usize> {
-        let lens = self.lens[usize::from(bytes[start])];
-        if lens >> (end - start).min(63) & 1 == 0 {
+        let key = word_key(bytes, start, end);
+        let h = hash(key, end - start);
+        if self.filter[(h >> 55) as usize] >> (h >> 49 & 63) & 1 == 0 {
             return None;
         }
-        let key = word_key(bytes, start, end);
-        let size = self.keys.len();
-        let mut slot = slot_of(key, end - start, size);
+        let size = self.slots.len();
+        let mut slot = (h >> 40) as usize & (size - 1);
         loop {
-            match self.keys[slot] {
-                0 => return None,
-                k if k == key => {
-                    let (form, id) = &self.forms[slot];
-                    if end - start <= 8 || **form == bytes[start..end] {
-                        return Some(*id);
-                    }
+            match self.slots[slot] {
+                (0, _) => return None,
+                (k, id)
+                    if k == key && (end - start <= 8 || *self.long[slot] == bytes[start..end]) =>
+                {
+                    return Some(id);
                 }
                 _ => {}
             }
             slot = (slot + 1) & (size - 1);
         }
     }
+}
+
+/// The hash of a word's key ([`word_key`]) and length; its high bits are used.
+#[inline]
+fn hash(key: u64, len: usize) -> u64 {
+    (key ^ len as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15)
 }
 
 /// The first (up to) eight bytes of the word `bytes[start..end]`, zero-padded, as a u64:
@@ -338,13 +384,6 @@ fn word_key(bytes: &[u8], start: usize, end: usize) -> u64 {
         u64::from_le_bytes(lane)
     };
     head & (u64::MAX >> (64 - 8 * take))
-}
-
-/// The first slot to probe for a key and word length in a table of `size` (a power of two).
-#[inline]
-fn slot_of(key: u64, len: usize, size: usize) -> usize {
-    let h = (key ^ len as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-    (h >> 40) as usize & (size - 1)
 }
 
 /// The digit anchors of the runs of digits in the word `text[start..end]` (kept out of line:
