@@ -187,13 +187,41 @@ impl Pending {
     }
 }
 
-/// A TIMEX3 duration from a count (`3`, `X`, `1.5`) and a unit code (`Y`, `H`, `FN`...).
+/// A TIMEX3 duration from a count (`3`, `X`, `2.5`) and a unit code (`Y`, `H`, `FN`...).
+/// Counted decades and centuries are written in years (`two decades` = `P20Y`, as TimeML
+/// annotators write them); a half unit goes to the next smaller one (`2 1/2 years` =
+/// `P2Y6M`, `an hour and a half` = `PT1H30M`).
 fn duration(n: &str, unit: &str) -> Option<String> {
     if n.is_empty() {
         return None;
     }
+    if let Some(whole) = n.strip_suffix(".5") {
+        let w: u32 = whole.parse().ok()?;
+        // `{w}{big}{half}`, or the half alone when there is no whole unit.
+        let part = |big: &str, half: &str| {
+            if w == 0 {
+                half.to_string()
+            } else {
+                format!("{w}{big}{half}")
+            }
+        };
+        match unit {
+            "Y" => return Some(format!("P{}", part("Y", "6M"))),
+            "D" if w == 0 => return Some("PT12H".to_string()),
+            "D" => return Some(format!("P{w}DT12H")),
+            "H" => return Some(format!("PT{}", part("H", "30M"))),
+            "MIN" => return Some(format!("PT{}", part("M", "30S"))),
+            "DE" => return Some(format!("P{}Y", w * 10 + 5)),
+            "CE" => return Some(format!("P{}Y", w * 100 + 50)),
+            _ => {}
+        }
+    }
     Some(match unit {
-        "Y" | "M" | "W" | "D" | "DE" | "CE" => format!("P{n}{unit}"),
+        "DE" | "CE" => match n.parse::<u32>() {
+            Ok(k) => format!("P{}Y", k * if unit == "DE" { 10 } else { 100 }),
+            Err(_) => format!("P{n}{unit}"),
+        },
+        "Y" | "M" | "W" | "D" => format!("P{n}{unit}"),
         "Q" => match n.parse::<u32>() {
             Ok(k) => format!("P{}M", k * 3),
             Err(_) => format!("P{n}Q"),
@@ -222,12 +250,21 @@ struct Focus {
 pub(super) struct Resolver {
     dct: Option<NaiveDate>,
     focus: Option<Focus>,
+    /// The last quarter mentioned that has begun by the article date (`year`, `q`): the
+    /// period a financial report is about. A quarter forecast (`losses through the third
+    /// quarter of next year`) is no such period.
+    period: Option<(i32, u32)>,
+    /// The unit and value of the last mention when it counted back from the article date
+    /// (`a year ago`): a `REF` count back by that unit right after it restates the same
+    /// comparison (`up from $3 million a year ago ... compared with $2 million a year
+    /// earlier`), not one further back.
+    back: Option<(Unit, String)>,
 }
 
 impl Resolver {
     /// A resolver for an article published on `dct` (None: unknown, values keep `X` parts).
     pub(super) fn new(dct: Option<NaiveDate>) -> Resolver {
-        Resolver { dct, focus: None }
+        Resolver { dct, focus: None, period: None, back: None }
     }
 
     /// The final value of `p`; `tense` is asked only when the value needs it. Dates with a
@@ -240,7 +277,13 @@ impl Resolver {
                 if *vague {
                     return if *offset < 0 { "PAST_REF" } else { "FUTURE_REF" }.to_string();
                 }
+                if let (Anchor::Ref, true, Some((u, v))) = (anchor, *offset < 0, &self.back) {
+                    if u == unit {
+                        return v.clone();
+                    }
+                }
                 let focus = self.focus.and_then(|f| f.quarter.map(|q| (f.year, q)));
+                let focus = if *anchor == Anchor::Period { self.period } else { focus };
                 let mut offset = *offset;
                 // A year before or after a quarter in focus is that quarter (`a year earlier`).
                 match (anchor, unit, focus) {
@@ -306,7 +349,17 @@ impl Resolver {
             },
         };
         let value = moving_holiday(&value).unwrap_or(value);
-        self.note(&value);
+        // A year counted from a quarter is no new reporting period.
+        let year_shift = matches!(p, Pending::Rel { unit: Unit::Year, .. });
+        self.note(&value, !year_shift);
+        self.back = match p {
+            Pending::Rel { anchor: Anchor::Dct | Anchor::Period, unit, offset, .. }
+                if *offset < 0 =>
+            {
+                Some((*unit, value.clone()))
+            }
+            _ => None,
+        };
         value
     }
 
@@ -386,7 +439,7 @@ impl Resolver {
     }
 
     /// Makes `value` the focus when it names a calendar year (`2024`, `2024-12`, `2024-12-13`).
-    fn note(&mut self, value: &str) {
+    fn note(&mut self, value: &str, period: bool) {
         let b = value.as_bytes();
         if b.len() < 4
             || !b[..4].iter().all(u8::is_ascii_digit)
@@ -401,6 +454,17 @@ impl Resolver {
         let quarter =
             value.get(5..6).filter(|q| *q == "Q").and(num(6..7)).filter(|q| (1..=4).contains(q));
         self.focus = Some(Focus { year: year as i32, quarter, month, day });
+        // A date of a later year ends the reporting period (`In the 2024 first quarter ...
+        // the current year ... a year ago`).
+        if quarter.is_none() && self.period.is_some_and(|(y, _)| y < year as i32) {
+            self.period = None;
+        }
+        if let Some(q) = quarter.filter(|_| period) {
+            let begun = self.dct.is_none_or(|d| (year as i32, q) <= (d.year(), d.month0() / 3 + 1));
+            if begun {
+                self.period = Some((year as i32, q));
+            }
+        }
     }
 }
 
