@@ -105,6 +105,9 @@ pub(super) enum Pending {
     /// of that day (`the week of March 6`): built by joining mentions, never parsed from a
     /// template.
     Shift { base: Box<Pending>, days: i64, week: bool },
+    /// A year's reporting period (`the 1988 quarter`, `the 1989 period`): that year's quarter
+    /// of the period in focus, else the year.
+    PeriodOf(i32),
 }
 
 impl Pending {
@@ -166,6 +169,9 @@ impl Pending {
             };
             let suffix = parts.next().unwrap_or("").to_string();
             return Ok(Pending::Weekday { day, weekend, dir, suffix });
+        }
+        if let Some(year) = v.strip_prefix("PQ:") {
+            return year.parse().map(Pending::PeriodOf).map_err(|_| format!("bad year in {v:?}"));
         }
         if let Some(rest) = v.strip_prefix("DUR:") {
             let (n, unit) = rest.split_once(':').ok_or_else(|| format!("bad duration {v:?}"))?;
@@ -250,9 +256,10 @@ struct Focus {
 pub(super) struct Resolver {
     dct: Option<NaiveDate>,
     focus: Option<Focus>,
-    /// The last quarter mentioned that has begun by the article date (`year`, `q`): the
-    /// period a financial report is about. A quarter forecast (`losses through the third
-    /// quarter of next year`) is no such period.
+    /// The last quarter mentioned that has ended by the article date (`year`, `q`): the
+    /// period a financial report is about. A quarter still running or forecast (`a
+    /// fourth-quarter charge`, `losses through the third quarter of next year`) is no such
+    /// period.
     period: Option<(i32, u32)>,
     /// The unit and value of the last mention when it counted back from the article date
     /// (`a year ago`): a `REF` count back by that unit right after it restates the same
@@ -308,6 +315,10 @@ impl Resolver {
                     None => unknown(*unit).to_string() + suffix,
                 }
             }
+            Pending::PeriodOf(year) => match self.period {
+                Some((_, q)) => format!("{year:04}-Q{q}"),
+                None => format!("{year:04}"),
+            },
             Pending::Shift { base, days, week } => {
                 let day = self.resolve(base, tense);
                 let date =
@@ -349,8 +360,8 @@ impl Resolver {
             },
         };
         let value = moving_holiday(&value).unwrap_or(value);
-        // A year counted from a quarter is no new reporting period.
-        let year_shift = matches!(p, Pending::Rel { unit: Unit::Year, .. });
+        // A year counted from a quarter, or a past year's quarter, is no new reporting period.
+        let year_shift = matches!(p, Pending::Rel { unit: Unit::Year, .. } | Pending::PeriodOf(_));
         self.note(&value, !year_shift);
         self.back = match p {
             Pending::Rel { anchor: Anchor::Dct | Anchor::Period, unit, offset, .. }
@@ -460,8 +471,8 @@ impl Resolver {
             self.period = None;
         }
         if let Some(q) = quarter.filter(|_| period) {
-            let begun = self.dct.is_none_or(|d| (year as i32, q) <= (d.year(), d.month0() / 3 + 1));
-            if begun {
+            let ended = self.dct.is_none_or(|d| (year as i32, q) < (d.year(), d.month0() / 3 + 1));
+            if ended {
                 self.period = Some((year as i32, q));
             }
         }

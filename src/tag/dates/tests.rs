@@ -438,3 +438,25 @@ fn halves_decades_and_period_ends() {
         &[(0, 9, "XXXX-07"), (14, 18, "1994"), (20, 24, "1995"), (29, 33, "1997")],
     );
 }
+
+#[test]
+fn reporting_period_is_the_last_ended_quarter() {
+    // Published Sunday 2025-11-02 (fourth quarter): a fourth-quarter charge is still to come,
+    // so the latest quarter and the comparisons after it are about the third.
+    let text = "The company expects a fourth-quarter charge. In the latest quarter, it lost $5 million, compared with a profit a year ago. In the 2024 period, it earned $2 million. Sales for last year's quarter were $3 million.";
+    let got: Vec<(usize, usize, String)> =
+        run(&tagger(), text, NaiveDate::from_ymd_opt(2025, 11, 2))
+            .into_iter()
+            .map(|(s, e, v, _)| (s, e, v))
+            .collect();
+    let want = [
+        (22, 36, "2025-Q4"),
+        (48, 66, "2025-Q3"),
+        (111, 121, "2024-Q3"),
+        (126, 141, "2024-Q3"),
+        (175, 194, "2024-Q3"),
+    ];
+    let want: Vec<(usize, usize, String)> =
+        want.iter().map(|&(s, e, v)| (s, e, v.to_string())).collect();
+    assert_eq!(got, want);
+}
