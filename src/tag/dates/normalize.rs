@@ -261,10 +261,11 @@ pub(super) struct Resolver {
     /// fourth-quarter charge`, `losses through the third quarter of next year`) is no such
     /// period.
     period: Option<(i32, u32)>,
-    /// The unit and value of the last mention when it counted back from the article date
-    /// (`a year ago`): a `REF` count back by that unit right after it restates the same
-    /// comparison (`up from $3 million a year ago ... compared with $2 million a year
-    /// earlier`), not one further back.
+    /// The unit and value of the last mention when it counted back with `ago` or `earlier`
+    /// (`a year ago`; not `last year`): a `REF` count back by that unit right after it
+    /// restates the same comparison (`up from $3 million a year ago ... compared with $2
+    /// million a year earlier`, `fell from a year earlier ... down from a year earlier`),
+    /// not one further back.
     back: Option<(Unit, String)>,
 }
 
@@ -305,6 +306,16 @@ impl Resolver {
                     }
                     (Anchor::Period, Unit::Quarter, None) => offset -= 1,
                     _ => {}
+                }
+                // A day counted from a month in focus that is not the article's (`last October
+                // ... that same day`) is a day of that month, not of the article date.
+                if let (Anchor::Ref, Unit::Day, Some(f)) = (anchor, unit, self.focus) {
+                    let other = self
+                        .dct
+                        .is_none_or(|d| (d.year(), d.month()) != (f.year, f.month.unwrap_or(0)));
+                    if let (Some(m), None, true) = (f.month, f.day, other) {
+                        return format!("{:04}-{m:02}-XX{suffix}", f.year);
+                    }
                 }
                 let base = match anchor {
                     Anchor::Dct | Anchor::Period => self.dct,
@@ -364,7 +375,7 @@ impl Resolver {
         let year_shift = matches!(p, Pending::Rel { unit: Unit::Year, .. } | Pending::PeriodOf(_));
         self.note(&value, !year_shift);
         self.back = match p {
-            Pending::Rel { anchor: Anchor::Dct | Anchor::Period, unit, offset, .. }
+            Pending::Rel { anchor: Anchor::Period | Anchor::Ref, unit, offset, .. }
                 if *offset < 0 =>
             {
                 Some((*unit, value.clone()))

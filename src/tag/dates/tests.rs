@@ -460,3 +460,29 @@ fn reporting_period_is_the_last_ended_quarter() {
         want.iter().map(|&(s, e, v)| (s, e, v.to_string())).collect();
     assert_eq!(got, want);
 }
+
+#[test]
+fn financial_years_and_days_of_a_month_in_focus() {
+    t(
+        "For the year ended Sept. 30, it earned $5 million. Sales for the full year were $6 billion. In the year ago period, it lost money. Later in the day, shares fell.",
+        &[
+            (4, 12, "P1Y"),
+            (19, 27, "2025-09-30"),
+            (61, 74, "2025"),
+            (95, 114, "2024"),
+            (131, 147, "2025-12-27"),
+        ],
+    );
+    // A repeated `a year earlier` restates the comparison.
+    t(
+        "Jobs fell 380,000 from a year earlier to 14 mln, down 190,000 from a year earlier.",
+        &[(23, 37, "2024"), (67, 81, "2024")],
+    );
+    // `that same day` after a month other than the article's: a day of that month.
+    t(
+        "He was last seen in October. His name was crossed out that same day.",
+        &[(20, 27, "2025-10"), (54, 67, "2025-10-XX")],
+    );
+    // `in the year 2000` is the year, not the current year.
+    t("It happened in the year 2000.", &[(24, 28, "2000")]);
+}
