@@ -261,11 +261,10 @@ pub(super) struct Resolver {
     /// fourth-quarter charge`, `losses through the third quarter of next year`) is no such
     /// period.
     period: Option<(i32, u32)>,
-    /// The unit and value of the last mention when it counted back with `ago` or `earlier`
-    /// (`a year ago`; not `last year`): a `REF` count back by that unit right after it
-    /// restates the same comparison (`up from $3 million a year ago ... compared with $2
-    /// million a year earlier`, `fell from a year earlier ... down from a year earlier`),
-    /// not one further back.
+    /// The unit and value of the last mention when it counted years or quarters back with
+    /// `ago` or `earlier` (`a year ago`; not `last year`): a `REF` count back by that unit
+    /// right after it restates the same comparison (`up from $3 million a year ago ...
+    /// compared with $2 million a year earlier`), not one further back.
     back: Option<(Unit, String)>,
 }
 
@@ -309,7 +308,10 @@ impl Resolver {
                 }
                 // A day counted from a month in focus that is not the article's (`last October
                 // ... that same day`) is a day of that month, not of the article date.
-                if let (Anchor::Ref, Unit::Day, Some(f)) = (anchor, unit, self.focus) {
+                // (Not a time of day: `overnight`, `3 p.m.` are rather of the article date.)
+                if let (Anchor::Ref, Unit::Day, Some(f), true) =
+                    (anchor, unit, self.focus, suffix.is_empty())
+                {
                     let other = self
                         .dct
                         .is_none_or(|d| (d.year(), d.month()) != (f.year, f.month.unwrap_or(0)));
@@ -376,7 +378,7 @@ impl Resolver {
         self.note(&value, !year_shift);
         self.back = match p {
             Pending::Rel { anchor: Anchor::Period | Anchor::Ref, unit, offset, .. }
-                if *offset < 0 =>
+                if *offset < 0 && matches!(unit, Unit::Year | Unit::Quarter) =>
             {
                 Some((*unit, value.clone()))
             }

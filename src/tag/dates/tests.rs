@@ -464,14 +464,8 @@ fn reporting_period_is_the_last_ended_quarter() {
 #[test]
 fn financial_years_and_days_of_a_month_in_focus() {
     t(
-        "For the year ended Sept. 30, it earned $5 million. Sales for the full year were $6 billion. In the year ago period, it lost money. Later in the day, shares fell.",
-        &[
-            (4, 12, "P1Y"),
-            (19, 27, "2025-09-30"),
-            (61, 74, "2025"),
-            (95, 114, "2024"),
-            (131, 147, "2025-12-27"),
-        ],
+        "For the year ended Sept. 30, it earned $5 million. Sales for the full year were $6 billion. In the year ago period, it lost money. Later in the day before closing, shares fell.",
+        &[(4, 12, "P1Y"), (19, 27, "2025-09-30"), (61, 74, "2025"), (95, 114, "2024")],
     );
     // A repeated `a year earlier` restates the comparison.
     t(
