@@ -290,7 +290,16 @@ impl Resolver {
                     }
                 }
                 let focus = self.focus.and_then(|f| f.quarter.map(|q| (f.year, q)));
-                let focus = if *anchor == Anchor::Period { self.period } else { focus };
+                // `the quarter` is the last ended one; `a year ago` may also be counted from the
+                // quarter under way (`a first-quarter loss, against a year-earlier profit`).
+                let begun = |&(y, q): &(i32, u32)| {
+                    self.dct.is_none_or(|d| (y, q) <= (d.year(), d.month0() / 3 + 1))
+                };
+                let focus = match (anchor, unit) {
+                    (Anchor::Period, Unit::Quarter) => self.period,
+                    (Anchor::Period, _) => self.period.or(focus.filter(begun)),
+                    _ => focus,
+                };
                 let mut offset = *offset;
                 // A year before or after a quarter in focus is that quarter (`a year earlier`).
                 match (anchor, unit, focus) {

@@ -459,6 +459,14 @@ fn reporting_period_is_the_last_ended_quarter() {
     let want: Vec<(usize, usize, String)> =
         want.iter().map(|&(s, e, v)| (s, e, v.to_string())).collect();
     assert_eq!(got, want);
+    // No ended quarter in focus: a year-earlier comparison counts from the quarter under way.
+    let text = "It expects a first-quarter loss, compared with a year-earlier profit.";
+    let got: Vec<(usize, usize, String)> =
+        run(&tagger(), text, NaiveDate::from_ymd_opt(2025, 3, 15))
+            .into_iter()
+            .map(|(s, e, v, _)| (s, e, v))
+            .collect();
+    assert_eq!(got, [(13, 26, "2025-Q1".to_string()), (49, 61, "2024-Q1".to_string())]);
 }
 
 #[test]
