@@ -6,7 +6,7 @@ document and shared by the three entity stages (never stored in the [`crate::doc
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use super::{flag, Inner, Word, NONE};
+use super::{flag, Inner, Pending, Word, NONE};
 use crate::doc::Span;
 
 /// A word: a run of letters and digits, with inner `-`, `.`, `&`, `'` or `’` kept when a letter
@@ -74,8 +74,15 @@ pub(crate) struct Scan {
     pub orgs: Vec<(usize, usize, u32)>,
     /// Credit lines (`Reporting by ...; Editing by ...`).
     pub credits: Vec<Span>,
-    /// Scratch: tokens whose entry needs a probe of the big table, with their hash.
-    probes: Vec<(usize, (u64, u64))>,
+    /// Scratch: the lookups of the tokens, begun.
+    pending: Vec<Pending>,
+    /// Scratch: the tokens whose lookup needs a probe of a table, with whether its first
+    /// slot is empty.
+    probes: Vec<(usize, bool)>,
+    /// Scratch: the two-word strings that names starting at single-run tokens may continue
+    /// into: the token, the string's bounds, the lookup begun and its filter result (or
+    /// whether the first slot is empty).
+    steps: Vec<(usize, usize, usize, Pending, Result<Word, bool>)>,
 }
 
 thread_local! {
@@ -146,7 +153,9 @@ type Longest = Option<(usize, u32)>;
 
 /// The longest place and organization names starting at word start `ws`, whose first word
 /// ends at `q` and has the entry `w`: the string grows through each following non-word
-/// position while the lexicon says a longer name continues.
+/// position while the lexicon says a longer name continues. `next`: the end and entry of the
+/// first such step when the caller looked it up already.
+#[allow(clippy::too_many_arguments)]
 fn extend(
     e: &Inner,
     text: &str,
@@ -155,6 +164,7 @@ fn extend(
     mut w: Word,
     mut place: bool,
     mut org: bool,
+    mut next: Option<(usize, Word)>,
 ) -> (Longest, Longest) {
     let (mut bp, mut bo) = (None, None);
     loop {
@@ -173,36 +183,62 @@ fn extend(
         if !(place || org) || q >= text.len() {
             return (bp, bo);
         }
-        q += char_at(text, q).0.len_utf8();
-        q = run_end(text, q);
-        w = e.lex.get(&text[ws..q]);
+        (q, w) = match next.take() {
+            Some(step) => step,
+            None => {
+                let end = run_end(text, q + char_at(text, q).0.len_utf8());
+                (end, e.lex.get(&text[ws..end]))
+            }
+        };
     }
+}
+
+/// The end of the two-word string a name that starts with token `t` can continue into.
+fn second_word_end(text: &str, t: &Tok) -> Option<usize> {
+    (t.end < text.len()).then(|| run_end(text, t.end + char_at(text, t.end).0.len_utf8()))
 }
 
 fn build_scan(e: &Inner, text: &str, scan: &mut Scan) {
     tokenize_into(text, &mut scan.toks);
-    let Scan { toks, places, orgs, credits, probes } = scan;
+    let Scan { toks, places, orgs, credits, pending, probes, steps } = scan;
     credit_lines(text, credits);
     places.clear();
     orgs.clear();
-    // The entries of the single-run tokens (most tokens), in passes whose memory reads do not
-    // wait on one another, so that their cache misses overlap: the small structures first, then
-    // the big table for the tokens that pass the Bloom filter.
+    let lex = &e.lex;
+    // The entries of the tokens, in passes whose memory reads do not wait on one another, so
+    // that their cache misses overlap: the filter words of all tokens, then the first table
+    // slots of those that pass, then the probes.
+    pending.clear();
+    pending.extend(toks.iter().map(|t| lex.start(&text[t.start..t.end], true)));
     probes.clear();
-    for (i, t) in toks.iter_mut().enumerate() {
-        if !t.multi {
-            match e.lex.prefilter_token(&text[t.start..t.end]) {
-                Ok(w) => t.w = w,
-                Err(h) => probes.push((i, h)),
+    for (i, (t, &p)) in toks.iter_mut().zip(pending.iter()).enumerate() {
+        match lex.filter(p) {
+            Ok(w) => t.w = w,
+            Err(slot) => probes.push((i, lex.touch(p, slot))),
+        }
+    }
+    for &(i, empty) in probes.iter() {
+        let t = &mut toks[i];
+        t.w = lex.probe(&text[t.start..t.end], pending[i], empty);
+    }
+    // The same for the first step of every name a single-run token may start (`New` →
+    // `New York`): one more word, looked up before the names are grown in order.
+    steps.clear();
+    for (i, t) in toks.iter().enumerate() {
+        if !t.multi && t.w.is(flag::PLACE_MORE | flag::ORG_MORE) {
+            if let Some(end) = second_word_end(text, t) {
+                let p = lex.start(&text[t.start..end], false);
+                steps.push((i, t.start, end, p, lex.filter(p).map_err(|slot| lex.touch(p, slot))));
             }
         }
     }
-    for &(i, h) in probes.iter() {
-        let t = &mut toks[i];
-        t.w = e.lex.probe(&text[t.start..t.end], h);
-    }
+    let mut steps = steps.iter().map(|&(i, start, end, p, f)| {
+        let w = f.unwrap_or_else(|empty| lex.probe(&text[start..end], p, empty));
+        (i, (end, w))
+    });
+    let mut step = steps.next();
     let (mut free_p, mut free_o) = (0, 0);
-    for t in toks.iter_mut() {
+    for (i, t) in toks.iter_mut().enumerate() {
         let word = &text[t.start..t.end];
         // A single-run word starting with an ASCII letter is namey exactly when that letter is
         // upper case (the common cases, decided without the general test).
@@ -212,13 +248,20 @@ fn build_scan(e: &Inner, text: &str, scan: &mut Scan) {
         } else {
             (!b0.is_ascii_lowercase() || word.contains('-')) && namey(word)
         };
+        let next = match step {
+            Some((k, s)) if k == i => {
+                step = steps.next();
+                Some(s)
+            }
+            _ => None,
+        };
         if !t.multi {
             // One run of letters and digits: the token is the only word start. Only an entry
             // that is or starts a name needs `extend` (stopwords, titles and first names do not).
             if starts_name(t.w) {
                 let (p, o) = (t.start >= free_p, t.start >= free_o);
                 if p || o {
-                    let (bp, bo) = extend(e, text, t.start, t.end, t.w, p, o);
+                    let (bp, bo) = extend(e, text, t.start, t.end, t.w, p, o, next);
                     push_longest(t.start, bp, places, &mut free_p);
                     push_longest(t.start, bo, orgs, &mut free_o);
                 }
@@ -229,17 +272,16 @@ fn build_scan(e: &Inner, text: &str, scan: &mut Scan) {
         let mut ws = t.start;
         loop {
             let q = run_end(text, ws);
-            let w = e.lex.get_token(&text[ws..q]);
+            let w = lex.get_token(&text[ws..q]);
             let (p, o) = (ws >= free_p, ws >= free_o);
             if (p || o) && starts_name(w) {
-                let (bp, bo) = extend(e, text, ws, q, w, p, o);
+                let (bp, bo) = extend(e, text, ws, q, w, p, o, None);
                 push_longest(ws, bp, places, &mut free_p);
                 push_longest(ws, bo, orgs, &mut free_o);
             }
             let Some(k) = text[q..t.end].find(|c: char| c.is_alphanumeric()) else { break };
             ws = q + k;
         }
-        t.w = e.lex.get_token(word);
     }
 }
 
