@@ -51,17 +51,6 @@ fn is_word_char(c: char) -> bool {
     c.is_alphanumeric()
 }
 
-/// The character at byte `i` (a char boundary) and whether it is a letter or digit.
-fn char_at(text: &str, i: usize) -> (char, bool) {
-    let b = text.as_bytes()[i];
-    if b < 0x80 {
-        (b as char, b.is_ascii_alphanumeric())
-    } else {
-        let c = text[i..].chars().next().unwrap_or(' ');
-        (c, is_word_char(c))
-    }
-}
-
 /// A document's tokens and gazetteer matches `(start, end, pattern)`, leftmost-longest per
 /// gazetteer, on word boundaries.
 #[derive(Default)]
@@ -80,9 +69,22 @@ pub(crate) struct Scan {
     /// slot is empty.
     probes: Vec<(usize, bool)>,
     /// Scratch: the two-word strings that names starting at single-run tokens may continue
-    /// into: the token, the string's bounds, the lookup begun and its filter result (or
-    /// whether the first slot is empty).
-    steps: Vec<(usize, usize, usize, Pending, Result<Word, bool>)>,
+    /// into.
+    steps: Vec<Step>,
+}
+
+/// The first step of a name that may start at a single-run token (`New` → `New York`).
+#[derive(Clone, Copy)]
+struct Step {
+    /// The token.
+    tok: usize,
+    /// The two-word string's bounds.
+    start: usize,
+    end: usize,
+    /// Its lookup, begun.
+    lookup: Pending,
+    /// The lookup's filter result, or whether the first slot of its probe is empty.
+    filtered: Result<Word, bool>,
 }
 
 thread_local! {
@@ -138,14 +140,32 @@ fn credit_lines(text: &str, out: &mut Vec<Span>) {
 fn run_end(text: &str, from: usize) -> usize {
     let bytes = text.as_bytes();
     let mut j = from;
-    while j < bytes.len() {
-        let (c, wc) = char_at(text, j);
-        if !wc {
-            break;
+    while let Some(&b) = bytes.get(j) {
+        if b < 0x80 {
+            if class::OF[b as usize] & class::WORD == 0 {
+                break;
+            }
+            j += 1;
+        } else {
+            let c = wide_char(text, j);
+            if !is_word_char(c) {
+                break;
+            }
+            j += c.len_utf8();
         }
-        j += c.len_utf8();
     }
     j
+}
+
+/// The byte after the character at byte `i` (a char boundary).
+#[inline(always)]
+fn after_char(text: &str, i: usize) -> usize {
+    i + match text.as_bytes()[i] {
+        0..0x80 => 1,
+        0x80..0xe0 => 2,
+        0xe0..0xf0 => 3,
+        _ => 4,
+    }
 }
 
 /// The end and pattern of the longest name found, if any.
@@ -186,7 +206,7 @@ fn extend(
         (q, w) = match next.take() {
             Some(step) => step,
             None => {
-                let end = run_end(text, q + char_at(text, q).0.len_utf8());
+                let end = run_end(text, after_char(text, q));
                 (end, e.lex.get(&text[ws..end]))
             }
         };
@@ -195,7 +215,7 @@ fn extend(
 
 /// The end of the two-word string a name that starts with token `t` can continue into.
 fn second_word_end(text: &str, t: &Tok) -> Option<usize> {
-    (t.end < text.len()).then(|| run_end(text, t.end + char_at(text, t.end).0.len_utf8()))
+    (t.end < text.len()).then(|| run_end(text, after_char(text, t.end)))
 }
 
 fn build_scan(e: &Inner, text: &str, scan: &mut Scan) {
@@ -228,13 +248,15 @@ fn build_scan(e: &Inner, text: &str, scan: &mut Scan) {
         if !t.multi && t.w.is(flag::PLACE_MORE | flag::ORG_MORE) {
             if let Some(end) = second_word_end(text, t) {
                 let p = lex.start(&text[t.start..end], false);
-                steps.push((i, t.start, end, p, lex.filter(p).map_err(|slot| lex.touch(p, slot))));
+                let filtered = lex.filter(p).map_err(|slot| lex.touch(p, slot));
+                steps.push(Step { tok: i, start: t.start, end, lookup: p, filtered });
             }
         }
     }
-    let mut steps = steps.iter().map(|&(i, start, end, p, f)| {
-        let w = f.unwrap_or_else(|empty| lex.probe(&text[start..end], p, empty));
-        (i, (end, w))
+    let mut steps = steps.iter().map(|s| {
+        let w =
+            s.filtered.unwrap_or_else(|empty| lex.probe(&text[s.start..s.end], s.lookup, empty));
+        (s.tok, (s.end, w))
     });
     let mut step = steps.next();
     let (mut free_p, mut free_o) = (0, 0);
@@ -352,7 +374,7 @@ mod swar {
         let ascii = !x & HI;
         let y = x & !HI;
         let lower = in_range(y, b'a', b'z');
-        let alpha = in_range(y | ONES * 0x20, b'a', b'z');
+        let alpha = in_range(y | (ONES * 0x20), b'a', b'z');
         let word = (alpha | in_range(y, b'0', b'9')) & ascii;
         (word, lower & ascii)
     }
