@@ -222,15 +222,6 @@ impl Table {
     }
 }
 
-/// A lookup in the [`Lexicon`] between its steps: the hash of the string, the filter word
-/// loaded for it, and whether it goes to the small table of lower-case keys.
-#[derive(Clone, Copy)]
-pub(crate) struct Pending {
-    h: (u64, u64),
-    word: u64,
-    lower: bool,
-}
-
 /// The shared lexicon: surface string → [`Word`]. Every token of every document is looked up,
 /// so the common cases must stay in cache: a lower-case token (most tokens) is looked up in a
 /// small table of its own, and any other string first in a Bloom filter.
@@ -318,7 +309,14 @@ impl Lexicon {
     /// The entry of `s` (all fields empty when unknown).
     #[inline(always)]
     pub fn get(&self, s: &str) -> Word {
-        self.finish_lookup(s, self.start(s, false))
+        let h = hash(s.as_bytes());
+        if !self.bloom.is_empty() {
+            let (k, bits) = Self::bloom_bits(h.0);
+            if self.bloom[k] & bits != bits {
+                return Word::NONE;
+            }
+        }
+        self.all.get(s, h)
     }
 
     /// The entry of a token: as [`Lexicon::get`], except that a token starting with an ASCII
@@ -326,71 +324,40 @@ impl Lexicon {
     /// skipping the lookup of `the`, `of` and rare lower-case words is most of a scan's saving).
     #[inline(always)]
     pub fn get_token(&self, s: &str) -> Word {
-        self.finish_lookup(s, self.start(s, true))
-    }
-
-    /// The rest of a lookup begun with [`Lexicon::start`].
-    #[inline(always)]
-    fn finish_lookup(&self, s: &str, p: Pending) -> Word {
-        match self.filter(p) {
-            Ok(w) => w,
-            Err(slot) => self.probe(s, p, self.touch(p, slot)),
+        if s.as_bytes().first().is_some_and(u8::is_ascii_lowercase) && !self.bloom.is_empty() {
+            let h = hash(s.as_bytes());
+            let k = (h.0 >> 48) as usize;
+            if self.lower_bits[k / 64] & (1 << (k % 64)) == 0 {
+                return Word::NONE;
+            }
+            return self.lower.get(s, h);
         }
+        self.get(s)
     }
 
-    /// Step 1 of a lookup ([`Lexicon::get_token`] when `token`, else [`Lexicon::get`]): the
-    /// hash of `s` and the filter word that decides most lookups. A lookup runs in steps so
-    /// that a caller can take many strings through each step before the next: the loads of a
-    /// step do not wait on one another, and their cache misses overlap.
+    /// The first half of [`Lexicon::get_token`]: the entry when the small structures decide it
+    /// (a lower-case token, or a Bloom filter miss), else the hash to finish with
+    /// [`Lexicon::probe`]. Split so that a caller can test many tokens before probing the big
+    /// table for any, and the cache misses of the probes overlap.
     #[inline(always)]
-    pub fn start(&self, s: &str, token: bool) -> Pending {
+    pub fn prefilter_token(&self, s: &str) -> Result<Word, (u64, u64)> {
+        if s.as_bytes().first().is_some_and(u8::is_ascii_lowercase) && !self.bloom.is_empty() {
+            return Ok(self.get_token(s));
+        }
         let h = hash(s.as_bytes());
-        let lower = token
-            && s.as_bytes().first().is_some_and(u8::is_ascii_lowercase)
-            && !self.bloom.is_empty();
-        let word = if lower {
-            self.lower_bits[(h.0 >> 54) as usize]
-        } else {
-            // Before `finish` there is no filter: every string goes to the table.
-            self.bloom.get((h.0 >> 49) as usize).copied().unwrap_or(u64::MAX)
-        };
-        Pending { h, word, lower }
-    }
-
-    /// Step 2: the entry when the filter decides it, else the slot where the probe of the
-    /// table starts.
-    #[inline(always)]
-    pub fn filter(&self, p: Pending) -> Result<Word, usize> {
-        let bits = if p.lower { 1 << ((p.h.0 >> 48) & 63) } else { Self::bloom_bits(p.h.0).1 };
-        if p.word & bits != bits {
-            return Ok(Word::NONE);
+        if !self.bloom.is_empty() {
+            let (k, bits) = Self::bloom_bits(h.0);
+            if self.bloom[k] & bits != bits {
+                return Ok(Word::NONE);
+            }
         }
-        Err(p.h.0 as usize & (self.table(p).slots.len() - 1))
+        Err(h)
     }
 
-    /// Step 3: loads the first slot of the probe (whether it is empty).
+    /// The second half of [`Lexicon::get_token`]: the entry of `s`, whose hash is `h`.
     #[inline(always)]
-    pub fn touch(&self, p: Pending, slot: usize) -> bool {
-        self.table(p).slots[slot].off == u32::MAX
-    }
-
-    /// Step 4: the entry of `s`, started as `p`, whose first slot is `empty` or not.
-    #[inline(always)]
-    pub fn probe(&self, s: &str, p: Pending, empty: bool) -> Word {
-        if empty {
-            return Word::NONE;
-        }
-        self.table(p).get(s, p.h)
-    }
-
-    /// The table a lookup goes to.
-    #[inline(always)]
-    fn table(&self, p: Pending) -> &Table {
-        if p.lower {
-            &self.lower
-        } else {
-            &self.all
-        }
+    pub fn probe(&self, s: &str, h: (u64, u64)) -> Word {
+        self.all.get(s, h)
     }
 
     /// True when `s` carries flag `f`.

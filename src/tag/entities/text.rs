@@ -6,7 +6,7 @@ document and shared by the three entity stages (never stored in the [`crate::doc
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use super::{flag, Inner, Pending, Word, NONE};
+use super::{flag, Inner, Word, NONE};
 use crate::doc::Span;
 
 /// A word: a run of letters and digits, with inner `-`, `.`, `&`, `'` or `’` kept when a letter
@@ -63,28 +63,8 @@ pub(crate) struct Scan {
     pub orgs: Vec<(usize, usize, u32)>,
     /// Credit lines (`Reporting by ...; Editing by ...`).
     pub credits: Vec<Span>,
-    /// Scratch: the lookups of the tokens, begun.
-    pending: Vec<Pending>,
-    /// Scratch: the tokens whose lookup needs a probe of a table, with whether its first
-    /// slot is empty.
-    probes: Vec<(usize, bool)>,
-    /// Scratch: the two-word strings that names starting at single-run tokens may continue
-    /// into.
-    steps: Vec<Step>,
-}
-
-/// The first step of a name that may start at a single-run token (`New` → `New York`).
-#[derive(Clone, Copy)]
-struct Step {
-    /// The token.
-    tok: usize,
-    /// The two-word string's bounds.
-    start: usize,
-    end: usize,
-    /// Its lookup, begun.
-    lookup: Pending,
-    /// The lookup's filter result, or whether the first slot of its probe is empty.
-    filtered: Result<Word, bool>,
+    /// Scratch: tokens whose entry needs a probe of the big table, with their hash.
+    probes: Vec<(usize, (u64, u64))>,
 }
 
 thread_local! {
@@ -173,9 +153,7 @@ type Longest = Option<(usize, u32)>;
 
 /// The longest place and organization names starting at word start `ws`, whose first word
 /// ends at `q` and has the entry `w`: the string grows through each following non-word
-/// position while the lexicon says a longer name continues. `next`: the end and entry of the
-/// first such step when the caller looked it up already.
-#[allow(clippy::too_many_arguments)]
+/// position while the lexicon says a longer name continues.
 fn extend(
     e: &Inner,
     text: &str,
@@ -184,7 +162,6 @@ fn extend(
     mut w: Word,
     mut place: bool,
     mut org: bool,
-    mut next: Option<(usize, Word)>,
 ) -> (Longest, Longest) {
     let (mut bp, mut bo) = (None, None);
     loop {
@@ -203,64 +180,35 @@ fn extend(
         if !(place || org) || q >= text.len() {
             return (bp, bo);
         }
-        (q, w) = match next.take() {
-            Some(step) => step,
-            None => {
-                let end = run_end(text, after_char(text, q));
-                (end, e.lex.get(&text[ws..end]))
-            }
-        };
+        q = run_end(text, after_char(text, q));
+        w = e.lex.get(&text[ws..q]);
     }
-}
-
-/// The end of the two-word string a name that starts with token `t` can continue into.
-fn second_word_end(text: &str, t: &Tok) -> Option<usize> {
-    (t.end < text.len()).then(|| run_end(text, after_char(text, t.end)))
 }
 
 fn build_scan(e: &Inner, text: &str, scan: &mut Scan) {
     tokenize_into(text, &mut scan.toks);
-    let Scan { toks, places, orgs, credits, pending, probes, steps } = scan;
+    let Scan { toks, places, orgs, credits, probes } = scan;
     credit_lines(text, credits);
     places.clear();
     orgs.clear();
-    let lex = &e.lex;
-    // The entries of the tokens, in passes whose memory reads do not wait on one another, so
-    // that their cache misses overlap: the filter words of all tokens, then the first table
-    // slots of those that pass, then the probes.
-    pending.clear();
-    pending.extend(toks.iter().map(|t| lex.start(&text[t.start..t.end], true)));
+    // The entries of the single-run tokens (most tokens), in passes whose memory reads do not
+    // wait on one another, so that their cache misses overlap: the small structures first, then
+    // the big table for the tokens that pass the Bloom filter.
     probes.clear();
-    for (i, (t, &p)) in toks.iter_mut().zip(pending.iter()).enumerate() {
-        match lex.filter(p) {
-            Ok(w) => t.w = w,
-            Err(slot) => probes.push((i, lex.touch(p, slot))),
-        }
-    }
-    for &(i, empty) in probes.iter() {
-        let t = &mut toks[i];
-        t.w = lex.probe(&text[t.start..t.end], pending[i], empty);
-    }
-    // The same for the first step of every name a single-run token may start (`New` →
-    // `New York`): one more word, looked up before the names are grown in order.
-    steps.clear();
-    for (i, t) in toks.iter().enumerate() {
-        if !t.multi && t.w.is(flag::PLACE_MORE | flag::ORG_MORE) {
-            if let Some(end) = second_word_end(text, t) {
-                let p = lex.start(&text[t.start..end], false);
-                let filtered = lex.filter(p).map_err(|slot| lex.touch(p, slot));
-                steps.push(Step { tok: i, start: t.start, end, lookup: p, filtered });
+    for (i, t) in toks.iter_mut().enumerate() {
+        if !t.multi {
+            match e.lex.prefilter_token(&text[t.start..t.end]) {
+                Ok(w) => t.w = w,
+                Err(h) => probes.push((i, h)),
             }
         }
     }
-    let mut steps = steps.iter().map(|s| {
-        let w =
-            s.filtered.unwrap_or_else(|empty| lex.probe(&text[s.start..s.end], s.lookup, empty));
-        (s.tok, (s.end, w))
-    });
-    let mut step = steps.next();
+    for &(i, h) in probes.iter() {
+        let t = &mut toks[i];
+        t.w = e.lex.probe(&text[t.start..t.end], h);
+    }
     let (mut free_p, mut free_o) = (0, 0);
-    for (i, t) in toks.iter_mut().enumerate() {
+    for t in toks.iter_mut() {
         let word = &text[t.start..t.end];
         // A single-run word starting with an ASCII letter is namey exactly when that letter is
         // upper case (the common cases, decided without the general test).
@@ -270,20 +218,13 @@ fn build_scan(e: &Inner, text: &str, scan: &mut Scan) {
         } else {
             (!b0.is_ascii_lowercase() || word.contains('-')) && namey(word)
         };
-        let next = match step {
-            Some((k, s)) if k == i => {
-                step = steps.next();
-                Some(s)
-            }
-            _ => None,
-        };
         if !t.multi {
             // One run of letters and digits: the token is the only word start. Only an entry
             // that is or starts a name needs `extend` (stopwords, titles and first names do not).
             if starts_name(t.w) {
                 let (p, o) = (t.start >= free_p, t.start >= free_o);
                 if p || o {
-                    let (bp, bo) = extend(e, text, t.start, t.end, t.w, p, o, next);
+                    let (bp, bo) = extend(e, text, t.start, t.end, t.w, p, o);
                     push_longest(t.start, bp, places, &mut free_p);
                     push_longest(t.start, bo, orgs, &mut free_o);
                 }
@@ -294,16 +235,17 @@ fn build_scan(e: &Inner, text: &str, scan: &mut Scan) {
         let mut ws = t.start;
         loop {
             let q = run_end(text, ws);
-            let w = lex.get_token(&text[ws..q]);
+            let w = e.lex.get_token(&text[ws..q]);
             let (p, o) = (ws >= free_p, ws >= free_o);
             if (p || o) && starts_name(w) {
-                let (bp, bo) = extend(e, text, ws, q, w, p, o, None);
+                let (bp, bo) = extend(e, text, ws, q, w, p, o);
                 push_longest(ws, bp, places, &mut free_p);
                 push_longest(ws, bo, orgs, &mut free_o);
             }
             let Some(k) = text[q..t.end].find(|c: char| c.is_alphanumeric()) else { break };
             ws = q + k;
         }
+        t.w = e.lex.get_token(word);
     }
 }
 
