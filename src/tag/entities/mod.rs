@@ -733,6 +733,16 @@ impl Inner {
         (p != NONE).then(|| self.place_names.hits(p))
     }
 
+    /// True when `s` is exactly a place name.
+    pub fn is_place(&self, s: &str) -> bool {
+        self.lex.get(s).place != NONE
+    }
+
+    /// True when `s` is exactly an organization name.
+    pub fn is_org(&self, s: &str) -> bool {
+        self.lex.get(s).org != NONE
+    }
+
     /// The organization entries of an exact surface form, if it is one.
     pub fn org_lookup(&self, s: &str) -> Option<&[Hit]> {
         let p = self.lex.get(s).org;
