@@ -26,6 +26,7 @@ mod actors;
 mod data;
 mod merge;
 mod record;
+mod scan;
 #[cfg(test)]
 mod tests;
 mod text;
@@ -100,7 +101,7 @@ impl EventBuilder {
             .map(|m| m.sentence)
             .collect();
         casualty_sentences.sort_unstable();
-        for (s, e, trig) in self.data.triggers.find(text, 0, text.len()) {
+        for (s, e, trig) in self.data.triggers.find_all(text) {
             let Some(sentence) = doc.sentence_at(s) else { continue };
             let sspan = Self::sentence_span(doc, sentence);
             // The filters that need no cue come first: most triggers fail one of them.
