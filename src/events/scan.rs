@@ -42,6 +42,9 @@ fn key(b: &[u8], i: usize) -> usize {
 pub(crate) struct WordScan {
     /// One bit per key: some pattern starts with bytes of that key.
     keys: Box<[u64; KEYS / 64]>,
+    /// One bit per key of a pattern's second to fourth bytes (any fourth byte for a pattern of
+    /// three): a second sieve, before the comparison.
+    next_keys: Box<[u64; KEYS / 64]>,
     /// (key, pattern index), sorted by key, then longest pattern first, then list order (the
     /// automaton's preference).
     by_key: Vec<(u16, u16)>,
@@ -63,10 +66,17 @@ impl WordScan {
         let patterns: Vec<Vec<u8>> =
             patterns.iter().map(|p| p.to_ascii_lowercase().into_bytes()).collect();
         let mut keys = Box::new([0u64; KEYS / 64]);
+        let mut next_keys = Box::new([0u64; KEYS / 64]);
         let mut by_key = Vec::with_capacity(patterns.len());
         for (i, p) in patterns.iter().enumerate() {
             let k = key(p, 0);
             keys[k / 64] |= 1 << (k % 64);
+            // a pattern of three bytes matches before any fourth
+            let next = key(p, 1);
+            let fourths = if p.len() > 3 { next..=next } else { next..=next | 31 };
+            for k in fourths {
+                next_keys[k / 64] |= 1 << (k % 64);
+            }
             by_key.push((k as u16, i as u16));
         }
         by_key.sort_by_key(|&(k, i)| (k, std::cmp::Reverse(patterns[usize::from(i)].len()), i));
@@ -79,7 +89,7 @@ impl WordScan {
                 (u64::from_le_bytes(head), u64::MAX >> (64 - 8 * n))
             })
             .collect();
-        Some(WordScan { keys, by_key, patterns, heads })
+        Some(WordScan { keys, next_keys, by_key, patterns, heads })
     }
 
     /// The longest pattern matching `b` at `i`, whose key is `k` and whose eight bytes from
@@ -124,6 +134,10 @@ impl WordScan {
                 let k = ((word & 31) << 10 | (word >> 8 & 31) << 5 | (word >> 16 & 31)) as usize;
                 let i = c * 8 + o as usize;
                 if self.keys[k / 64] & 1 << (k % 64) == 0 || i < at {
+                    continue;
+                }
+                let next = (k << 5 & (KEYS - 1)) | (word >> 24 & 31) as usize;
+                if self.next_keys[next / 64] & 1 << (next % 64) == 0 {
                     continue;
                 }
                 if let Some((end, p)) = self.longest_at(b, i, k, word) {
