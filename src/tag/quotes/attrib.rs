@@ -165,8 +165,39 @@ pub(super) fn push_tokens<'a>(
     lex: &Lexicon,
     out: &mut Vec<Tok<'a>>,
 ) {
+    out.reserve(to.saturating_sub(from) / 4 + 1);
+    scan_tokens(text, from, to, lex, out, |_| false);
+}
+
+/// The tokens of `text[from..to]` that [`after`] reads, into `out` (cleared first): up to the
+/// first sentence end (`.`, `!`, `?`, `;`), where every phrase it reads stops, unless a `(`
+/// comes before it (a skipped parenthesis may hold one); else all of them. The rest of the
+/// window is not tokenized.
+pub(super) fn tokens_after<'a>(
+    text: &'a str,
+    from: usize,
+    to: usize,
+    lex: &Lexicon,
+    out: &mut Vec<Tok<'a>>,
+) {
+    out.clear();
+    let mut paren = false;
+    scan_tokens(text, from, to, lex, out, |t| {
+        paren |= t.is("(");
+        !paren && t.sentence_end()
+    });
+}
+
+/// Pushes the tokens of `text[from..to]` onto `out` until `stop` holds for one pushed.
+fn scan_tokens<'a>(
+    text: &'a str,
+    from: usize,
+    to: usize,
+    lex: &Lexicon,
+    out: &mut Vec<Tok<'a>>,
+    mut stop: impl FnMut(&Tok<'a>) -> bool,
+) {
     let seg = &text[from..to];
-    out.reserve(seg.len() / 4 + 1);
     let bytes = seg.as_bytes();
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
@@ -196,7 +227,11 @@ pub(super) fn push_tokens<'a>(
         } else if c == '-' && bytes.get(end) == Some(&b'-') {
             end += 1;
         }
-        out.push(Tok { s: &seg[i..end], start: from + i, end: from + end, word });
+        let tok = Tok { s: &seg[i..end], start: from + i, end: from + end, word };
+        out.push(tok);
+        if stop(&tok) {
+            return;
+        }
         i = end;
     }
 }
