@@ -111,12 +111,14 @@ static BYTE_KIND: [u8; 256] = {
 /// The end of the word of `seg` whose first char ends at `end`: letters and digits, joined by
 /// `'`, `’`, `-`, `.`, `&` or `/` when a letter or digit follows. ASCII bytes are read as
 /// bytes; only other chars are decoded.
+#[inline(always)]
 fn word_end(seg: &str, mut end: usize) -> usize {
     let bytes = seg.as_bytes();
     loop {
-        end += bytes
-            .get(end..)
-            .map_or(0, |rest| rest.iter().take_while(|&&b| ALNUM[usize::from(b)]).count());
+        // a plain loop: this runs over every letter the stage tokenizes
+        while bytes.get(end).is_some_and(|&b| ALNUM[usize::from(b)]) {
+            end += 1;
+        }
         match bytes.get(end) {
             Some(b'\'' | b'-' | b'.' | b'&' | b'/') if alnum_at(seg, end + 1) => end += 1,
             Some(b) if !b.is_ascii() => match char_at(seg, end) {
