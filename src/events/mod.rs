@@ -2,8 +2,8 @@
 Events: structured event records assembled from the tagged article.
 
 The stage reads the triggers (`event_triggers.tsv`, one pass over the word starts), drops
-those in a future, negated or hypothetical clause (`event_cues.tsv`), and merges the mentions of one
-incident into one record: a trigger joins the latest event of a compatible type (violent
+those in a future, negated or hypothetical clause (`event_cues.tsv`), and merges the mentions
+of one incident into one record: a trigger joins the latest event of a compatible type (violent
 incidents; protests and riots; arrests; agreements...) unless its own sentence gives another
 date or another place; `the attack` and `the incident` always refer back. Each record then takes
 its fields from the other stages' layers:
