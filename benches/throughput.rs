@@ -30,6 +30,7 @@ fn peak_rss_mib() -> Option<f64> {
 }
 
 fn main() {
+    newsx::allocator::keep_freed_memory();
     let Some(path) = corpus() else {
         eprintln!("SKIPPED: no benchmark corpus (give a .jsonl path, or put ../shared/data/news/articles.jsonl beside the project)");
         return;
