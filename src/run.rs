@@ -164,8 +164,8 @@ fn write(
 ) -> Result<Summary> {
     let mut summary = Summary::default();
     for batch in batches {
+        sink.write_batch(&batch)?;
         for doc in &batch {
-            sink.write(doc)?;
             summary.articles += 1;
             summary.events += doc.events.len() as u64;
             summary.bytes += doc.text.len() as u64;
