@@ -4,6 +4,9 @@
 //! `../shared/data/news/articles.jsonl` at 1 and 2 threads, and reports MB/s and articles/s,
 //! each stage's share of the time, the time to build the pipeline, and peak memory (VmHWM).
 //! Output goes to an in-memory sink that discards it, so the figures are the pipeline's.
+//! `--threads N` counts analysis threads; reading and writing have a thread each besides, so
+//! each run also reports the process's CPU time (user + system) and MB per CPU-second, the
+//! figure to judge "MB/s per core" by.
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -29,7 +32,19 @@ fn peak_rss_mib() -> Option<f64> {
     Some(kib / 1024.0)
 }
 
+/// CPU time (user + system) of the whole process so far, in seconds, from `/proc/self/stat`
+/// (fields 14 and 15, in clock ticks of 1/100 s: Linux's USER_HZ).
+fn cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // The command name (field 2) may hold spaces; the fields after it are plain numbers.
+    let mut fields = stat.get(stat.rfind(')')? + 2..)?.split_whitespace().skip(11);
+    let user: f64 = fields.next()?.parse().ok()?;
+    let system: f64 = fields.next()?.parse().ok()?;
+    Some((user + system) / 100.0)
+}
+
 fn main() {
+    newsx::allocator::keep_freed_memory();
     let Some(path) = corpus() else {
         eprintln!("SKIPPED: no benchmark corpus (give a .jsonl path, or put ../shared/data/news/articles.jsonl beside the project)");
         return;
@@ -42,6 +57,7 @@ fn main() {
         let before: Vec<_> = pipeline.timings();
         let mut sink = JsonlSink::new(std::io::sink(), Records::Events, "null");
         let reader = Reader::new(std::slice::from_ref(&path), ReaderOptions::default());
+        let cpu_before = cpu_seconds();
         let summary = pool
             .install(|| {
                 newsx::run(
@@ -54,15 +70,18 @@ fn main() {
             })
             .expect("run");
         let secs = summary.elapsed.as_secs_f64();
+        let cpu = cpu_before.zip(cpu_seconds()).map_or(f64::NAN, |(b, a)| a - b);
         println!(
-            "extract, {threads} thread(s): {} articles, {:.1} MB, {:.2} s, {:.1} MB/s, {:.0} articles/s, {} events, {} errors",
+            "extract, {threads} analysis thread(s): {} articles, {:.1} MB, {:.2} s, {:.1} MB/s, {:.0} articles/s, {} events, {} errors; CPU {:.2} s (user+sys), {:.1} MB per CPU-second",
             summary.articles,
             summary.bytes as f64 / 1e6,
             secs,
             summary.mb_per_s(),
             summary.articles as f64 / secs,
             summary.events,
-            summary.failed
+            summary.failed,
+            cpu,
+            summary.bytes as f64 / 1e6 / cpu
         );
         if threads == 1 {
             let total: f64 = pipeline

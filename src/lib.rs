@@ -33,6 +33,7 @@ for m in &doc.mentions {
 */
 #![deny(missing_docs)]
 
+pub mod allocator;
 pub mod data;
 pub mod doc;
 pub mod error;

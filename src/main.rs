@@ -20,6 +20,7 @@ use newsx::{BatchLimits, Error, Gazetteers, Pipeline, Reader, ReaderOptions};
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
+    newsx::allocator::keep_freed_memory();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) if !e.use_stderr() => {

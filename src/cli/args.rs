@@ -44,7 +44,9 @@ pub struct RunArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Jsonl)]
     pub format: Format,
-    /// Worker threads (default: one per core). Output is identical for any value.
+    /// Analysis threads (default: one per core). Reading the input and writing the output
+    /// have a thread each besides, which overlap with the analysis. Output is identical for
+    /// any value.
     #[arg(short = 'j', long, value_name = "N")]
     pub threads: Option<usize>,
     /// Directory of gazetteer files overriding the embedded ones, file by file.

@@ -60,7 +60,7 @@ impl EventBuilder {
                 draft.cands.iter().any(|c| {
                     c.sentence == m.sentence
                         && c.span.end <= a
-                        && text::words(text, c.span.end, a).len() <= 2
+                        && text::at_most_words(text, c.span.end, a, 2)
                 })
             };
             let cue_before = self.data.cues.find(text, window, m.span.start).any(|(a, b, c)| {
@@ -80,7 +80,7 @@ impl EventBuilder {
                 && draft.cands.iter().any(|c| {
                     c.sentence == m.sentence
                         && c.span.start > m.span.end
-                        && text::words(text, m.span.end, c.span.start).len() <= 2
+                        && text::at_most_words(text, m.span.end, c.span.start, 2)
                         && !c.anaphoric
                         && !self.is_passive(doc, c.span)
                         && !self.repels(text, c.span)
@@ -170,7 +170,7 @@ impl EventBuilder {
                         .first()
                         .is_some_and(|w| self.data.words.has(w, Cue::PassiveAgent))
                 };
-                said && text::words(text, m.span.end, c.span.start).len() <= 8
+                said && text::at_most_words(text, m.span.end, c.span.start, 8)
                     && own.is_some_and(|(_, b, _)| !by_other(b))
             })
     }
@@ -424,7 +424,7 @@ impl EventBuilder {
                         next.first().is_some_and(|w| self.data.words.has(w, Cue::Quantity));
                     cue.contains(&Cue::Target)
                         && !quantity
-                        && text::words(text, c.span.end, *a).len() <= 2
+                        && text::at_most_words(text, c.span.end, *a, 2)
                 });
                 // Protest verbs take no victim: `marched peacefully through` names no target.
                 let ty = &self.data.types[c.type_index];
@@ -480,7 +480,7 @@ impl EventBuilder {
                 let attack = draft.cands.iter().any(|c| {
                     c.sentence == s
                         && c.span.start >= b
-                        && text::words(text, b, c.span.start).len() <= 2
+                        && text::at_most_words(text, b, c.span.start, 2)
                         && group(&self.data.types[c.type_index].event_type) == "violent"
                 });
                 if !cue.contains(&Cue::Repel) || !attack {

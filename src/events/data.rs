@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
+use super::scan::WordScan;
 use crate::data::Gazetteers;
 use crate::error::{Error, Result};
 use crate::hash::FxMap;
@@ -154,10 +155,18 @@ impl Cue {
 pub(crate) struct WordMatcher<T> {
     automaton: AhoCorasick,
     values: Vec<T>,
+    /// The word-start scan, for a list searched over whole articles.
+    scan: Option<WordScan>,
 }
 
 impl<T> WordMatcher<T> {
-    fn build(origin: &str, patterns: Vec<String>, values: Vec<T>, ci: bool) -> Result<Self> {
+    fn build(
+        origin: &str,
+        patterns: Vec<String>,
+        values: Vec<T>,
+        ci: bool,
+        whole_articles: bool,
+    ) -> Result<Self> {
         let automaton = AhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostLongest)
             .ascii_case_insensitive(ci)
@@ -170,7 +179,21 @@ impl<T> WordMatcher<T> {
                 line: 0,
                 message: e.to_string(),
             })?;
-        Ok(WordMatcher { automaton, values })
+        let scan = (whole_articles && ci).then(|| WordScan::new(&patterns)).flatten();
+        Ok(WordMatcher { automaton, values, scan })
+    }
+
+    /// Whole-word matches in all of `text`, as [`WordMatcher::find`] finds them (but for a
+    /// match starting inside a word, which hides none after it).
+    pub fn find_all<'a>(&'a self, text: &'a str) -> Vec<(usize, usize, &'a T)> {
+        let Some(scan) = &self.scan else { return self.find(text, 0, text.len()).collect() };
+        let mut out = Vec::new();
+        scan.find(text, |s, e, p| {
+            if is_word_at(text, s, e) {
+                out.push((s, e, &self.values[p]));
+            }
+        });
+        out
     }
 
     /// Whole-word matches in `text[start..end]`: (start, end, value), absolute offsets.
@@ -260,7 +283,7 @@ impl EventData {
             let rule = format!("event_triggers.tsv:{}", row.line);
             values.push(Trigger { type_index, rank, strength, index: values.len(), rule });
         }
-        let triggers = WordMatcher::build(&file.origin, patterns, values, true)?;
+        let triggers = WordMatcher::build(&file.origin, patterns, values, true, true)?;
 
         let file = gazetteers.file("event_cues.tsv")?;
         let (mut patterns, mut values): (Vec<String>, Vec<Vec<Cue>>) = (Vec::new(), Vec::new());
@@ -283,7 +306,7 @@ impl EventData {
                 }
             }
         }
-        let cues = WordMatcher::build(&file.origin, patterns, values, true)?;
+        let cues = WordMatcher::build(&file.origin, patterns, values, true, false)?;
 
         let file = gazetteers.file("countries.tsv")?;
         let (mut patterns, mut values) = (Vec::new(), Vec::new());
@@ -298,7 +321,7 @@ impl EventData {
                 values.push(iso.clone());
             }
         }
-        let demonyms = WordMatcher::build(&file.origin, patterns, values, false)?;
+        let demonyms = WordMatcher::build(&file.origin, patterns, values, false, false)?;
         Ok(EventData { types, triggers, cues, words, demonyms, countries })
     }
 

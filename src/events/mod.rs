@@ -1,9 +1,9 @@
 /*!
 Events: structured event records assembled from the tagged article.
 
-The stage reads the triggers (`event_triggers.tsv`, one aho-corasick pass), drops those in a
-future, negated or hypothetical clause (`event_cues.tsv`), and merges the mentions of one
-incident into one record: a trigger joins the latest event of a compatible type (violent
+The stage reads the triggers (`event_triggers.tsv`, one pass over the word starts), drops
+those in a future, negated or hypothetical clause (`event_cues.tsv`), and merges the mentions
+of one incident into one record: a trigger joins the latest event of a compatible type (violent
 incidents; protests and riots; arrests; agreements...) unless its own sentence gives another
 date or another place; `the attack` and `the incident` always refer back. Each record then takes
 its fields from the other stages' layers:
@@ -26,6 +26,7 @@ mod actors;
 mod data;
 mod merge;
 mod record;
+mod scan;
 #[cfg(test)]
 mod tests;
 mod text;
@@ -100,7 +101,7 @@ impl EventBuilder {
             .map(|m| m.sentence)
             .collect();
         casualty_sentences.sort_unstable();
-        for (s, e, trig) in self.data.triggers.find(text, 0, text.len()) {
+        for (s, e, trig) in self.data.triggers.find_all(text) {
             let Some(sentence) = doc.sentence_at(s) else { continue };
             let sspan = Self::sentence_span(doc, sentence);
             // The filters that need no cue come first: most triggers fail one of them.

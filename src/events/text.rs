@@ -65,6 +65,13 @@ pub(crate) fn words(text: &str, start: usize, end: usize) -> Vec<String> {
         .collect()
 }
 
+/// True when `text[start..end]` holds at most `n` of the words of [`words`] (counted without
+/// building them).
+pub(crate) fn at_most_words(text: &str, start: usize, end: usize, n: usize) -> bool {
+    let words = text.get(start..end).unwrap_or("").split_ascii_whitespace();
+    words.filter(|w| w.chars().any(char::is_alphanumeric)).nth(n).is_none()
+}
+
 /// The noun phrase starting at `pos` (after whitespace), up to a stop word (class
 /// `phrase_stop`), punctuation, a word for which `stop(start, end)` holds (a trigger: `kills`)
 /// or six words, without a leading determiner or adverb: (start, end).

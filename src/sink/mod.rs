@@ -1,6 +1,6 @@
 /*!
-Output sinks: where analysed documents go. Push model: `begin`, then `write` per document in
-input order, then `finish`.
+Output sinks: where analysed documents go. Push model: `begin`, then `write` per document (or
+`write_batch` per batch of documents) in input order, then `finish`.
 */
 pub mod jsonl;
 pub mod wire;
@@ -17,6 +17,11 @@ pub trait Sink {
     }
     /// Writes one document's records.
     fn write(&mut self, doc: &Document) -> Result<()>;
+    /// Writes the records of several documents, in order, as [`Sink::write`] of each would; a
+    /// sink may keep rows of several documents to write them together.
+    fn write_batch(&mut self, docs: &[Document]) -> Result<()> {
+        docs.iter().try_for_each(|doc| self.write(doc))
+    }
     /// Flushes and closes.
     fn finish(&mut self) -> Result<()>;
 }

@@ -10,7 +10,7 @@ use std::io::Write;
 
 use postgres::{Client, NoTls};
 
-use super::sqlite::{ddl, migrations, rows, Dialect, Field, SCHEMA_VERSION, TABLES};
+use super::sqlite::{ddl, mention_texts, migrations, rows, Dialect, Field, SCHEMA_VERSION, TABLES};
 use super::Sink;
 use crate::doc::Document;
 use crate::error::{Error, Result};
@@ -166,8 +166,9 @@ impl Sink for PostgresSink {
         }
         self.ids.push(doc.id.clone());
         let buffers = &mut self.buffers;
-        let mut scratch = String::new();
-        rows(doc, &mut scratch, &mut |table, row| {
+        let (mut texts, mut ends) = (String::new(), Vec::new());
+        mention_texts(doc, &mut texts, &mut ends);
+        rows(doc, &texts, &ends, &mut |table, row| {
             let out = &mut buffers[table];
             for (i, f) in row.iter().enumerate() {
                 if i > 0 {

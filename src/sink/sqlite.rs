@@ -455,11 +455,40 @@ pub(crate) fn event_row(doc: &Document, i: usize) -> Vec<Field<'_>> {
     ]
 }
 
+/// Appends to `texts` the attributes (JSON, see `main_value`) and the rule of each mention of
+/// `doc`, and to `ends` where each starts, where its rule starts and where that ends in `texts`: [`rows`] borrows them from there, so that its
+/// rows live as long as the document (a sink may keep rows of several documents to write them
+/// at once).
+pub(crate) fn mention_texts(
+    doc: &Document,
+    texts: &mut String,
+    ends: &mut Vec<(usize, usize, usize)>,
+) {
+    let (mut json, mut attrs) = (Vec::new(), Vec::new());
+    for m in &doc.mentions {
+        json.clear();
+        attrs.clear();
+        if serde_json::to_writer(&mut json, &m.value).is_ok() {
+            without_fields(&json, main_value(&m.value).1, &mut attrs);
+        }
+        let start = texts.len();
+        // JSON from serde_json cut at ASCII commas is UTF-8.
+        texts.push_str(std::str::from_utf8(&attrs).unwrap_or_default());
+        let attrs_end = texts.len();
+        texts.push_str(m.provenance.stage);
+        texts.push('/');
+        texts.push_str(&m.provenance.rule);
+        ends.push((start, attrs_end, texts.len()));
+    }
+}
+
 /// Passes every row `doc` gives to `emit`, as (index into [`TABLES`], row), in load order.
+/// `texts` and `ends` are what [`mention_texts`] made for this document (`ends` its part only).
 /// Rows live on the stack and borrow the document: loading allocates little per row.
 pub(crate) fn rows<'d>(
     doc: &'d Document,
-    scratch: &'d mut String,
+    texts: &'d str,
+    ends: &[(usize, usize, usize)],
     emit: &mut dyn FnMut(usize, &[Field<'d>]) -> Result<()>,
 ) -> Result<()> {
     let title = match (doc.layout.title, &doc.meta_title) {
@@ -522,31 +551,9 @@ pub(crate) fn rows<'d>(
             )?;
         }
     }
-    // The attributes and rules of all mentions go into `scratch` first, so that their rows can
-    // borrow them for as long as the document: a sink may keep rows to write several at once.
-    scratch.clear();
-    let mut ends = Vec::with_capacity(doc.mentions.len());
-    let (mut json, mut attrs) = (Vec::new(), Vec::new());
-    for m in &doc.mentions {
-        json.clear();
-        attrs.clear();
-        if serde_json::to_writer(&mut json, &m.value).is_ok() {
-            without_fields(&json, main_value(&m.value).1, &mut attrs);
-        }
-        // JSON from serde_json cut at ASCII commas is UTF-8.
-        scratch.push_str(std::str::from_utf8(&attrs).unwrap_or_default());
-        let attrs_end = scratch.len();
-        scratch.push_str(m.provenance.stage);
-        scratch.push('/');
-        scratch.push_str(&m.provenance.rule);
-        ends.push((attrs_end, scratch.len()));
-    }
-    let scratch: &'d String = scratch;
-    let mut from = 0;
-    for (seq, (m, &(attrs_end, rule_end))) in doc.mentions.iter().zip(&ends).enumerate() {
-        let attrs = &scratch[from..attrs_end];
-        let rule = &scratch[attrs_end..rule_end];
-        from = rule_end;
+    for (seq, (m, &(start, attrs_end, rule_end))) in doc.mentions.iter().zip(ends).enumerate() {
+        let attrs = texts.get(start..attrs_end).unwrap_or_default();
+        let rule = texts.get(attrs_end..rule_end).unwrap_or_default();
         emit(
             4,
             &[
@@ -595,7 +602,7 @@ pub struct SqliteSink {
     inserts: Vec<Vec<Option<Insert>>>,
     /// The SQL of each table's INSERT up to `VALUES `.
     insert_heads: Vec<String>,
-    /// The per-document buffer of [`rows`], kept for its capacity.
+    /// The per-batch buffer of [`mention_texts`], kept for its capacity.
     scratch: String,
     conn: Connection,
     path: String,
@@ -738,7 +745,7 @@ impl SqliteSink {
 }
 
 /// Rows per INSERT, at most (a power of two).
-const MAX_ROWS: usize = 16;
+const MAX_ROWS: usize = 64;
 
 /// What inserting needs of a [`SqliteSink`], borrowed apart from the rows' buffers.
 struct Writer<'s> {
@@ -786,59 +793,110 @@ fn db_error(path: &str, e: impl std::fmt::Display) -> Error {
     Error::Sink(format!("{path}: {e}"))
 }
 
-impl Sink for SqliteSink {
-    fn write(&mut self, doc: &Document) -> Result<()> {
-        if self.in_batch == 0 {
-            self.conn.execute_batch("BEGIN").map_err(|e| self.err(e))?;
+impl Writer<'_> {
+    /// Inserts every pending row, table by table, and empties the buffers.
+    fn flush(&mut self, pending: &mut [Vec<Field<'_>>]) -> Result<()> {
+        for (table, buffer) in pending.iter_mut().enumerate() {
+            self.insert(table, buffer)?;
+            buffer.clear();
         }
-        // Idempotent by article id: a re-run replaces the article's rows.
-        if self.seen.len() >= MAX_SEEN {
-            // Memory must not grow with the archive: from here on, always delete.
-            self.fresh = false;
-            self.seen = HashSet::new();
-        }
-        let first_time = self.fresh && self.seen.insert(doc.id.clone());
-        if !first_time {
-            if !self.indexed {
-                self.create_indexes()?;
-            }
-            for sql in &self.deletes {
-                let mut stmt =
-                    self.conn.prepare_cached(sql).map_err(|e| db_error(&self.path, e))?;
-                stmt.execute([&doc.id]).map_err(|e| db_error(&self.path, e))?;
-            }
-        }
-        // Rows wait per table and go MAX_ROWS at a time: one statement run per several rows
-        // saves the per-run work (cursor, seek to the table's end, halt) that costs as much as
-        // a row.
-        let mut scratch = std::mem::take(&mut self.scratch);
-        let mut pending: Vec<Vec<Field<'_>>> = TABLES.iter().map(|_| Vec::new()).collect();
-        let mut writer = Writer {
+        Ok(())
+    }
+}
+
+impl SqliteSink {
+    /// What inserting needs, borrowed apart from the rest of the sink.
+    fn writer(&mut self) -> Writer<'_> {
+        Writer {
             conn: &self.conn,
             inserts: &mut self.inserts,
             heads: &self.insert_heads,
             path: &self.path,
-        };
-        rows(doc, &mut scratch, &mut |table, row| {
-            let buffer = &mut pending[table];
-            buffer.extend_from_slice(row);
-            if buffer.len() == MAX_ROWS * row.len() {
-                writer.insert(table, buffer)?;
-                buffer.clear();
+        }
+    }
+
+    /// Writes the rows of `docs`; `texts` and `ends` are their mentions' [`mention_texts`],
+    /// `doc_ends[i]` where document `i`'s part of `ends` ends.
+    fn write_rows(
+        &mut self,
+        docs: &[Document],
+        texts: &str,
+        ends: &[(usize, usize, usize)],
+        doc_ends: &[usize],
+    ) -> Result<()> {
+        // Rows wait per table, across the documents of the batch, and go MAX_ROWS at a time:
+        // one statement run per several rows saves the per-run work (cursor, seek to the
+        // table's end, halt) that costs as much as a row.
+        let mut pending: Vec<Vec<Field<'_>>> = TABLES.iter().map(|_| Vec::new()).collect();
+        // The articles with rows waiting: deleting one of them must wait until they are in.
+        let mut waiting: HashSet<&str> = HashSet::new();
+        let mut from = 0;
+        for (doc, &to) in docs.iter().zip(doc_ends) {
+            if self.in_batch == 0 {
+                self.conn.execute_batch("BEGIN").map_err(|e| self.err(e))?;
             }
-            Ok(())
-        })?;
-        for (table, buffer) in pending.iter().enumerate() {
-            writer.insert(table, buffer)?;
+            // Idempotent by article id: a re-run replaces the article's rows.
+            if self.seen.len() >= MAX_SEEN {
+                // Memory must not grow with the archive: from here on, always delete.
+                self.fresh = false;
+                self.seen = HashSet::new();
+            }
+            let first_time = self.fresh && self.seen.insert(doc.id.clone());
+            if !first_time {
+                if waiting.contains(doc.id.as_str()) {
+                    self.writer().flush(&mut pending)?;
+                    waiting.clear();
+                }
+                if !self.indexed {
+                    self.create_indexes()?;
+                }
+                for sql in &self.deletes {
+                    let mut stmt =
+                        self.conn.prepare_cached(sql).map_err(|e| db_error(&self.path, e))?;
+                    stmt.execute([&doc.id]).map_err(|e| db_error(&self.path, e))?;
+                }
+            }
+            waiting.insert(&doc.id);
+            let mut writer = self.writer();
+            rows(doc, texts, &ends[from..to], &mut |table, row| {
+                let buffer = &mut pending[table];
+                buffer.extend_from_slice(row);
+                if buffer.len() == MAX_ROWS * row.len() {
+                    writer.insert(table, buffer)?;
+                    buffer.clear();
+                }
+                Ok(())
+            })?;
+            from = to;
+            self.in_batch += 1;
+            if self.in_batch >= BATCH {
+                self.writer().flush(&mut pending)?;
+                waiting.clear();
+                self.conn.execute_batch("COMMIT").map_err(|e| self.err(e))?;
+                self.in_batch = 0;
+            }
         }
-        drop(pending);
-        self.scratch = scratch;
-        self.in_batch += 1;
-        if self.in_batch >= BATCH {
-            self.conn.execute_batch("COMMIT").map_err(|e| self.err(e))?;
-            self.in_batch = 0;
+        self.writer().flush(&mut pending)
+    }
+}
+
+impl Sink for SqliteSink {
+    fn write(&mut self, doc: &Document) -> Result<()> {
+        self.write_batch(std::slice::from_ref(doc))
+    }
+
+    fn write_batch(&mut self, docs: &[Document]) -> Result<()> {
+        // The mentions' attributes and rules of the whole batch first: the rows borrow them.
+        let mut texts = std::mem::take(&mut self.scratch);
+        texts.clear();
+        let (mut ends, mut doc_ends) = (Vec::new(), Vec::with_capacity(docs.len()));
+        for doc in docs {
+            mention_texts(doc, &mut texts, &mut ends);
+            doc_ends.push(ends.len());
         }
-        Ok(())
+        let written = self.write_rows(docs, &texts, &ends, &doc_ends);
+        self.scratch = texts;
+        written
     }
 
     fn finish(&mut self) -> Result<()> {

@@ -256,7 +256,7 @@ fn sports_teams(
                         && !toks[first].w.is(flag::FIRST_COMMON)
                         && last > first);
                 !person
-                    && e.org_lookup(name).is_none()
+                    && !e.is_org(name)
                     && !toks[first].w.is(flag::TITLE)
                     && (result || versus(prev.as_deref()) || versus(next.as_deref()))
             }
@@ -302,7 +302,7 @@ impl OrgTagger {
             let Some(off) = acronym_start(word(last + 1), long) else { continue };
             let long_span = Span::new(toks[first].start + off, toks[last].end);
             let long_text = &text[long_span.start..long_span.end];
-            if e.place_lookup(long_text).is_some() {
+            if e.is_place(long_text) {
                 continue;
             }
             let (name, kind, cc) = match e.org_lookup(long_text).and_then(|h| h.first()) {
@@ -375,7 +375,7 @@ impl OrgTagger {
                 continue;
             }
             // `West Bank`: a place name ending in a head word is a place.
-            if e.place_lookup(&text[toks[first].start..toks[head].end]).is_some() {
+            if e.is_place(&text[toks[first].start..toks[head].end]) {
                 continue;
             }
             // A title after the head starts a person: `Crisis Group director Ann Lee`.
@@ -415,7 +415,7 @@ impl OrgTagger {
             }
             let span = Span::new(toks[first].start, toks[last].end);
             let name = &text[span.start..span.end];
-            if e.place_lookup(name).is_some() || e.org_lookup(name).is_some() {
+            if e.is_place(name) || e.is_org(name) {
                 continue;
             }
             out.push(org(

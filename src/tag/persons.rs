@@ -365,7 +365,7 @@ impl Stage for PersonTagger {
             // `visited Jordan` after `Michael Jordan`: a place cue keeps a place name a place.
             let place_cued = first > 0
                 && lower_is(cx.word(first - 1), super::places::place_cue)
-                && e.place_lookup(words).is_some();
+                && e.is_place(words);
             if the_x_noun || place_cued {
                 continue;
             }

@@ -275,7 +275,7 @@ fn is_day(p: &Pending) -> bool {
         }
         Pending::Rel { unit: Unit::Day, suffix, .. } => suffix.is_empty(),
         Pending::Weekday { weekend, suffix, .. } => !weekend && suffix.is_empty(),
-        Pending::Rel { .. } | Pending::Shift { .. } => false,
+        Pending::Rel { .. } | Pending::Shift { .. } | Pending::PeriodOf(_) => false,
     }
 }
 

@@ -105,6 +105,9 @@ pub(super) enum Pending {
     /// of that day (`the week of March 6`): built by joining mentions, never parsed from a
     /// template.
     Shift { base: Box<Pending>, days: i64, week: bool },
+    /// A year's reporting period (`the 1988 quarter`, `the 1989 period`): that year's quarter
+    /// of the period in focus, else the year.
+    PeriodOf(i32),
 }
 
 impl Pending {
@@ -167,6 +170,9 @@ impl Pending {
             let suffix = parts.next().unwrap_or("").to_string();
             return Ok(Pending::Weekday { day, weekend, dir, suffix });
         }
+        if let Some(year) = v.strip_prefix("PQ:") {
+            return year.parse().map(Pending::PeriodOf).map_err(|_| format!("bad year in {v:?}"));
+        }
         if let Some(rest) = v.strip_prefix("DUR:") {
             let (n, unit) = rest.split_once(':').ok_or_else(|| format!("bad duration {v:?}"))?;
             return duration(n, unit)
@@ -187,13 +193,41 @@ impl Pending {
     }
 }
 
-/// A TIMEX3 duration from a count (`3`, `X`, `1.5`) and a unit code (`Y`, `H`, `FN`...).
+/// A TIMEX3 duration from a count (`3`, `X`, `2.5`) and a unit code (`Y`, `H`, `FN`...).
+/// Counted decades and centuries are written in years (`two decades` = `P20Y`, as TimeML
+/// annotators write them); a half unit goes to the next smaller one (`2 1/2 years` =
+/// `P2Y6M`, `an hour and a half` = `PT1H30M`).
 fn duration(n: &str, unit: &str) -> Option<String> {
     if n.is_empty() {
         return None;
     }
+    if let Some(whole) = n.strip_suffix(".5") {
+        let w: u32 = whole.parse().ok()?;
+        // `{w}{big}{half}`, or the half alone when there is no whole unit.
+        let part = |big: &str, half: &str| {
+            if w == 0 {
+                half.to_string()
+            } else {
+                format!("{w}{big}{half}")
+            }
+        };
+        match unit {
+            "Y" => return Some(format!("P{}", part("Y", "6M"))),
+            "D" if w == 0 => return Some("PT12H".to_string()),
+            "D" => return Some(format!("P{w}DT12H")),
+            "H" => return Some(format!("PT{}", part("H", "30M"))),
+            "MIN" => return Some(format!("PT{}", part("M", "30S"))),
+            "DE" => return Some(format!("P{}Y", w * 10 + 5)),
+            "CE" => return Some(format!("P{}Y", w * 100 + 50)),
+            _ => {}
+        }
+    }
     Some(match unit {
-        "Y" | "M" | "W" | "D" | "DE" | "CE" => format!("P{n}{unit}"),
+        "DE" | "CE" => match n.parse::<u32>() {
+            Ok(k) => format!("P{}Y", k * if unit == "DE" { 10 } else { 100 }),
+            Err(_) => format!("P{n}{unit}"),
+        },
+        "Y" | "M" | "W" | "D" => format!("P{n}{unit}"),
         "Q" => match n.parse::<u32>() {
             Ok(k) => format!("P{}M", k * 3),
             Err(_) => format!("P{n}Q"),
@@ -222,12 +256,22 @@ struct Focus {
 pub(super) struct Resolver {
     dct: Option<NaiveDate>,
     focus: Option<Focus>,
+    /// The last quarter mentioned that has ended by the article date (`year`, `q`): the
+    /// period a financial report is about. A quarter still running or forecast (`a
+    /// fourth-quarter charge`, `losses through the third quarter of next year`) is no such
+    /// period.
+    period: Option<(i32, u32)>,
+    /// The unit and value of the last mention when it counted years or quarters back with
+    /// `ago` or `earlier` (`a year ago`; not `last year`): a `REF` count back by that unit
+    /// right after it restates the same comparison (`up from $3 million a year ago ...
+    /// compared with $2 million a year earlier`), not one further back.
+    back: Option<(Unit, String)>,
 }
 
 impl Resolver {
     /// A resolver for an article published on `dct` (None: unknown, values keep `X` parts).
     pub(super) fn new(dct: Option<NaiveDate>) -> Resolver {
-        Resolver { dct, focus: None }
+        Resolver { dct, focus: None, period: None, back: None }
     }
 
     /// The final value of `p`; `tense` is asked only when the value needs it. Dates with a
@@ -240,7 +284,22 @@ impl Resolver {
                 if *vague {
                     return if *offset < 0 { "PAST_REF" } else { "FUTURE_REF" }.to_string();
                 }
+                if let (Anchor::Ref, true, Some((u, v))) = (anchor, *offset < 0, &self.back) {
+                    if u == unit {
+                        return v.clone();
+                    }
+                }
                 let focus = self.focus.and_then(|f| f.quarter.map(|q| (f.year, q)));
+                // `the quarter` is the last ended one; `a year ago` may also be counted from the
+                // quarter under way (`a first-quarter loss, against a year-earlier profit`).
+                let begun = |&(y, q): &(i32, u32)| {
+                    self.dct.is_none_or(|d| (y, q) <= (d.year(), d.month0() / 3 + 1))
+                };
+                let focus = match (anchor, unit) {
+                    (Anchor::Period, Unit::Quarter) => self.period,
+                    (Anchor::Period, _) => self.period.or(focus.filter(begun)),
+                    _ => focus,
+                };
                 let mut offset = *offset;
                 // A year before or after a quarter in focus is that quarter (`a year earlier`).
                 match (anchor, unit, focus) {
@@ -256,6 +315,19 @@ impl Resolver {
                     (Anchor::Period, Unit::Quarter, None) => offset -= 1,
                     _ => {}
                 }
+                // A day counted from a month in focus that is not the article's (`last October
+                // ... that same day`) is a day of that month, not of the article date.
+                // (Not a time of day: `overnight`, `3 p.m.` are rather of the article date.)
+                if let (Anchor::Ref, Unit::Day, Some(f), true) =
+                    (anchor, unit, self.focus, suffix.is_empty())
+                {
+                    let other = self
+                        .dct
+                        .is_none_or(|d| (d.year(), d.month()) != (f.year, f.month.unwrap_or(0)));
+                    if let (Some(m), None, true) = (f.month, f.day, other) {
+                        return format!("{:04}-{m:02}-XX{suffix}", f.year);
+                    }
+                }
                 let base = match anchor {
                     Anchor::Dct | Anchor::Period => self.dct,
                     Anchor::Ref => self.reference(*unit),
@@ -265,6 +337,10 @@ impl Resolver {
                     None => unknown(*unit).to_string() + suffix,
                 }
             }
+            Pending::PeriodOf(year) => match self.period {
+                Some((_, q)) => format!("{year:04}-Q{q}"),
+                None => format!("{year:04}"),
+            },
             Pending::Shift { base, days, week } => {
                 let day = self.resolve(base, tense);
                 let date =
@@ -306,7 +382,17 @@ impl Resolver {
             },
         };
         let value = moving_holiday(&value).unwrap_or(value);
-        self.note(&value);
+        // A year counted from a quarter, or a past year's quarter, is no new reporting period.
+        let year_shift = matches!(p, Pending::Rel { unit: Unit::Year, .. } | Pending::PeriodOf(_));
+        self.note(&value, !year_shift);
+        self.back = match p {
+            Pending::Rel { anchor: Anchor::Period | Anchor::Ref, unit, offset, .. }
+                if *offset < 0 && matches!(unit, Unit::Year | Unit::Quarter) =>
+            {
+                Some((*unit, value.clone()))
+            }
+            _ => None,
+        };
         value
     }
 
@@ -386,7 +472,7 @@ impl Resolver {
     }
 
     /// Makes `value` the focus when it names a calendar year (`2024`, `2024-12`, `2024-12-13`).
-    fn note(&mut self, value: &str) {
+    fn note(&mut self, value: &str, period: bool) {
         let b = value.as_bytes();
         if b.len() < 4
             || !b[..4].iter().all(u8::is_ascii_digit)
@@ -401,6 +487,17 @@ impl Resolver {
         let quarter =
             value.get(5..6).filter(|q| *q == "Q").and(num(6..7)).filter(|q| (1..=4).contains(q));
         self.focus = Some(Focus { year: year as i32, quarter, month, day });
+        // A date of a later year ends the reporting period (`In the 2024 first quarter ...
+        // the current year ... a year ago`).
+        if quarter.is_none() && self.period.is_some_and(|(y, _)| y < year as i32) {
+            self.period = None;
+        }
+        if let Some(q) = quarter.filter(|_| period) {
+            let ended = self.dct.is_none_or(|d| (year as i32, q) < (d.year(), d.month0() / 3 + 1));
+            if ended {
+                self.period = Some((year as i32, q));
+            }
+        }
     }
 }
 

@@ -139,7 +139,7 @@ fn times_durations_sets() {
     t("overnight, at dawn", &[(0, 9, "2025-12-27TNI"), (14, 18, "2025-12-27TMO")]);
     t(
         "three years, the past decade, a 10-day ceasefire",
-        &[(0, 11, "P3Y"), (13, 28, "P1DE"), (32, 38, "P10D")],
+        &[(0, 11, "P3Y"), (13, 28, "P10Y"), (32, 38, "P10D")],
     );
     t("monthly and every year", &[(0, 7, "P1M"), (12, 22, "P1Y")]);
     t("now and recently", &[(0, 3, "PRESENT_REF"), (8, 16, "PAST_REF")]);
@@ -355,4 +355,136 @@ fn joined_mentions_are_anchored_like_their_day() {
     assert_eq!(anchored("the week of Dec. 1, 2025"), [true]);
     assert_eq!(anchored("the day before last Tuesday"), [false]);
     assert_eq!(anchored("at 3 p.m. on Dec. 13, 2025"), [true]);
+}
+
+#[test]
+fn rates_after_a_quantity_are_sets() {
+    t(
+        "Output rose to 10,000 barrels a day and $2 billion annually, or $500 million a year.",
+        &[(30, 35, "P1D"), (51, 59, "P1Y"), (77, 83, "P1Y")],
+    );
+    let tagger = tagger();
+    let text = "It costs $500 million a year for a year.";
+    let got = run(&tagger, text, dct());
+    let d = {
+        let mut d = doc(text, dct());
+        tagger.annotate(&mut d);
+        d
+    };
+    let types: Vec<&str> = d
+        .mentions
+        .iter()
+        .map(|m| match &m.value {
+            Value::Date(v) => v.timex_type,
+            _ => "",
+        })
+        .collect();
+    assert_eq!(got.len(), 2);
+    assert_eq!(types, ["SET", "DURATION"]);
+}
+
+#[test]
+fn weekdays_after_a_deadline_word_are_coming_days() {
+    // Saturday 2025-12-27: `until Monday` is the coming Monday, whatever the tense.
+    t(
+        "The deadline was extended until Monday. He could come as early as Tuesday, until 9 a.m. EST Tuesday.",
+        &[(32, 38, "2025-12-29"), (66, 73, "2025-12-30"), (81, 99, "2025-12-30T09:00")],
+    );
+}
+
+#[test]
+fn comparisons_with_a_year_ago_and_reporting_periods() {
+    // `a year earlier` right after `a year ago` restates the same comparison.
+    t(
+        "Output fell 8% from a year ago. Costs rose compared with a year earlier.",
+        &[(20, 30, "2024"), (57, 71, "2024")],
+    );
+    // A later offset still counts from the date in focus.
+    t(
+        "Two years ago he moved to Paris. A year later he married.",
+        &[(0, 13, "2023"), (33, 45, "2024")],
+    );
+    // A forecast quarter is no reporting period for `the year-ago period`.
+    t(
+        "Losses will go on through the second quarter of 2026. In the year-ago period, it earned $1 million.",
+        &[(26, 52, "2026-Q2"), (57, 76, "2024")],
+    );
+    t(
+        "It earned $5 million in the third quarter, up from $3 million a year ago.",
+        &[(24, 41, "2025-Q3"), (62, 72, "2024-Q3")],
+    );
+    t("In the year-ago third quarter, it lost money.", &[(3, 29, "2024-Q3")]);
+}
+
+#[test]
+fn halves_decades_and_period_ends() {
+    t(
+        "It took 2 1/2 years, about 5 1/2 hours, a minute and a half, the past two decades, a 20th century idea.",
+        &[
+            (8, 19, "P2Y6M"),
+            (21, 38, "PT5H30M"),
+            (40, 59, "PT1M30S"),
+            (61, 81, "P20Y"),
+            (85, 97, "19"),
+        ],
+    );
+    t(
+        "The deal should close by year-end, or by the end of the month, as planned earlier in the year.",
+        &[(25, 33, "2025"), (41, 61, "2025-12"), (74, 93, "2025")],
+    );
+    t("On April 24 and 25 we met.", &[(3, 11, "2025-04-24"), (16, 18, "2025-04-25")]);
+    t(
+        "each July, in 1994, 1995 and 1997 _ that was",
+        &[(0, 9, "XXXX-07"), (14, 18, "1994"), (20, 24, "1995"), (29, 33, "1997")],
+    );
+}
+
+#[test]
+fn reporting_period_is_the_last_ended_quarter() {
+    // Published Sunday 2025-11-02 (fourth quarter): a fourth-quarter charge is still to come,
+    // so the latest quarter and the comparisons after it are about the third.
+    let text = "The company expects a fourth-quarter charge. In the latest quarter, it lost $5 million, compared with a profit a year ago. In the 2024 period, it earned $2 million. Sales for last year's quarter were $3 million.";
+    let got: Vec<(usize, usize, String)> =
+        run(&tagger(), text, NaiveDate::from_ymd_opt(2025, 11, 2))
+            .into_iter()
+            .map(|(s, e, v, _)| (s, e, v))
+            .collect();
+    let want = [
+        (22, 36, "2025-Q4"),
+        (48, 66, "2025-Q3"),
+        (111, 121, "2024-Q3"),
+        (126, 141, "2024-Q3"),
+        (175, 194, "2024-Q3"),
+    ];
+    let want: Vec<(usize, usize, String)> =
+        want.iter().map(|&(s, e, v)| (s, e, v.to_string())).collect();
+    assert_eq!(got, want);
+    // No ended quarter in focus: a year-earlier comparison counts from the quarter under way.
+    let text = "It expects a first-quarter loss, compared with a year-earlier profit.";
+    let got: Vec<(usize, usize, String)> =
+        run(&tagger(), text, NaiveDate::from_ymd_opt(2025, 3, 15))
+            .into_iter()
+            .map(|(s, e, v, _)| (s, e, v))
+            .collect();
+    assert_eq!(got, [(13, 26, "2025-Q1".to_string()), (49, 61, "2024-Q1".to_string())]);
+}
+
+#[test]
+fn financial_years_and_days_of_a_month_in_focus() {
+    t(
+        "For the year ended Sept. 30, it earned $5 million. Sales for the full year were $6 billion. In the year ago period, it lost money. Later in the day before closing, shares fell.",
+        &[(4, 12, "P1Y"), (19, 27, "2025-09-30"), (61, 74, "2025"), (95, 114, "2024")],
+    );
+    // A repeated `a year earlier` restates the comparison.
+    t(
+        "Jobs fell 380,000 from a year earlier to 14 mln, down 190,000 from a year earlier.",
+        &[(23, 37, "2024"), (67, 81, "2024")],
+    );
+    // `that same day` after a month other than the article's: a day of that month.
+    t(
+        "He was last seen in October. His name was crossed out that same day.",
+        &[(20, 27, "2025-10"), (54, 67, "2025-10-XX")],
+    );
+    // `in the year 2000` is the year, not the current year.
+    t("It happened in the year 2000.", &[(24, 28, "2000")]);
 }

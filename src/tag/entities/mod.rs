@@ -211,6 +211,11 @@ impl Table {
         self.slots[self.find(s, h)].word
     }
 
+    /// The entries, to change in place.
+    fn words_mut(&mut self) -> impl Iterator<Item = &mut Word> {
+        self.slots.iter_mut().filter(|s| s.off != u32::MAX).map(|s| &mut s.word)
+    }
+
     /// The keys and entries.
     fn iter(&self) -> impl Iterator<Item = (&str, Word)> {
         self.slots.iter().filter(|s| s.off != u32::MAX).map(|s| (self.key(s), s.word))
@@ -476,6 +481,8 @@ pub(crate) struct Hit {
     pub entry: u32,
     /// True when only the UPPER CASE variant matched: trusted on all-capitals lines only.
     pub upper: bool,
+    /// The last entry of its pattern.
+    last: bool,
 }
 
 /// The surface forms of one name gazetteer: each pattern (a key of the [`Lexicon`]) stands for
@@ -486,11 +493,11 @@ pub(crate) struct Hit {
 /// continues: no automaton is built (building one for ~10⁵ names dominated start-up), and a
 /// word that starts no name costs the one lookup its token needs anyway.
 ///
-/// The hit lists are stored flat (`hits[starts[p]..starts[p + 1]]` for pattern `p`): one small
-/// vector per pattern cost ~10⁵ allocations at start-up and as many frees at exit.
+/// The hit lists are stored flat, a pattern being the index of its first hit, its last hit
+/// marked: one small vector per pattern cost ~10⁵ allocations at start-up and as many frees at
+/// exit, and a table of list starts cost a cache miss per name found.
 #[derive(Default)]
 pub(crate) struct Names {
-    starts: Vec<u32>,
     hits: Vec<Hit>,
 }
 
@@ -552,7 +559,7 @@ impl Names {
             } else {
                 id
             };
-            found.push((id, Hit { entry, upper }));
+            found.push((id, Hit { entry, upper, last: false }));
         };
         let mut upper = String::new();
         for (s, entry, with_upper) in surfaces.iter() {
@@ -601,12 +608,20 @@ impl Names {
                 }
             }
         }
-        Names::group(count as usize, found)
+        let (names, starts) = Names::group(count as usize, found);
+        for w in lex.all.words_mut() {
+            let id = slot(w);
+            if *id != NONE {
+                *id = starts[*id as usize];
+            }
+        }
+        names
     }
 
     /// Groups `found` by pattern (a stable counting sort), keeping each entry once per pattern
     /// at its first place: an entry is `upper` only when all its surfaces were.
-    fn group(count: usize, found: Vec<(u32, Hit)>) -> Names {
+    /// Returns the names and where each pattern's hits start.
+    fn group(count: usize, found: Vec<(u32, Hit)>) -> (Names, Vec<u32>) {
         let mut ends = vec![0u32; count + 1];
         for &(p, _) in &found {
             ends[p as usize + 1] += 1;
@@ -615,7 +630,7 @@ impl Names {
             ends[p + 1] += ends[p];
         }
         let mut next = ends.clone();
-        let mut sorted = vec![Hit { entry: 0, upper: false }; found.len()];
+        let mut sorted = vec![Hit { entry: 0, upper: false, last: false }; found.len()];
         for (p, h) in found {
             sorted[next[p as usize] as usize] = h;
             next[p as usize] += 1;
@@ -631,14 +646,19 @@ impl Names {
                     None => hits.push(*h),
                 }
             }
+            if let Some(h) = hits.last_mut() {
+                h.last = true;
+            }
             starts.push(hits.len() as u32);
         }
-        Names { starts, hits }
+        (Names { hits }, starts)
     }
 
     /// The entries of pattern `pid`.
     pub fn hits(&self, pid: u32) -> &[Hit] {
-        &self.hits[self.starts[pid as usize] as usize..self.starts[pid as usize + 1] as usize]
+        let rest = self.hits.get(pid as usize..).unwrap_or_default();
+        let n = rest.iter().position(|h| h.last).map_or(rest.len(), |k| k + 1);
+        &rest[..n]
     }
 }
 
@@ -711,6 +731,16 @@ impl Inner {
     pub fn place_lookup(&self, s: &str) -> Option<&[Hit]> {
         let p = self.lex.get(s).place;
         (p != NONE).then(|| self.place_names.hits(p))
+    }
+
+    /// True when `s` is exactly a place name.
+    pub fn is_place(&self, s: &str) -> bool {
+        self.lex.get(s).place != NONE
+    }
+
+    /// True when `s` is exactly an organization name.
+    pub fn is_org(&self, s: &str) -> bool {
+        self.lex.get(s).org != NONE
     }
 
     /// The organization entries of an exact surface form, if it is one.

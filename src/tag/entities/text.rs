@@ -51,17 +51,6 @@ fn is_word_char(c: char) -> bool {
     c.is_alphanumeric()
 }
 
-/// The character at byte `i` (a char boundary) and whether it is a letter or digit.
-fn char_at(text: &str, i: usize) -> (char, bool) {
-    let b = text.as_bytes()[i];
-    if b < 0x80 {
-        (b as char, b.is_ascii_alphanumeric())
-    } else {
-        let c = text[i..].chars().next().unwrap_or(' ');
-        (c, is_word_char(c))
-    }
-}
-
 /// A document's tokens and gazetteer matches `(start, end, pattern)`, leftmost-longest per
 /// gazetteer, on word boundaries.
 #[derive(Default)]
@@ -131,14 +120,32 @@ fn credit_lines(text: &str, out: &mut Vec<Span>) {
 fn run_end(text: &str, from: usize) -> usize {
     let bytes = text.as_bytes();
     let mut j = from;
-    while j < bytes.len() {
-        let (c, wc) = char_at(text, j);
-        if !wc {
-            break;
+    while let Some(&b) = bytes.get(j) {
+        if b < 0x80 {
+            if class::OF[b as usize] & class::WORD == 0 {
+                break;
+            }
+            j += 1;
+        } else {
+            let c = wide_char(text, j);
+            if !is_word_char(c) {
+                break;
+            }
+            j += c.len_utf8();
         }
-        j += c.len_utf8();
     }
     j
+}
+
+/// The byte after the character at byte `i` (a char boundary).
+#[inline(always)]
+fn after_char(text: &str, i: usize) -> usize {
+    i + match text.as_bytes()[i] {
+        0..0x80 => 1,
+        0x80..0xe0 => 2,
+        0xe0..0xf0 => 3,
+        _ => 4,
+    }
 }
 
 /// The end and pattern of the longest name found, if any.
@@ -173,8 +180,7 @@ fn extend(
         if !(place || org) || q >= text.len() {
             return (bp, bo);
         }
-        q += char_at(text, q).0.len_utf8();
-        q = run_end(text, q);
+        q = run_end(text, after_char(text, q));
         w = e.lex.get(&text[ws..q]);
     }
 }
@@ -204,12 +210,18 @@ fn build_scan(e: &Inner, text: &str, scan: &mut Scan) {
     let (mut free_p, mut free_o) = (0, 0);
     for t in toks.iter_mut() {
         let word = &text[t.start..t.end];
-        // A lower-case word without a hyphen is never namey (the common case, decided cheaply).
-        t.namey = (!word.as_bytes()[0].is_ascii_lowercase() || (t.multi && word.contains('-')))
-            && namey(word);
+        // A single-run word starting with an ASCII letter is namey exactly when that letter is
+        // upper case (the common cases, decided without the general test).
+        let b0 = word.as_bytes()[0];
+        t.namey = if !t.multi && b0.is_ascii_alphabetic() {
+            b0.is_ascii_uppercase()
+        } else {
+            (!b0.is_ascii_lowercase() || word.contains('-')) && namey(word)
+        };
         if !t.multi {
-            // One run of letters and digits: the token is the only word start.
-            if t.w != Word::NONE {
+            // One run of letters and digits: the token is the only word start. Only an entry
+            // that is or starts a name needs `extend` (stopwords, titles and first names do not).
+            if starts_name(t.w) {
                 let (p, o) = (t.start >= free_p, t.start >= free_o);
                 if p || o {
                     let (bp, bo) = extend(e, text, t.start, t.end, t.w, p, o);
@@ -225,7 +237,7 @@ fn build_scan(e: &Inner, text: &str, scan: &mut Scan) {
             let q = run_end(text, ws);
             let w = e.lex.get_token(&text[ws..q]);
             let (p, o) = (ws >= free_p, ws >= free_o);
-            if (p || o) && w != Word::NONE {
+            if (p || o) && starts_name(w) {
                 let (bp, bo) = extend(e, text, ws, q, w, p, o);
                 push_longest(ws, bp, places, &mut free_p);
                 push_longest(ws, bo, orgs, &mut free_o);
@@ -235,6 +247,12 @@ fn build_scan(e: &Inner, text: &str, scan: &mut Scan) {
         }
         t.w = e.lex.get_token(word);
     }
+}
+
+/// True when `w` is a place or organization name or the start of a longer one.
+#[inline(always)]
+fn starts_name(w: Word) -> bool {
+    w.place & w.org != NONE || w.is(flag::PLACE_MORE | flag::ORG_MORE)
 }
 
 /// Records the longest name found at `ws`, if any, and bars its bytes to later matches.
@@ -252,10 +270,12 @@ mod class {
     pub const ALPHA: u8 = 2;
     pub const LOWER: u8 = 4;
     pub const UPPER: u8 = 8;
+    /// A byte of a non-ASCII character.
+    pub const HIGH: u8 = 16;
 
     /// The class of every byte.
     pub static OF: [u8; 256] = {
-        let mut t = [0u8; 256];
+        let mut t = [HIGH; 256];
         let mut b = 0;
         while b < 128 {
             let c = b as u8;
@@ -272,6 +292,46 @@ mod class {
         }
         t
     };
+}
+
+/// Eight bytes at a time (SWAR): the high bit of each byte that is an ASCII letter or digit, and
+/// of each that is an ASCII lower-case letter. Words average five bytes, so most end within
+/// one such step instead of a loop over their bytes.
+mod swar {
+    const HI: u64 = 0x8080_8080_8080_8080;
+    const ONES: u64 = 0x0101_0101_0101_0101;
+
+    /// The high bit of each byte `y` (all below 0x80) with `lo <= y <= hi`: `y + 0x80 - lo`
+    /// sets it from `lo` on and `y + 0x7f - hi` above `hi`, without carries between bytes.
+    #[inline(always)]
+    fn in_range(y: u64, lo: u8, hi: u8) -> u64 {
+        let ge = y + ONES * u64::from(0x80 - lo);
+        let gt = y + ONES * u64::from(0x7f - hi);
+        ge & !gt & HI
+    }
+
+    /// `(word, lower)` masks of the eight bytes `x` (little-endian: byte 0 is the lowest).
+    #[inline(always)]
+    pub fn classes(x: u64) -> (u64, u64) {
+        let ascii = !x & HI;
+        let y = x & !HI;
+        let lower = in_range(y, b'a', b'z');
+        let alpha = in_range(y | (ONES * 0x20), b'a', b'z');
+        let word = (alpha | in_range(y, b'0', b'9')) & ascii;
+        (word, lower & ascii)
+    }
+
+    /// The number of bytes before the first zero high bit of `word`, with the mask of those
+    /// bytes: (8, all) when every byte is a word byte.
+    #[inline(always)]
+    pub fn run(word: u64) -> (usize, u64) {
+        let stop = !word & HI;
+        if stop == 0 {
+            return (8, u64::MAX);
+        }
+        let k = stop.trailing_zeros() / 8;
+        (k as usize, (1u64 << (k * 8)) - 1)
+    }
 }
 
 /// The non-ASCII character at byte `i` (a char boundary).
@@ -338,9 +398,12 @@ impl Line {
     }
 }
 
-/// Splits `text` into word tokens, in one pass over its bytes (ASCII bytes by table).
+/// Splits `text` into word tokens, in one pass over its bytes (ASCII bytes by table, the
+/// bytes of words eight at a time). Not inlined into [`build_scan`]: alone, its loops keep
+/// their state in registers.
+#[inline(never)]
 fn tokenize_into(text: &str, toks: &mut Vec<Tok>) {
-    use class::{LOWER, UPPER, WORD};
+    use class::{ALPHA, HIGH, LOWER, UPPER, WORD};
     toks.clear();
     let bytes = text.as_bytes();
     let n = bytes.len();
@@ -352,26 +415,24 @@ fn tokenize_into(text: &str, toks: &mut Vec<Tok>) {
     let (mut gap_newline, mut gap_spaces) = (false, true);
     while i < n {
         let b = bytes[i];
-        // `acc`: the classes of the ASCII bytes of the word; `lower`: a lower-case non-ASCII
-        // letter. Letters are counted only for a word without lower case (rare), where they
-        // matter.
-        let (cap, mut acc, mut lower, first_len);
-        if b < 0x80 {
-            let k = class::OF[b as usize];
-            if k & WORD == 0 {
-                match b {
-                    b'\n' => {
-                        let done = std::mem::replace(&mut line, Line::new(i + 1, toks.len()));
-                        done.finish(text, i, toks);
-                        gap_newline = true;
-                    }
-                    b' ' => line.end_word(text, i),
-                    _ => gap_spaces = false,
+        let k = class::OF[b as usize];
+        // `lower`: the word has a lower-case letter; `wide`: a non-ASCII character. Letters
+        // are counted only for a word without lower case (rare), where they matter.
+        let (cap, mut lower, mut wide, first_len);
+        if k & WORD != 0 {
+            (cap, lower, wide, first_len) = (k & UPPER != 0, k & LOWER != 0, false, 1);
+        } else if k & HIGH == 0 {
+            match b {
+                b' ' => line.end_word(text, i),
+                b'\n' => {
+                    let done = std::mem::replace(&mut line, Line::new(i + 1, toks.len()));
+                    done.finish(text, i, toks);
+                    gap_newline = true;
                 }
-                i += 1;
-                continue;
+                _ => gap_spaces = false,
             }
-            (cap, acc, lower, first_len) = (k & UPPER != 0, k, false, 1);
+            i += 1;
+            continue;
         } else {
             let c = wide_char(text, i);
             if !is_word_char(c) {
@@ -380,25 +441,42 @@ fn tokenize_into(text: &str, toks: &mut Vec<Tok>) {
                 i += c.len_utf8();
                 continue;
             }
-            (cap, acc, lower, first_len) = (c.is_uppercase(), 0, c.is_lowercase(), c.len_utf8());
+            (cap, lower, wide, first_len) =
+                (c.is_uppercase(), c.is_lowercase(), true, c.len_utf8());
         }
         let start = i;
         let mut j = i + first_len;
         let mut multi = false;
-        while j < n {
+        loop {
+            while let Some(chunk) = bytes.get(j..j + 8) {
+                let (word, low) =
+                    swar::classes(u64::from_le_bytes(chunk.try_into().unwrap_or_default()));
+                let (len, mask) = swar::run(word);
+                lower |= low & mask != 0;
+                j += len;
+                if len < 8 {
+                    break;
+                }
+            }
+            while j < n {
+                let k = class::OF[bytes[j] as usize];
+                if k & WORD == 0 {
+                    break;
+                }
+                lower |= k & LOWER != 0;
+                j += 1;
+            }
+            if j >= n {
+                break;
+            }
             let b = bytes[j];
             let d = if b < 0x80 {
-                let k = class::OF[b as usize];
-                if k & WORD != 0 {
-                    acc |= k;
-                    j += 1;
-                    continue;
-                }
                 b as char
             } else {
                 let d = wide_char(text, j);
                 if is_word_char(d) {
                     lower |= d.is_lowercase();
+                    wide = true;
                     j += d.len_utf8();
                     continue;
                 }
@@ -420,9 +498,13 @@ fn tokenize_into(text: &str, toks: &mut Vec<Tok>) {
             }
             break;
         }
-        lower |= acc & LOWER != 0;
-        let letters =
-            if lower { 0 } else { text[start..j].chars().filter(|c| c.is_alphabetic()).count() };
+        let letters = match (lower, wide) {
+            (true, _) => 0,
+            (false, false) => {
+                bytes[start..j].iter().filter(|&&b| class::OF[b as usize] & ALPHA != 0).count()
+            }
+            (false, true) => text[start..j].chars().filter(|c| c.is_alphabetic()).count(),
+        };
         let end = j;
         i = end;
         let (joined, sent_start) = match toks.last() {

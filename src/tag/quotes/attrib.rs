@@ -111,12 +111,14 @@ static BYTE_KIND: [u8; 256] = {
 /// The end of the word of `seg` whose first char ends at `end`: letters and digits, joined by
 /// `'`, `’`, `-`, `.`, `&` or `/` when a letter or digit follows. ASCII bytes are read as
 /// bytes; only other chars are decoded.
+#[inline(always)]
 fn word_end(seg: &str, mut end: usize) -> usize {
     let bytes = seg.as_bytes();
     loop {
-        end += bytes
-            .get(end..)
-            .map_or(0, |rest| rest.iter().take_while(|&&b| ALNUM[usize::from(b)]).count());
+        // a plain loop: this runs over every letter the stage tokenizes
+        while bytes.get(end).is_some_and(|&b| ALNUM[usize::from(b)]) {
+            end += 1;
+        }
         match bytes.get(end) {
             Some(b'\'' | b'-' | b'.' | b'&' | b'/') if alnum_at(seg, end + 1) => end += 1,
             Some(b) if !b.is_ascii() => match char_at(seg, end) {
@@ -165,8 +167,39 @@ pub(super) fn push_tokens<'a>(
     lex: &Lexicon,
     out: &mut Vec<Tok<'a>>,
 ) {
+    out.reserve(to.saturating_sub(from) / 4 + 1);
+    scan_tokens(text, from, to, lex, out, |_| false);
+}
+
+/// The tokens of `text[from..to]` that [`after`] reads, into `out` (cleared first): up to the
+/// first sentence end (`.`, `!`, `?`, `;`), where every phrase it reads stops, unless a `(`
+/// comes before it (a skipped parenthesis may hold one); else all of them. The rest of the
+/// window is not tokenized.
+pub(super) fn tokens_after<'a>(
+    text: &'a str,
+    from: usize,
+    to: usize,
+    lex: &Lexicon,
+    out: &mut Vec<Tok<'a>>,
+) {
+    out.clear();
+    let mut paren = false;
+    scan_tokens(text, from, to, lex, out, |t| {
+        paren |= t.is("(");
+        !paren && t.sentence_end()
+    });
+}
+
+/// Pushes the tokens of `text[from..to]` onto `out` until `stop` holds for one pushed.
+fn scan_tokens<'a>(
+    text: &'a str,
+    from: usize,
+    to: usize,
+    lex: &Lexicon,
+    out: &mut Vec<Tok<'a>>,
+    mut stop: impl FnMut(&Tok<'a>) -> bool,
+) {
     let seg = &text[from..to];
-    out.reserve(seg.len() / 4 + 1);
     let bytes = seg.as_bytes();
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
@@ -196,7 +229,11 @@ pub(super) fn push_tokens<'a>(
         } else if c == '-' && bytes.get(end) == Some(&b'-') {
             end += 1;
         }
-        out.push(Tok { s: &seg[i..end], start: from + i, end: from + end, word });
+        let tok = Tok { s: &seg[i..end], start: from + i, end: from + end, word };
+        out.push(tok);
+        if stop(&tok) {
+            return;
+        }
         i = end;
     }
 }

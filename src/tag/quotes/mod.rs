@@ -182,7 +182,7 @@ impl QuoteTagger {
             None
         } else {
             let to = floor(text, next_open.min(raw.close + CONTEXT));
-            attrib::tokens(text, raw.close, to.max(raw.close), &self.lex, buf);
+            attrib::tokens_after(text, raw.close, to.max(raw.close), &self.lex, buf);
             attrib::after(buf, &self.lex)
         };
         let mut before = |from: usize, to: usize| {

@@ -181,17 +181,31 @@ impl Lexicon {
 /// An ASCII word of up to 15 bytes, lower-cased, as one integer: its bytes and its length (an
 /// ASCII word lower-cases to the same length, so it can only equal a key of this kind).
 fn pack(word: &[u8]) -> Option<u128> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
     if word.len() > 15 {
         return None;
     }
-    let mut key = (word.len() as u128) << 120;
-    for (i, &b) in word.iter().enumerate() {
-        if !b.is_ascii() {
-            return None;
-        }
-        key |= u128::from(b.to_ascii_lowercase()) << (8 * i);
+    // eight bytes at a time: an ASCII test and an upper- to lower-case fold for all of them
+    let mut bytes = [0u8; 16];
+    bytes[..word.len()].copy_from_slice(word);
+    let half = |i: usize| {
+        let mut b = [0u8; 8];
+        b.copy_from_slice(&bytes[i..i + 8]);
+        u64::from_le_bytes(b)
+    };
+    let (lo, hi) = (half(0), half(8));
+    if (lo | hi) & HIGH != 0 {
+        return None;
     }
-    Some(key)
+    // the high bit of each byte in `A..=Z`, moved to the case bit
+    let upper = |x: u64| {
+        let at_least = x.wrapping_add(ONES * u64::from(0x80 - b'A'));
+        let above = x.wrapping_add(ONES * u64::from(0x7f - b'Z'));
+        (at_least & !above & HIGH) >> 2
+    };
+    let (lo, hi) = (lo | upper(lo), hi | upper(hi));
+    Some((word.len() as u128) << 120 | u128::from(hi) << 64 | u128::from(lo))
 }
 
 /// Calls `f` with `word` lower-cased, without allocating for short ASCII words (the common case:

@@ -1,0 +1,199 @@
+/*!
+The whole-article trigger scan, run at word starts only.
+
+A trigger counts only as a whole word, so it starts at a word start. Instead of walking an
+automaton over every byte, the scan finds the word starts eight bytes at a time, drops most of
+them by a bit table of the patterns' first three bytes, and compares the few others with the
+patterns of the same first bytes, longest first: the leftmost-longest match at that word start.
+As in the automaton's scan, a match (even one glued to the letters after it, which the caller
+drops) hides the word starts inside it. Unlike it, a match that starts inside a word never
+hides a trigger after it: that match would be dropped anyway.
+*/
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGH: u64 = 0x8080_8080_8080_8080;
+
+/// The high bit of each byte of `t` (bytes below 0x80) set where the byte is in `lo..=hi`.
+fn in_range(t: u64, lo: u8, hi: u8) -> u64 {
+    let at_least = t.wrapping_add(ONES * u64::from(0x80 - lo));
+    let above = t.wrapping_add(ONES * u64::from(0x7f - hi));
+    at_least & !above & HIGH
+}
+
+/// The high bit of each byte of `x` set where the byte is an ASCII letter or digit.
+fn alnum_mask(x: u64) -> u64 {
+    let t = x & !HIGH;
+    // `| 0x20` lower-cases the letters and sends no other byte into `a..=z`
+    (in_range(t | (ONES * 0x20), b'a', b'z') | in_range(t, b'0', b'9')) & !x
+}
+
+/// The number of keys: five bits of each of three bytes.
+const KEYS: usize = 1 << 15;
+
+/// The key of the (up to) three bytes of `b` from `i`: five low bits of each (the same for
+/// both cases of a letter; other bytes share them with letters, which only lets more words
+/// through to the comparison).
+fn key(b: &[u8], i: usize) -> usize {
+    let byte = |k: usize| b.get(i + k).map_or(0, |&x| usize::from(x & 31));
+    byte(0) << 10 | byte(1) << 5 | byte(2)
+}
+
+/// The patterns of a leftmost-longest, ASCII case-insensitive list, for the word-start scan.
+pub(crate) struct WordScan {
+    /// One bit per key: some pattern starts with bytes of that key.
+    keys: Box<[u64; KEYS / 64]>,
+    /// One bit per key of a pattern's second to fourth bytes (any fourth byte for a pattern of
+    /// three): a second sieve, before the comparison.
+    next_keys: Box<[u64; KEYS / 64]>,
+    /// (key, pattern index), sorted by key, then longest pattern first, then list order (the
+    /// automaton's preference).
+    by_key: Vec<(u16, u16)>,
+    /// The patterns, lower-cased.
+    patterns: Vec<Vec<u8>>,
+    /// The first eight bytes of each pattern (zero-padded, little-endian) and the mask of its
+    /// bytes among them: most patterns are ruled out with one comparison.
+    heads: Vec<(u64, u64)>,
+}
+
+impl WordScan {
+    /// The scan of `patterns`, or `None` when some pattern cannot be found this way: it does
+    /// not start with an ASCII letter or digit, or is shorter than three bytes.
+    pub fn new(patterns: &[String]) -> Option<WordScan> {
+        let usable = |p: &&String| p.len() >= 3 && p.as_bytes()[0].is_ascii_alphanumeric();
+        if patterns.len() > usize::from(u16::MAX) || !patterns.iter().all(|p| usable(&p)) {
+            return None;
+        }
+        let patterns: Vec<Vec<u8>> =
+            patterns.iter().map(|p| p.to_ascii_lowercase().into_bytes()).collect();
+        let mut keys = Box::new([0u64; KEYS / 64]);
+        let mut next_keys = Box::new([0u64; KEYS / 64]);
+        let mut by_key = Vec::with_capacity(patterns.len());
+        for (i, p) in patterns.iter().enumerate() {
+            let k = key(p, 0);
+            keys[k / 64] |= 1 << (k % 64);
+            // a pattern of three bytes matches before any fourth
+            let next = key(p, 1);
+            let fourths = if p.len() > 3 { next..=next } else { next..=next | 31 };
+            for k in fourths {
+                next_keys[k / 64] |= 1 << (k % 64);
+            }
+            by_key.push((k as u16, i as u16));
+        }
+        by_key.sort_by_key(|&(k, i)| (k, std::cmp::Reverse(patterns[usize::from(i)].len()), i));
+        let heads = patterns
+            .iter()
+            .map(|p| {
+                let n = p.len().min(8);
+                let mut head = [0u8; 8];
+                head[..n].copy_from_slice(&p[..n]);
+                (u64::from_le_bytes(head), u64::MAX >> (64 - 8 * n))
+            })
+            .collect();
+        Some(WordScan { keys, next_keys, by_key, patterns, heads })
+    }
+
+    /// The longest pattern matching `b` at `i`, whose key is `k` and whose eight bytes from
+    /// `i` are `word` (zero-padded at the end): (end, pattern index).
+    #[inline(never)]
+    fn longest_at(&self, b: &[u8], i: usize, k: usize, word: u64) -> Option<(usize, usize)> {
+        let word = word | (in_range(word & !HIGH, b'A', b'Z') & !word) >> 2;
+        let from = self.by_key.partition_point(|&(pk, _)| usize::from(pk) < k);
+        self.by_key[from..].iter().take_while(|&&(pk, _)| usize::from(pk) == k).find_map(
+            |&(_, p)| {
+                let p = usize::from(p);
+                let (head, mask) = self.heads[p];
+                if word & mask != head {
+                    return None;
+                }
+                let pattern = &self.patterns[p];
+                let (end, seen) = (i + pattern.len(), pattern.len().min(8));
+                let rest = b.get(i + seen..end)?;
+                rest.eq_ignore_ascii_case(&pattern[seen..]).then_some((end, p))
+            },
+        )
+    }
+
+    /// The matches in `text` at word starts, in order, not overlapping: (start, end, pattern
+    /// index). A match may end inside a word: the caller checks the end.
+    pub fn find(&self, text: &str, mut found: impl FnMut(usize, usize, usize)) {
+        let b = text.as_bytes();
+        let mut at = 0;
+        // eight bytes at a time (the last ones zero-padded): the word starts among them as
+        // high bits, and for each the bytes from it in one integer
+        let mut cur = load(b, 0);
+        let mut carry = 0;
+        for c in 0..b.len().div_ceil(8) {
+            let next = load(b, c * 8 + 8);
+            let alnum = alnum_mask(cur);
+            let mut starts = alnum & !(alnum << 8 | carry);
+            carry = alnum >> 56;
+            while starts != 0 {
+                let o = starts.trailing_zeros() / 8;
+                starts &= starts - 1;
+                let word = ((u128::from(next) << 64 | u128::from(cur)) >> (8 * o)) as u64;
+                let k = ((word & 31) << 10 | (word >> 8 & 31) << 5 | (word >> 16 & 31)) as usize;
+                let i = c * 8 + o as usize;
+                if self.keys[k / 64] & 1 << (k % 64) == 0 || i < at {
+                    continue;
+                }
+                let next = (k << 5 & (KEYS - 1)) | (word >> 24 & 31) as usize;
+                if self.next_keys[next / 64] & 1 << (next % 64) == 0 {
+                    continue;
+                }
+                if let Some((end, p)) = self.longest_at(b, i, k, word) {
+                    found(i, end, p);
+                    at = end;
+                }
+            }
+            cur = next;
+        }
+    }
+}
+
+/// The eight bytes of `b` from `at`, zero-padded past its end, as a little-endian integer.
+fn load(b: &[u8], at: usize) -> u64 {
+    let mut word = [0u8; 8];
+    match b.get(at..at + 8) {
+        Some(bytes) => word.copy_from_slice(bytes),
+        None => {
+            let rest = b.get(at..).unwrap_or_default();
+            word[..rest.len()].copy_from_slice(rest);
+        }
+    }
+    u64::from_le_bytes(word)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::WordScan;
+
+    fn scan(patterns: &[&str], text: &str) -> Vec<(usize, usize, usize)> {
+        let patterns: Vec<String> = patterns.iter().map(|p| p.to_string()).collect();
+        let mut out = Vec::new();
+        WordScan::new(&patterns).expect("usable").find(text, |s, e, p| out.push((s, e, p)));
+        out
+    }
+
+    #[test]
+    fn longest_match_at_word_starts_any_case() {
+        let p = ["attack", "attacks", "car bomb", "bomb"];
+        assert_eq!(scan(&p, "Attacks and a CAR BOMB."), [(0, 7, 1), (14, 22, 2)]);
+        // inside a word (`counterattack`) no match starts; a match may end inside one
+        assert_eq!(scan(&p, "counterattack bombers"), [(14, 18, 3)]);
+        // past the eight bytes of one integer, and at the very end of the text
+        assert_eq!(scan(&["assassinated"], "was assassinated"), [(4, 16, 0)]);
+        assert_eq!(scan(&p, "bomb"), [(0, 4, 3)]);
+        assert_eq!(scan(&p, "bom"), []);
+    }
+
+    #[test]
+    fn a_match_hides_the_word_starts_inside_it() {
+        assert_eq!(scan(&["car bomb", "bomb struck"], "car bomb struck"), [(0, 8, 0)]);
+    }
+
+    #[test]
+    fn short_or_non_word_patterns_are_refused() {
+        assert!(WordScan::new(&["at".to_string()]).is_none());
+        assert!(WordScan::new(&["-ing".to_string()]).is_none());
+    }
+}
