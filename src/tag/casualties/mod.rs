@@ -10,6 +10,7 @@ Totals count each victim once: counts in one clause-sentence add up; across sent
 group (soldiers, assailants...) takes its largest count (tolls are restated and only grow), and
 generic restatements (`people`, a toll) never add to the specific groups.
 */
+mod folded;
 mod numbers;
 mod rules;
 mod sentence;
@@ -18,12 +19,12 @@ mod tests;
 
 use aho_corasick::AhoCorasick;
 use chrono::{Datelike, NaiveDate};
-use regex::Regex;
 use serde::Serialize;
 
 use crate::doc::{Document, Kind, Mention, Provenance, Span, Value};
 use crate::hash::FxMap;
 use crate::pipeline::{Layer, Stage};
+use folded::Pattern;
 use numbers::Numbers;
 
 /// A casualty count.
@@ -92,7 +93,11 @@ struct Noun {
 /// One compiled rule of `rules/casualties.rules`.
 struct CasualtyRule {
     name: String,
-    re: Regex,
+    re: Pattern,
+    /// The indexes of the groups `verb`, `also` and `list` (`usize::MAX` when absent).
+    verb: usize,
+    also: usize,
+    list: usize,
     /// The pattern opens with a word boundary and `re` is anchored (`^`): it is tried at each
     /// word start in turn (an unanchored search's automaton, holding every partial list at
     /// once, spent its time building lazy-DFA states).
@@ -141,7 +146,7 @@ pub struct CasualtyTagger {
     terms: FxMap<String, (&'static str, Vec<String>)>,
     nouns: FxMap<String, Noun>,
     numbers: Numbers,
-    item: Regex,
+    item: Pattern,
     rules: Vec<CasualtyRule>,
 }
 

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use aho_corasick::{AhoCorasickBuilder, MatchKind};
 use regex::RegexBuilder;
 
+use super::folded::{Folded, Group, Pattern};
 use super::numbers::Numbers;
 use super::sentence::Phrase;
 use super::{casualty_type, CasualtyRule, CasualtyTagger, Noun};
@@ -155,23 +156,32 @@ fn opening(
 }
 
 impl CasualtyRule {
-    /// The leftmost match in `text` starting at or after `at`, as the unanchored search
+    /// The leftmost match in the unit starting at or after `at`, as the unanchored search
     /// finds it. An anchored rule tries each word start in `starts` (the ASCII word starts
     /// its [`Head`] lets through: its opening boundary holds only at a word start, and a
     /// slice starting there sees the same boundary, as the byte before is no word byte).
-    pub(super) fn find<'t>(&self, text: &'t str, starts: &[usize], at: usize) -> Option<Hit<'t>> {
-        let (c, from) = if self.anchored {
+    pub(super) fn find<'t>(&self, f: &Folded<'t>, starts: &[usize], at: usize) -> Option<Hit<'t>> {
+        let text = f.text();
+        let c = if self.anchored {
             let first = starts.partition_point(|&p| p < at);
-            starts[first..].iter().find_map(|&p| self.re.captures(&text[p..]).map(|c| (c, p)))?
+            starts[first..].iter().find_map(|&p| {
+                let c = self.re.captures(f, p, text.len(), p)?;
+                let group = |i| c.get(i).map(|g: Group<'t>| (p + g.start(), p + g.end()));
+                Some([group(0), group(self.verb), group(self.also), group(self.list)])
+            })?
         } else {
-            (self.re.captures_at(text, at)?, 0)
+            let c = self.re.captures(f, 0, text.len(), at)?;
+            let group = |i| c.get(i).map(|g: Group<'t>| (g.start(), g.end()));
+            [group(0), group(self.verb), group(self.also), group(self.list)]
         };
-        let group = |m: regex::Match<'t>| Phrase { text: m.as_str(), start: from + m.start() };
+        let phrase = |g: Option<(usize, usize)>| {
+            g.and_then(|(s, e)| Some(Phrase { text: text.get(s..e)?, start: s }))
+        };
         Some(Hit {
-            whole: group(c.get(0)?),
-            verb: c.name("verb").map(group),
-            also: c.name("also").map(group),
-            list: c.name("list").map(group),
+            whole: phrase(c[0])?,
+            verb: phrase(c[1]),
+            also: phrase(c[2]),
+            list: phrase(c[3]),
         })
     }
 }
@@ -190,19 +200,10 @@ pub(super) fn alternation<'a>(words: impl Iterator<Item = &'a str>) -> String {
     }
     variants.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
     variants.dedup();
-    // Phrases get flexible spaces, which are no literals: kept in one alternation with the
-    // single words, they would stop the words from compiling to a trie. So the single words go
-    // in a group of their own (a capture group, as a plain group would be flattened back).
-    // Putting the phrases first keeps every choice the longest-first order made: a single
-    // word can match where a phrase does only if it is no longer than the phrase's first word.
-    let (phrases, singles): (Vec<&String>, Vec<&String>) =
-        variants.iter().partition(|w| w.contains(' '));
-    let join = |ws: &[&String]| ws.iter().map(|w| regex::escape(w)).collect::<Vec<_>>().join("|");
-    match (phrases.is_empty(), singles.is_empty()) {
-        (true, _) => format!("(?:{})", join(&singles)),
-        (false, true) => format!("(?:{})", join(&phrases)),
-        (false, false) => format!("(?:{}|({}))", join(&phrases), join(&singles)),
-    }
+    // Longest first, a single alternation of literals (one prefix trie): of two variants
+    // that match at one place, one is a prefix of the other, and the longer is preferred.
+    let alts: Vec<String> = variants.iter().map(|w| regex::escape(w)).collect();
+    format!("(?:{})", alts.join("|"))
 }
 
 /// `word` with its first letter (or, `every`, each word's first letter) in upper case.
@@ -240,11 +241,6 @@ fn cased_groups(pattern: &str) -> String {
     }
     out.push_str(rest);
     out
-}
-
-/// Lets each space of a pattern match a run of blanks (`killing  one`, a line break).
-fn flexible_spaces(pattern: &str) -> String {
-    pattern.replace(' ', "[ \t\r\n]+")
 }
 
 /// Removes the names of capture groups so that a macro can repeat in one pattern.
@@ -374,9 +370,10 @@ impl CasualtyTagger {
         // The word-list alternations make big automata: a larger lazy-DFA cache keeps them
         // from being rebuilt over and over.
         let compile = |src: &str, line: usize, name: &str| {
-            RegexBuilder::new(&flexible_spaces(&cased_groups(src)))
+            RegexBuilder::new(&cased_groups(src))
                 .dfa_size_limit(32 << 20)
                 .build()
+                .map(Pattern::new)
                 .map_err(|e| rf.err(line, name, &e.to_string()))
         };
         let greedy = item_src.replace("}? ", "} ").replace(")??", ")?");
@@ -420,8 +417,12 @@ impl CasualtyTagger {
             } else {
                 Head::Any
             };
+            let group = |name: &str| re.index(name).unwrap_or(usize::MAX);
             rules.push(CasualtyRule {
                 name: rule.name.clone(),
+                verb: group("verb"),
+                also: group("also"),
+                list: group("list"),
                 re,
                 anchored,
                 head,

@@ -209,6 +209,22 @@ fn odd_input_does_not_panic() {
     }
 }
 
+#[test]
+fn runs_of_blanks_match_as_one_space() {
+    // the patterns run over the text with blank runs folded; spans are the text's own
+    t(
+        "Gunmen  opened fire,\nkilling  two\t soldiers and\r\nwounding 5  others.",
+        &[
+            ("two\t soldiers", "killed", 2, "soldiers", "victim"),
+            ("5  others", "wounded", 5, "others", "victim"),
+        ],
+    );
+    t(
+        "At  least 12\npeople were\n\ninjured.",
+        &[("At  least 12\npeople", "wounded", 12, "people", "victim")],
+    );
+}
+
 /// Runs `text` as one sentence of an article published on `published`.
 fn run_dated(text: &str, published: &str) -> Document {
     let mut article = Article::from_text("test", text);
