@@ -175,9 +175,15 @@ impl Stage for CasualtyTagger {
         // The word lists match in any letter case: lower-casing the text once (ASCII only, so
         // offsets stay) lets case-sensitive automata, several times faster, do it.
         let lower = doc.text.to_ascii_lowercase();
+        // One pass of the gate over the whole text instead of one search per unit (most units
+        // are short, so the per-search set-up was most of the cost).
+        let stems: Vec<(usize, usize)> =
+            self.gate.find_iter(&lower).map(|m| (m.start(), m.end())).collect();
         for unit in &units {
             let folded = &lower[unit.start..unit.end];
-            if !self.gate.is_match(folded) || background(folded, &self.background, doc.published) {
+            if !gated(&stems, *unit, || self.gate.is_match(folded))
+                || background(folded, &self.background, doc.published)
+            {
                 continue;
             }
             let text = &doc.text[unit.start..unit.end];
@@ -245,6 +251,22 @@ fn background(lower: &str, cues: &[String], published: Option<NaiveDate>) -> boo
         i += 4;
     }
     false
+}
+
+/// True when `unit` holds a gate stem, given the gate's matches in the whole text (sorted,
+/// not overlapping). A unit that no match overlaps holds no stem (the leftmost-first scan
+/// would have reported one starting at or before it); one that a match only straddles is
+/// searched on its own (`search`).
+fn gated(stems: &[(usize, usize)], unit: Span, search: impl FnOnce() -> bool) -> bool {
+    let first = stems.partition_point(|&(_, end)| end <= unit.start);
+    let mut straddled = false;
+    for &(start, end) in stems[first..].iter().take_while(|&&(start, _)| start < unit.end) {
+        if start >= unit.start && end <= unit.end {
+            return true;
+        }
+        straddled = true;
+    }
+    straddled && search()
 }
 
 /// Splits `span` at sentence ends (`. ` before a capital or digit) into units, added to `out`.
