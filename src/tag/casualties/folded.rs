@@ -11,7 +11,13 @@
 //! run.
 use std::borrow::Cow;
 
-use regex::Regex;
+use regex_automata::hybrid::dfa::{self, DFA};
+use regex_automata::nfa::thompson;
+use regex_automata::nfa::thompson::backtrack::{self, BoundedBacktracker};
+use regex_automata::nfa::thompson::pikevm::{self, PikeVM};
+use regex_automata::util::captures::Captures;
+use regex_automata::util::pool::{Pool, PoolGuard};
+use regex_automata::{Input, PatternID};
 
 /// A unit's text and its folded form.
 pub(super) struct Folded<'t> {
@@ -121,15 +127,113 @@ impl<'t> Caps<'t, '_> {
 
 /// A compiled pattern with literal spaces, run over folded text.
 pub(super) struct Pattern {
-    re: Regex,
+    engine: Engine,
     names: Vec<Option<String>>,
 }
 
+/// How a pattern searches.
+enum Engine {
+    /// A pattern that opens with `^`: a forward lazy DFA finds the match end, and the
+    /// backtracker (the PikeVM on long spans) reads the groups of that span, as the `meta`
+    /// regex does; but without the reverse NFA, prefilter and one-pass DFA it would also
+    /// build, a third of the compile time of these big patterns, of no use at an anchor.
+    Anchored(Box<Anchored>),
+    /// Any other pattern.
+    Search(regex::Regex),
+}
+
+struct Anchored {
+    dfa: DFA,
+    backtrack: BoundedBacktracker,
+    pikevm: PikeVM,
+    scratch: Pool<Scratch, ScratchFn>,
+}
+
+/// The per-thread search state of an anchored pattern.
+struct Scratch {
+    dfa: dfa::Cache,
+    backtrack: backtrack::Cache,
+    /// Made on first use: few spans are too long for the backtracker, and the PikeVM's cache
+    /// for these NFAs is large to set up.
+    pikevm: Option<pikevm::Cache>,
+    caps: Captures,
+}
+
+type ScratchFn = Box<dyn Fn() -> Scratch + Send + Sync>;
+
+impl Anchored {
+    fn new(src: &str) -> Result<Anchored, String> {
+        let err = |e: &dyn std::fmt::Display| e.to_string();
+        let nfa = thompson::Compiler::new().build(src).map_err(|e| err(&e))?;
+        // The word lists make big automata: a larger lazy-DFA cache keeps their states from
+        // being rebuilt over and over.
+        let dfa = DFA::builder()
+            .configure(DFA::config().cache_capacity(32 << 20))
+            .build_from_nfa(nfa.clone())
+            .map_err(|e| err(&e))?;
+        let backtrack =
+            BoundedBacktracker::builder().build_from_nfa(nfa.clone()).map_err(|e| err(&e))?;
+        let pikevm = PikeVM::new_from_nfa(nfa).map_err(|e| err(&e))?;
+        let (d, b, p) = (dfa.clone(), backtrack.clone(), pikevm.clone());
+        let scratch = Pool::new(Box::new(move || Scratch {
+            dfa: d.create_cache(),
+            backtrack: b.create_cache(),
+            pikevm: None,
+            caps: p.create_captures(),
+        }) as ScratchFn);
+        Ok(Anchored { dfa, backtrack, pikevm, scratch })
+    }
+
+    /// The match at the start of `hay`, its groups left in the scratch's captures.
+    fn captures<'a>(&'a self, hay: &str) -> Option<PoolGuard<'a, Scratch, ScratchFn>> {
+        let mut s = self.scratch.get();
+        let Scratch { dfa, backtrack, pikevm, caps } = &mut *s;
+        let input = Input::new(hay).anchored(regex_automata::Anchored::Yes);
+        match self.dfa.try_search_fwd(dfa, &input) {
+            Ok(None) => return None,
+            Ok(Some(end)) => {
+                let input = input.range(..end.offset());
+                if end.offset() <= self.backtrack.max_haystack_len() {
+                    self.backtrack.try_search(backtrack, &input, caps).ok()?;
+                } else {
+                    self.pikevm.search(self.pikevm_cache(pikevm), &input, caps);
+                }
+            }
+            Err(_) => self.pikevm.search(self.pikevm_cache(pikevm), &input, caps),
+        }
+        caps.is_match().then_some(s)
+    }
+
+    fn pikevm_cache<'c>(&self, cache: &'c mut Option<pikevm::Cache>) -> &'c mut pikevm::Cache {
+        cache.get_or_insert_with(|| self.pikevm.create_cache())
+    }
+
+    fn is_match(&self, hay: &str) -> bool {
+        let mut s = self.scratch.get();
+        let Scratch { dfa, pikevm, .. } = &mut *s;
+        let input = Input::new(hay).anchored(regex_automata::Anchored::Yes).earliest(true);
+        match self.dfa.try_search_fwd(dfa, &input) {
+            Ok(m) => m.is_some(),
+            Err(_) => self.pikevm.is_match(self.pikevm_cache(pikevm), input),
+        }
+    }
+}
+
 impl Pattern {
-    /// Wraps a compiled pattern.
-    pub fn new(re: Regex) -> Pattern {
+    /// Compiles `src`; a pattern opening with `^` only ever matches at the haystack start.
+    pub fn new(src: &str) -> Result<Pattern, String> {
+        if src.starts_with('^') {
+            let a = Anchored::new(src)?;
+            let names = a.pikevm.get_nfa().group_info().pattern_names(PatternID::ZERO);
+            let names = names.map(|n| n.map(str::to_string)).collect();
+            return Ok(Pattern { engine: Engine::Anchored(Box::new(a)), names });
+        }
+        let re = regex::RegexBuilder::new(src)
+            .dfa_size_limit(32 << 20)
+            .build()
+            .map_err(|e| e.to_string())?;
         let names = re.capture_names().map(|n| n.map(str::to_string)).collect();
-        Pattern { re, names }
+        Ok(Pattern { engine: Engine::Search(re), names })
     }
 
     /// The index of the group named `name`.
@@ -147,17 +251,30 @@ impl Pattern {
         at: usize,
     ) -> Option<Caps<'t, '_>> {
         let (fs, fe) = (f.fold(start), f.fold(end));
-        let c = self.re.captures_at(f.folded.get(fs..fe)?, f.fold(at).checked_sub(fs)?)?;
-        let groups = (0..c.len())
-            .map(|i| {
-                c.get(i).map(|m| (f.unfold(fs + m.start()) - start, f.unfold(fs + m.end()) - start))
-            })
-            .collect();
+        let hay = f.folded.get(fs..fe)?;
+        let from = f.fold(at).checked_sub(fs)?;
+        let back = |s: usize, e: usize| (f.unfold(fs + s) - start, f.unfold(fs + e) - start);
+        let groups = match &self.engine {
+            Engine::Anchored(a) => {
+                // anchored at the haystack start: `at` past it finds nothing
+                let s = a.captures(hay).filter(|_| from == 0)?;
+                (0..s.caps.group_len())
+                    .map(|i| s.caps.get_group(i).map(|m| back(m.start, m.end)))
+                    .collect()
+            }
+            Engine::Search(re) => {
+                let c = re.captures_at(hay, from)?;
+                (0..c.len()).map(|i| c.get(i).map(|m| back(m.start(), m.end()))).collect()
+            }
+        };
         Some(Caps { hay: f.text.get(start..end)?, groups, names: &self.names })
     }
 
     /// True when the pattern matches in `f.text()[start..]` (`start` not inside a run).
     pub fn is_match(&self, f: &Folded, start: usize) -> bool {
-        f.folded.get(f.fold(start)..).is_some_and(|h| self.re.is_match(h))
+        f.folded.get(f.fold(start)..).is_some_and(|h| match &self.engine {
+            Engine::Anchored(a) => a.is_match(h),
+            Engine::Search(re) => re.is_match(h),
+        })
     }
 }

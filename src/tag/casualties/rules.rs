@@ -3,7 +3,6 @@
 use std::collections::HashMap;
 
 use aho_corasick::{AhoCorasickBuilder, MatchKind};
-use regex::RegexBuilder;
 
 use super::folded::{Folded, Group, Pattern};
 use super::numbers::Numbers;
@@ -367,14 +366,8 @@ impl CasualtyTagger {
             };
         let raw_macros = RuleFile::parse(&rules_file)?.macros;
         let (rf, item_src) = expand_all(RuleFile::parse(&rules_file)?, &extra)?;
-        // The word-list alternations make big automata: a larger lazy-DFA cache keeps them
-        // from being rebuilt over and over.
         let compile = |src: &str, line: usize, name: &str| {
-            RegexBuilder::new(&cased_groups(src))
-                .dfa_size_limit(32 << 20)
-                .build()
-                .map(Pattern::new)
-                .map_err(|e| rf.err(line, name, &e.to_string()))
+            Pattern::new(&cased_groups(src)).map_err(|e| rf.err(line, name, &e))
         };
         let greedy = item_src.replace("}? ", "} ").replace(")??", ")?");
         let item = compile(&format!("^(?:{greedy})"), 0, "item")?;
