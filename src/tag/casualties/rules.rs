@@ -185,6 +185,19 @@ impl CasualtyRule {
     }
 }
 
+/// The name of the macro made by [`list_head`].
+const LIST_HEAD: &str = "list_head";
+
+/// The `list` macro `{np}(?:(?:SEP){np})*REST` as `(?:(?:^|SEP){np})+REST`, for a list that
+/// opens an anchored rule tried only where an item starts: there `^` holds and no separator
+/// can (none opens an item), so it reads the same, while the automaton holds one copy of the
+/// item pattern instead of two (half the states, of the backtracker's visited set too).
+fn list_head(list: &str) -> Option<String> {
+    let rest = list.strip_prefix("{np}(?:(?:")?;
+    let (sep, rest) = rest.split_once("){np})*")?;
+    Some(format!("(?:(?:^|{sep}){{np}})+{rest}"))
+}
+
 /// An alternation of `words`, longest first, regex-escaped, in its cased variants
 /// (`killed|Killed|KILLED`): literal alternatives compile to a prefix trie, which keeps the
 /// lazy DFA small, where `(?i)` would make a class per letter.
@@ -365,7 +378,11 @@ impl CasualtyTagger {
                 Ok((rf, item_src))
             };
         let raw_macros = RuleFile::parse(&rules_file)?.macros;
-        let (rf, item_src) = expand_all(RuleFile::parse(&rules_file)?, &extra)?;
+        let mut parsed = RuleFile::parse(&rules_file)?;
+        if let Some(list) = raw_macros.get("list").and_then(|l| list_head(l)) {
+            parsed.macros.insert(LIST_HEAD.into(), list);
+        }
+        let (rf, item_src) = expand_all(parsed, &extra)?;
         let compile = |src: &str, line: usize, name: &str| {
             Pattern::new(&cased_groups(src)).map_err(|e| rf.err(line, name, &e))
         };
@@ -373,8 +390,23 @@ impl CasualtyTagger {
         let item = compile(&format!("^(?:{greedy})"), 0, "item")?;
         let mut rules = Vec::new();
         for rule in &rf.rules {
-            let src = rf.expand(rule, "pattern", &extra)?;
-            let anchored = src.starts_with(WORD_START);
+            let raw = rule.get("pattern").unwrap_or("");
+            let anchored = raw.starts_with(WORD_START);
+            let head = if anchored { head(raw, &raw_macros, &by_class) } else { Head::Any };
+            // A list opening an anchored rule tried only at item starts: its one-item form.
+            let opening_list = format!("{WORD_START}(?P<list>{{list}})");
+            let src = if head == Head::Item
+                && raw.starts_with(&opening_list)
+                && rf.macros.contains_key(LIST_HEAD)
+            {
+                let mut rule = rule.clone();
+                if let Some(f) = rule.fields.iter_mut().find(|f| f.key == "pattern") {
+                    f.value = f.value.replacen("{list}", &format!("{{{LIST_HEAD}}}"), 1);
+                }
+                rf.expand(&rule, "pattern", &extra)?
+            } else {
+                rf.expand(rule, "pattern", &extra)?
+            };
             let re = if anchored {
                 compile(&format!("^(?:{src})"), rule.line, &rule.name)?
             } else {
@@ -395,7 +427,6 @@ impl CasualtyTagger {
                 Some(_) => return Err(bad("`role:` is victim or perpetrator")),
                 None => None,
             };
-            let raw = rule.get("pattern").unwrap_or("");
             let mut chain_ends: Vec<String> = by_class
                 .iter()
                 .filter(|(class, _)| raw.contains(&format!("(?P<also>{{{class}}}) and ")))
@@ -405,11 +436,6 @@ impl CasualtyTagger {
                 .collect();
             chain_ends.sort();
             chain_ends.dedup();
-            let head = if anchored {
-                head(rule.get("pattern").unwrap_or(""), &raw_macros, &by_class)
-            } else {
-                Head::Any
-            };
             let group = |name: &str| re.index(name).unwrap_or(usize::MAX);
             rules.push(CasualtyRule {
                 name: rule.name.clone(),
