@@ -138,6 +138,10 @@ enum Engine {
     /// regex does; but without the reverse NFA, prefilter and one-pass DFA it would also
     /// build, a third of the compile time of these big patterns, of no use at an anchor.
     Anchored(Box<Anchored>),
+    /// A pattern that opens with a few words: the anchored automaton tried at each position
+    /// in turn, where it fails at once unless they start there. The first position with a
+    /// match has the leftmost match, as an unanchored search finds it.
+    Scan(Box<Anchored>),
     /// Any other pattern.
     Search(regex::Regex),
 }
@@ -184,16 +188,16 @@ impl Anchored {
         Ok(Anchored { dfa, backtrack, pikevm, scratch })
     }
 
-    /// The match at the start of `hay`, its groups left in the scratch's captures.
-    fn captures<'a>(&'a self, hay: &str) -> Option<PoolGuard<'a, Scratch, ScratchFn>> {
+    /// The match starting at `from` in `hay`, its groups left in the scratch's captures.
+    fn captures<'a>(&'a self, hay: &str, from: usize) -> Option<PoolGuard<'a, Scratch, ScratchFn>> {
         let mut s = self.scratch.get();
         let Scratch { dfa, backtrack, pikevm, caps } = &mut *s;
-        let input = Input::new(hay).anchored(regex_automata::Anchored::Yes);
+        let input = Input::new(hay).range(from..).anchored(regex_automata::Anchored::Yes);
         match self.dfa.try_search_fwd(dfa, &input) {
             Ok(None) => return None,
             Ok(Some(end)) => {
-                let input = input.range(..end.offset());
-                if end.offset() <= self.backtrack.max_haystack_len() {
+                let input = input.range(from..end.offset());
+                if end.offset() - from <= self.backtrack.max_haystack_len() {
                     self.backtrack.try_search(backtrack, &input, caps).ok()?;
                 } else {
                     self.pikevm.search(self.pikevm_cache(pikevm), &input, caps);
@@ -219,14 +223,24 @@ impl Anchored {
     }
 }
 
+/// The groups of `caps`, their offsets mapped by `back`.
+fn spans(
+    caps: &Captures,
+    back: impl Fn(usize, usize) -> (usize, usize),
+) -> Vec<Option<(usize, usize)>> {
+    (0..caps.group_len()).map(|i| caps.get_group(i).map(|m| back(m.start, m.end))).collect()
+}
+
 impl Pattern {
-    /// Compiles `src`; a pattern opening with `^` only ever matches at the haystack start.
-    pub fn new(src: &str) -> Result<Pattern, String> {
-        if src.starts_with('^') {
-            let a = Anchored::new(src)?;
+    /// Compiles `src`; a pattern opening with `^` only ever matches at the haystack start;
+    /// `scan` asks for [`Engine::Scan`] (a pattern that opens with a few words).
+    pub fn new(src: &str, scan: bool) -> Result<Pattern, String> {
+        if src.starts_with('^') || scan {
+            let a = Box::new(Anchored::new(src)?);
             let names = a.pikevm.get_nfa().group_info().pattern_names(PatternID::ZERO);
             let names = names.map(|n| n.map(str::to_string)).collect();
-            return Ok(Pattern { engine: Engine::Anchored(Box::new(a)), names });
+            let engine = if scan { Engine::Scan(a) } else { Engine::Anchored(a) };
+            return Ok(Pattern { engine, names });
         }
         let re = regex::RegexBuilder::new(src)
             .dfa_size_limit(32 << 20)
@@ -257,10 +271,13 @@ impl Pattern {
         let groups = match &self.engine {
             Engine::Anchored(a) => {
                 // anchored at the haystack start: `at` past it finds nothing
-                let s = a.captures(hay).filter(|_| from == 0)?;
-                (0..s.caps.group_len())
-                    .map(|i| s.caps.get_group(i).map(|m| back(m.start, m.end)))
-                    .collect()
+                let s = a.captures(hay, 0).filter(|_| from == 0)?;
+                spans(&s.caps, back)
+            }
+            Engine::Scan(a) => {
+                let mut starts = (from..=hay.len()).filter(|&q| hay.is_char_boundary(q));
+                let s = starts.find_map(|q| a.captures(hay, q))?;
+                spans(&s.caps, back)
             }
             Engine::Search(re) => {
                 let c = re.captures_at(hay, from)?;
@@ -274,6 +291,9 @@ impl Pattern {
     pub fn is_match(&self, f: &Folded, start: usize) -> bool {
         f.folded.get(f.fold(start)..).is_some_and(|h| match &self.engine {
             Engine::Anchored(a) => a.is_match(h),
+            Engine::Scan(a) => {
+                (0..=h.len()).any(|q| h.is_char_boundary(q) && a.captures(h, q).is_some())
+            }
             Engine::Search(re) => re.is_match(h),
         })
     }

@@ -383,11 +383,11 @@ impl CasualtyTagger {
             parsed.macros.insert(LIST_HEAD.into(), list);
         }
         let (rf, item_src) = expand_all(parsed, &extra)?;
-        let compile = |src: &str, line: usize, name: &str| {
-            Pattern::new(&cased_groups(src)).map_err(|e| rf.err(line, name, &e))
+        let compile = |src: &str, line: usize, name: &str, scan: bool| {
+            Pattern::new(&cased_groups(src), scan).map_err(|e| rf.err(line, name, &e))
         };
         let greedy = item_src.replace("}? ", "} ").replace(")??", ")?");
-        let item = compile(&format!("^(?:{greedy})"), 0, "item")?;
+        let item = compile(&format!("^(?:{greedy})"), 0, "item", false)?;
         let mut rules = Vec::new();
         for rule in &rf.rules {
             let raw = rule.get("pattern").unwrap_or("");
@@ -408,9 +408,11 @@ impl CasualtyTagger {
                 rf.expand(rule, "pattern", &extra)?
             };
             let re = if anchored {
-                compile(&format!("^(?:{src})"), rule.line, &rule.name)?
+                compile(&format!("^(?:{src})"), rule.line, &rule.name, false)?
             } else {
-                compile(&src, rule.line, &rule.name)?
+                // opening with plain words, it fails at once at most positions
+                let words = raw.starts_with("(?i:") || raw.starts_with("(?P<verb>(?i:");
+                compile(&src, rule.line, &rule.name, words)?
             };
             let bad = |m: &str| rf.err(rule.line, &rule.name, m);
             let ty = match rule.get("type") {
