@@ -310,3 +310,17 @@ fn heads_are_read_from_pattern_openings() {
     assert_eq!(h("(?-u:\\b)(?i:kill)(?:ed|ing)"), Head::Any);
     assert_eq!(h("(?P<list>{np}) (?P<verb>{act})"), Head::Any);
 }
+
+#[test]
+fn gate_matches_are_shared_out_to_units() {
+    let stems = [(2, 6), (10, 14)];
+    let never = || panic!("no unit search needed");
+    // a match inside the unit, and none overlapping it
+    assert!(gated(&stems, Span::new(0, 8), never));
+    assert!(!gated(&stems, Span::new(6, 10), never));
+    assert!(!gated(&stems, Span::new(20, 30), never));
+    // a match that only straddles the unit: the unit is searched on its own
+    assert!(gated(&stems, Span::new(4, 9), || true));
+    assert!(!gated(&stems, Span::new(4, 9), || false));
+    assert!(gated(&stems, Span::new(4, 14), never));
+}
