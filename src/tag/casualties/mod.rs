@@ -10,6 +10,7 @@ Totals count each victim once: counts in one clause-sentence add up; across sent
 group (soldiers, assailants...) takes its largest count (tolls are restated and only grow), and
 generic restatements (`people`, a toll) never add to the specific groups.
 */
+mod folded;
 mod numbers;
 mod rules;
 mod sentence;
@@ -18,12 +19,12 @@ mod tests;
 
 use aho_corasick::AhoCorasick;
 use chrono::{Datelike, NaiveDate};
-use regex::Regex;
 use serde::Serialize;
 
 use crate::doc::{Document, Kind, Mention, Provenance, Span, Value};
 use crate::hash::FxMap;
 use crate::pipeline::{Layer, Stage};
+use folded::Pattern;
 use numbers::Numbers;
 
 /// A casualty count.
@@ -92,7 +93,11 @@ struct Noun {
 /// One compiled rule of `rules/casualties.rules`.
 struct CasualtyRule {
     name: String,
-    re: Regex,
+    re: Pattern,
+    /// The indexes of the groups `verb`, `also` and `list` (`usize::MAX` when absent).
+    verb: usize,
+    also: usize,
+    list: usize,
     /// The pattern opens with a word boundary and `re` is anchored (`^`): it is tried at each
     /// word start in turn (an unanchored search's automaton, holding every partial list at
     /// once, spent its time building lazy-DFA states).
@@ -141,7 +146,7 @@ pub struct CasualtyTagger {
     terms: FxMap<String, (&'static str, Vec<String>)>,
     nouns: FxMap<String, Noun>,
     numbers: Numbers,
-    item: Regex,
+    item: Pattern,
     rules: Vec<CasualtyRule>,
 }
 
@@ -170,9 +175,15 @@ impl Stage for CasualtyTagger {
         // The word lists match in any letter case: lower-casing the text once (ASCII only, so
         // offsets stay) lets case-sensitive automata, several times faster, do it.
         let lower = doc.text.to_ascii_lowercase();
+        // One pass of the gate over the whole text instead of one search per unit (most units
+        // are short, so the per-search set-up was most of the cost).
+        let stems: Vec<(usize, usize)> =
+            self.gate.find_iter(&lower).map(|m| (m.start(), m.end())).collect();
         for unit in &units {
             let folded = &lower[unit.start..unit.end];
-            if !self.gate.is_match(folded) || background(folded, &self.background, doc.published) {
+            if !gated(&stems, *unit, || self.gate.is_match(folded))
+                || background(folded, &self.background, doc.published)
+            {
                 continue;
             }
             let text = &doc.text[unit.start..unit.end];
@@ -240,6 +251,22 @@ fn background(lower: &str, cues: &[String], published: Option<NaiveDate>) -> boo
         i += 4;
     }
     false
+}
+
+/// True when `unit` holds a gate stem, given the gate's matches in the whole text (sorted,
+/// not overlapping). A unit that no match overlaps holds no stem (the leftmost-first scan
+/// would have reported one starting at or before it); one that a match only straddles is
+/// searched on its own (`search`).
+fn gated(stems: &[(usize, usize)], unit: Span, search: impl FnOnce() -> bool) -> bool {
+    let first = stems.partition_point(|&(_, end)| end <= unit.start);
+    let mut straddled = false;
+    for &(start, end) in stems[first..].iter().take_while(|&&(start, _)| start < unit.end) {
+        if start >= unit.start && end <= unit.end {
+            return true;
+        }
+        straddled = true;
+    }
+    straddled && search()
 }
 
 /// Splits `span` at sentence ends (`. ` before a capital or digit) into units, added to `out`.

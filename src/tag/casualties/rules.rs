@@ -3,8 +3,8 @@
 use std::collections::HashMap;
 
 use aho_corasick::{AhoCorasickBuilder, MatchKind};
-use regex::RegexBuilder;
 
+use super::folded::{Folded, Group, Pattern};
 use super::numbers::Numbers;
 use super::sentence::Phrase;
 use super::{casualty_type, CasualtyRule, CasualtyTagger, Noun};
@@ -155,25 +155,47 @@ fn opening(
 }
 
 impl CasualtyRule {
-    /// The leftmost match in `text` starting at or after `at`, as the unanchored search
+    /// The leftmost match in the unit starting at or after `at`, as the unanchored search
     /// finds it. An anchored rule tries each word start in `starts` (the ASCII word starts
     /// its [`Head`] lets through: its opening boundary holds only at a word start, and a
     /// slice starting there sees the same boundary, as the byte before is no word byte).
-    pub(super) fn find<'t>(&self, text: &'t str, starts: &[usize], at: usize) -> Option<Hit<'t>> {
-        let (c, from) = if self.anchored {
+    pub(super) fn find<'t>(&self, f: &Folded<'t>, starts: &[usize], at: usize) -> Option<Hit<'t>> {
+        let text = f.text();
+        let c = if self.anchored {
             let first = starts.partition_point(|&p| p < at);
-            starts[first..].iter().find_map(|&p| self.re.captures(&text[p..]).map(|c| (c, p)))?
+            starts[first..].iter().find_map(|&p| {
+                let c = self.re.captures(f, p, text.len(), p)?;
+                let group = |i| c.get(i).map(|g: Group<'t>| (p + g.start(), p + g.end()));
+                Some([group(0), group(self.verb), group(self.also), group(self.list)])
+            })?
         } else {
-            (self.re.captures_at(text, at)?, 0)
+            let c = self.re.captures(f, 0, text.len(), at)?;
+            let group = |i| c.get(i).map(|g: Group<'t>| (g.start(), g.end()));
+            [group(0), group(self.verb), group(self.also), group(self.list)]
         };
-        let group = |m: regex::Match<'t>| Phrase { text: m.as_str(), start: from + m.start() };
+        let phrase = |g: Option<(usize, usize)>| {
+            g.and_then(|(s, e)| Some(Phrase { text: text.get(s..e)?, start: s }))
+        };
         Some(Hit {
-            whole: group(c.get(0)?),
-            verb: c.name("verb").map(group),
-            also: c.name("also").map(group),
-            list: c.name("list").map(group),
+            whole: phrase(c[0])?,
+            verb: phrase(c[1]),
+            also: phrase(c[2]),
+            list: phrase(c[3]),
         })
     }
+}
+
+/// The name of the macro made by [`list_head`].
+const LIST_HEAD: &str = "list_head";
+
+/// The `list` macro `{np}(?:(?:SEP){np})*REST` as `(?:(?:^|SEP){np})+REST`, for a list that
+/// opens an anchored rule tried only where an item starts: there `^` holds and no separator
+/// can (none opens an item), so it reads the same, while the automaton holds one copy of the
+/// item pattern instead of two (half the states, of the backtracker's visited set too).
+fn list_head(list: &str) -> Option<String> {
+    let rest = list.strip_prefix("{np}(?:(?:")?;
+    let (sep, rest) = rest.split_once("){np})*")?;
+    Some(format!("(?:(?:^|{sep}){{np}})+{rest}"))
 }
 
 /// An alternation of `words`, longest first, regex-escaped, in its cased variants
@@ -190,19 +212,10 @@ pub(super) fn alternation<'a>(words: impl Iterator<Item = &'a str>) -> String {
     }
     variants.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
     variants.dedup();
-    // Phrases get flexible spaces, which are no literals: kept in one alternation with the
-    // single words, they would stop the words from compiling to a trie. So the single words go
-    // in a group of their own (a capture group, as a plain group would be flattened back).
-    // Putting the phrases first keeps every choice the longest-first order made: a single
-    // word can match where a phrase does only if it is no longer than the phrase's first word.
-    let (phrases, singles): (Vec<&String>, Vec<&String>) =
-        variants.iter().partition(|w| w.contains(' '));
-    let join = |ws: &[&String]| ws.iter().map(|w| regex::escape(w)).collect::<Vec<_>>().join("|");
-    match (phrases.is_empty(), singles.is_empty()) {
-        (true, _) => format!("(?:{})", join(&singles)),
-        (false, true) => format!("(?:{})", join(&phrases)),
-        (false, false) => format!("(?:{}|({}))", join(&phrases), join(&singles)),
-    }
+    // Longest first, a single alternation of literals (one prefix trie): of two variants
+    // that match at one place, one is a prefix of the other, and the longer is preferred.
+    let alts: Vec<String> = variants.iter().map(|w| regex::escape(w)).collect();
+    format!("(?:{})", alts.join("|"))
 }
 
 /// `word` with its first letter (or, `every`, each word's first letter) in upper case.
@@ -240,11 +253,6 @@ fn cased_groups(pattern: &str) -> String {
     }
     out.push_str(rest);
     out
-}
-
-/// Lets each space of a pattern match a run of blanks (`killing  one`, a line break).
-fn flexible_spaces(pattern: &str) -> String {
-    pattern.replace(' ', "[ \t\r\n]+")
 }
 
 /// Removes the names of capture groups so that a macro can repeat in one pattern.
@@ -370,25 +378,41 @@ impl CasualtyTagger {
                 Ok((rf, item_src))
             };
         let raw_macros = RuleFile::parse(&rules_file)?.macros;
-        let (rf, item_src) = expand_all(RuleFile::parse(&rules_file)?, &extra)?;
-        // The word-list alternations make big automata: a larger lazy-DFA cache keeps them
-        // from being rebuilt over and over.
-        let compile = |src: &str, line: usize, name: &str| {
-            RegexBuilder::new(&flexible_spaces(&cased_groups(src)))
-                .dfa_size_limit(32 << 20)
-                .build()
-                .map_err(|e| rf.err(line, name, &e.to_string()))
+        let mut parsed = RuleFile::parse(&rules_file)?;
+        if let Some(list) = raw_macros.get("list").and_then(|l| list_head(l)) {
+            parsed.macros.insert(LIST_HEAD.into(), list);
+        }
+        let (rf, item_src) = expand_all(parsed, &extra)?;
+        let compile = |src: &str, line: usize, name: &str, scan: bool| {
+            Pattern::new(&cased_groups(src), scan).map_err(|e| rf.err(line, name, &e))
         };
         let greedy = item_src.replace("}? ", "} ").replace(")??", ")?");
-        let item = compile(&format!("^(?:{greedy})"), 0, "item")?;
+        let item = compile(&format!("^(?:{greedy})"), 0, "item", false)?;
         let mut rules = Vec::new();
         for rule in &rf.rules {
-            let src = rf.expand(rule, "pattern", &extra)?;
-            let anchored = src.starts_with(WORD_START);
-            let re = if anchored {
-                compile(&format!("^(?:{src})"), rule.line, &rule.name)?
+            let raw = rule.get("pattern").unwrap_or("");
+            let anchored = raw.starts_with(WORD_START);
+            let head = if anchored { head(raw, &raw_macros, &by_class) } else { Head::Any };
+            // A list opening an anchored rule tried only at item starts: its one-item form.
+            let opening_list = format!("{WORD_START}(?P<list>{{list}})");
+            let src = if head == Head::Item
+                && raw.starts_with(&opening_list)
+                && rf.macros.contains_key(LIST_HEAD)
+            {
+                let mut rule = rule.clone();
+                if let Some(f) = rule.fields.iter_mut().find(|f| f.key == "pattern") {
+                    f.value = f.value.replacen("{list}", &format!("{{{LIST_HEAD}}}"), 1);
+                }
+                rf.expand(&rule, "pattern", &extra)?
             } else {
-                compile(&src, rule.line, &rule.name)?
+                rf.expand(rule, "pattern", &extra)?
+            };
+            let re = if anchored {
+                compile(&format!("^(?:{src})"), rule.line, &rule.name, false)?
+            } else {
+                // opening with plain words, it fails at once at most positions
+                let words = raw.starts_with("(?i:") || raw.starts_with("(?P<verb>(?i:");
+                compile(&src, rule.line, &rule.name, words)?
             };
             let bad = |m: &str| rf.err(rule.line, &rule.name, m);
             let ty = match rule.get("type") {
@@ -405,7 +429,6 @@ impl CasualtyTagger {
                 Some(_) => return Err(bad("`role:` is victim or perpetrator")),
                 None => None,
             };
-            let raw = rule.get("pattern").unwrap_or("");
             let mut chain_ends: Vec<String> = by_class
                 .iter()
                 .filter(|(class, _)| raw.contains(&format!("(?P<also>{{{class}}}) and ")))
@@ -415,13 +438,12 @@ impl CasualtyTagger {
                 .collect();
             chain_ends.sort();
             chain_ends.dedup();
-            let head = if anchored {
-                head(rule.get("pattern").unwrap_or(""), &raw_macros, &by_class)
-            } else {
-                Head::Any
-            };
+            let group = |name: &str| re.index(name).unwrap_or(usize::MAX);
             rules.push(CasualtyRule {
                 name: rule.name.clone(),
+                verb: group("verb"),
+                also: group("also"),
+                list: group("list"),
                 re,
                 anchored,
                 head,

@@ -1,7 +1,6 @@
 //! Reading a sentence: rule matches, their victim lists item by item, and the checks that
 //! void a count.
-use regex::Captures;
-
+use super::folded::{Caps, Folded};
 use super::rules::Head;
 use super::{CasualtyRule, CasualtyTagger, CasualtyValue, Found};
 use crate::doc::Span;
@@ -105,8 +104,9 @@ impl CasualtyTagger {
 
     /// The list item at the start of `rest`, its victim phrase cut before a stop word or a
     /// number (`two soldiers and a civilian` -> `two soldiers`).
-    fn item_capture<'t>(&self, rest: &'t str) -> Option<Captures<'t>> {
-        let mut c = self.item.captures(rest)?;
+    fn item_capture<'t>(&self, f: &Folded<'t>, pos: usize, bound: usize) -> Option<Caps<'t, '_>> {
+        let rest = &f.text()[pos..bound];
+        let mut c = self.item.captures(f, pos, bound, pos)?;
         while let Some(vp) = c.name("vp") {
             let mut cut = None;
             let mut at = vp.start();
@@ -125,7 +125,8 @@ impl CasualtyTagger {
                 at += word.len() + 1;
             }
             let Some(cut) = cut else { break };
-            let shorter = self.item.captures(rest.get(..cut)?.trim_end())?;
+            let end = pos + rest.get(..cut)?.trim_end().len();
+            let shorter = self.item.captures(f, pos, end, pos)?;
             if shorter.get(0).map(|m| m.end()) == c.get(0).map(|m| m.end()) {
                 break;
             }
@@ -162,11 +163,12 @@ impl CasualtyTagger {
     /// the list does not read as items from its start to its end.
     fn read_list(
         &self,
-        text: &str,
+        f: &Folded,
         list: Span,
         how: How,
         out: &mut Vec<(Span, CasualtyValue, String, bool)>,
     ) -> bool {
+        let text = f.text();
         let mut pos = list.start;
         let mut in_sub = false;
         let mut clean = true;
@@ -178,7 +180,7 @@ impl CasualtyTagger {
             let blank = rest.len() - rest.trim_start().len();
             pos += blank;
             let rest = &rest[blank..];
-            let item = self.item_capture(rest);
+            let item = self.item_capture(f, pos, bound);
             let m = item.as_ref().and_then(|c| c.get(0)).map_or(0, |m| m.end());
             if m == 0 && pos >= list.end {
                 // after a separator past the list (`killing two and wounding five`)
@@ -244,7 +246,7 @@ impl CasualtyTagger {
         &self,
         text: &str,
         span: Span,
-        c: &Captures,
+        c: &Caps,
         how: How,
     ) -> Option<(CasualtyValue, String, bool)> {
         let How { ty, rule, bare_ok, unknown_ok, .. } = how;
@@ -359,6 +361,7 @@ impl CasualtyTagger {
         zeros: &mut Vec<&'static str>,
     ) {
         let mut claims: Vec<Span> = Vec::new();
+        let unit = Folded::new(text);
         let bytes = text.as_bytes();
         let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
         // a word start every few bytes: reserving for them saves regrowing
@@ -390,11 +393,11 @@ impl CasualtyTagger {
                 continue;
             }
             if rule.anchored {
-                self.openings(text, rule, bit, (&starts, &hits), &mut item_at, &mut tried);
+                self.openings(&unit, rule, bit, (&starts, &hits), &mut item_at, &mut tried);
             }
             let mut at = 0;
             while at < text.len() {
-                let Some(c) = rule.find(text, &tried, at) else { break };
+                let Some(c) = rule.find(&unit, &tried, at) else { break };
                 let whole = c.whole;
                 // A list that does not read cleanly may have started too early
                 // (`The blast left [3] dead`): then search again from the next word.
@@ -494,7 +497,7 @@ impl CasualtyTagger {
                         open_end: list.end() == whole_end,
                     };
                     let list_span = Span::new(list.start(), list.end());
-                    if !self.read_list(text, list_span, how, &mut items) {
+                    if !self.read_list(&unit, list_span, how, &mut items) {
                         at = retry;
                         continue;
                     }
@@ -529,7 +532,7 @@ impl CasualtyTagger {
     /// its anchors). `item_at` caches, per word start, whether the `item` pattern matches.
     fn openings(
         &self,
-        text: &str,
+        unit: &Folded,
         rule: &CasualtyRule,
         bit: u64,
         (starts, hits): (&[usize], &[(usize, u64)]),
@@ -537,6 +540,7 @@ impl CasualtyTagger {
         out: &mut Vec<usize>,
     ) {
         out.clear();
+        let text = unit.text();
         let mine = || hits.iter().filter(|h| h.1 & bit != 0).map(|h| h.0);
         let Some(mut last) = mine().next_back() else { return };
         if !rule.chain_ends.is_empty() {
@@ -555,7 +559,7 @@ impl CasualtyTagger {
         for (k, &p) in starts.iter().enumerate().take_while(|(_, &p)| p <= last) {
             let ok = match &rule.head {
                 Head::Any | Head::Anchor => true,
-                Head::Item => *item_at[k].get_or_insert_with(|| self.item.is_match(&text[p..])),
+                Head::Item => *item_at[k].get_or_insert_with(|| self.item.is_match(unit, p)),
                 Head::Words(words) => {
                     let run = bytes[p..].iter().take_while(|b| b.is_ascii_alphabetic()).count();
                     let word = &bytes[p..p + run];

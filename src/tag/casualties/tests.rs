@@ -209,6 +209,22 @@ fn odd_input_does_not_panic() {
     }
 }
 
+#[test]
+fn runs_of_blanks_match_as_one_space() {
+    // the patterns run over the text with blank runs folded; spans are the text's own
+    t(
+        "Gunmen  opened fire,\nkilling  two\t soldiers and\r\nwounding 5  others.",
+        &[
+            ("two\t soldiers", "killed", 2, "soldiers", "victim"),
+            ("5  others", "wounded", 5, "others", "victim"),
+        ],
+    );
+    t(
+        "At  least 12\npeople were\n\ninjured.",
+        &[("At  least 12\npeople", "wounded", 12, "people", "victim")],
+    );
+}
+
 /// Runs `text` as one sentence of an article published on `published`.
 fn run_dated(text: &str, published: &str) -> Document {
     let mut article = Article::from_text("test", text);
@@ -293,4 +309,18 @@ fn heads_are_read_from_pattern_openings() {
     assert_eq!(h("(?-u:\\b){np} x|(?-u:\\b)y"), Head::Any);
     assert_eq!(h("(?-u:\\b)(?i:kill)(?:ed|ing)"), Head::Any);
     assert_eq!(h("(?P<list>{np}) (?P<verb>{act})"), Head::Any);
+}
+
+#[test]
+fn gate_matches_are_shared_out_to_units() {
+    let stems = [(2, 6), (10, 14)];
+    let never = || panic!("no unit search needed");
+    // a match inside the unit, and none overlapping it
+    assert!(gated(&stems, Span::new(0, 8), never));
+    assert!(!gated(&stems, Span::new(6, 10), never));
+    assert!(!gated(&stems, Span::new(20, 30), never));
+    // a match that only straddles the unit: the unit is searched on its own
+    assert!(gated(&stems, Span::new(4, 9), || true));
+    assert!(!gated(&stems, Span::new(4, 9), || false));
+    assert!(gated(&stems, Span::new(4, 14), never));
 }
