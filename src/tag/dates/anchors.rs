@@ -31,11 +31,16 @@ const CAPITALIZED: &[&str] = &["month", "weekday", "holiday"];
 pub(super) struct Anchors {
     /// Anchor id of each word form.
     words: WordTable,
-    /// Rule indices per anchor id.
+    /// Rule indices per anchor id: the rules any hit wakes.
     rules_of: Vec<Vec<usize>>,
+    /// Rule indices per anchor id: the rules with an `after:` condition.
+    after_rules_of: Vec<Vec<usize>>,
     /// Per rule, the anchor ids one of which must lie in a window for the rule to run there
     /// (its `near:` line), as a bit set (empty: no such condition).
     near_of: Vec<Vec<u64>>,
+    /// Per rule, the words (lower case) one of which must come right before an anchor hit,
+    /// across whitespace, for the hit to wake the rule (its `after:` line; empty: any hit).
+    after_of: Vec<Vec<Vec<u8>>>,
 }
 
 /// Builds the anchor ids of `anchor:` and `near:` specs.
@@ -109,15 +114,25 @@ fn data_error(message: String) -> Error {
 
 impl Anchors {
     /// Builds the anchors of `specs` (per rule in rule order: its name, its `anchor:` value
-    /// such as `@month|#` or `ago`, and its optional `near:` value in the same syntax).
+    /// such as `@month|#` or `ago`, its optional `near:` value in the same syntax, and its
+    /// optional `after:` words).
     pub(super) fn new(
-        specs: &[(String, &str, Option<&str>)],
+        specs: &[(String, &str, Option<&str>, Option<&str>)],
         lexicon: &Lexicon,
     ) -> Result<Anchors> {
         let mut b = Builder { lexicon, ids: FxMap::default(), count: DIGITS.len() };
         let mut woken: Vec<(usize, usize)> = Vec::new();
         let mut near_of = Vec::new();
-        for (rule, (name, anchor, near)) in specs.iter().enumerate() {
+        let mut after_of: Vec<Vec<Vec<u8>>> = Vec::new();
+        for (rule, (name, anchor, near, after)) in specs.iter().enumerate() {
+            after_of.push(
+                after
+                    .iter()
+                    .flat_map(|spec| spec.split('|'))
+                    .map(|w| w.trim().to_ascii_lowercase().into_bytes())
+                    .filter(|w| !w.is_empty())
+                    .collect(),
+            );
             woken.extend(b.ids(name, anchor)?.into_iter().map(|id| (id, rule)));
             let mut bits = Vec::new();
             for id in near.map(|spec| b.ids(name, spec)).transpose()?.into_iter().flatten() {
@@ -127,10 +142,37 @@ impl Anchors {
             near_of.push(bits);
         }
         let mut rules_of: Vec<Vec<usize>> = vec![Vec::new(); b.count];
+        let mut after_rules_of: Vec<Vec<usize>> = vec![Vec::new(); b.count];
         for (id, rule) in woken {
-            rules_of[id].push(rule);
+            if after_of[rule].is_empty() {
+                rules_of[id].push(rule);
+            } else {
+                after_rules_of[id].push(rule);
+            }
         }
-        Ok(Anchors { words: WordTable::new(b.ids), rules_of, near_of })
+        Ok(Anchors { words: WordTable::new(b.ids), rules_of, after_rules_of, near_of, after_of })
+    }
+
+    /// True when the anchor hit at byte `at` of `text` wakes rule `rule` (its `after:`
+    /// condition: one of those words, in any case, as a whole word, then whitespace, before
+    /// the hit).
+    pub(super) fn after(&self, rule: usize, text: &[u8], at: usize) -> bool {
+        let words = &self.after_of[rule];
+        // The regexes' `\s`: ASCII whitespace with the vertical tab.
+        let space = |b: &u8| b.is_ascii_whitespace() || *b == 0x0b;
+        let before = &text[..at];
+        let gap = before.iter().rev().take_while(|b| space(b)).count();
+        if gap == 0 {
+            return false;
+        }
+        let trimmed = &before[..before.len() - gap];
+        words.iter().any(|w| {
+            trimmed.len() >= w.len()
+                && trimmed[trimmed.len() - w.len()..].eq_ignore_ascii_case(w)
+                && trimmed[..trimmed.len() - w.len()]
+                    .last()
+                    .is_none_or(|b| !(b.is_ascii_alphanumeric() || *b == b'_'))
+        })
     }
 
     /// True when rule `rule` has a `near:` condition.
@@ -148,9 +190,15 @@ impl Anchors {
                 .any(|&(_, id)| near.get(id / 64).is_some_and(|w| w >> (id % 64) & 1 != 0))
     }
 
-    /// The rules anchor `id` wakes.
+    /// The rules any hit of anchor `id` wakes.
     pub(super) fn rules_of(&self, id: usize) -> &[usize] {
         &self.rules_of[id]
+    }
+
+    /// The rules a hit of anchor `id` wakes only when their `after:` words come before it
+    /// (see [`Anchors::after`]).
+    pub(super) fn after_rules_of(&self, id: usize) -> &[usize] {
+        &self.after_rules_of[id]
     }
 
     /// `(byte offset, anchor id)` of every anchor hit in `text`, by offset: whole words only,

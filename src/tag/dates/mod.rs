@@ -100,7 +100,13 @@ impl DateTagger {
             let rank = |r: usize| if self.rules.rules[r].remove { n + r } else { r };
             woken.clear();
             while i < hits.len() && hits[i].0 < sentence.end {
-                woken.extend(anchors.rules_of(hits[i].1).iter().map(|&r| (rank(r), i - first)));
+                let (at, id) = hits[i];
+                woken.extend(anchors.rules_of(id).iter().map(|&r| (rank(r), i - first)));
+                for &r in anchors.after_rules_of(id) {
+                    if anchors.after(r, text.as_bytes(), at) {
+                        woken.push((rank(r), i - first));
+                    }
+                }
                 i += 1;
             }
             let sentence_hits = &hits[first..i];

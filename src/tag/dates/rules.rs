@@ -408,7 +408,7 @@ impl RuleSet {
             let anchor = rule
                 .get("anchor")
                 .ok_or_else(|| file.err(rule.line, &rule.name, "no `anchor:`"))?;
-            anchor_specs.push((rule.name.clone(), anchor, rule.get("near")));
+            anchor_specs.push((rule.name.clone(), anchor, rule.get("near"), rule.get("after")));
             let pattern = format!("(?i-u){}", file.expand(rule, "pattern", &extra)?);
             // The regex reads the groups of a match the scanner found, on its span only: its
             // capture engines need no DFA pass first.
