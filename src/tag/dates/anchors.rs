@@ -154,8 +154,8 @@ impl Anchors {
     }
 
     /// True when the anchor hit at byte `at` of `text` wakes rule `rule` (its `after:`
-    /// condition: one of those words, in any case, as a whole word, then whitespace, before
-    /// the hit).
+    /// condition: one of those words, in any case, as a whole word, or a number for `#`,
+    /// then whitespace, before the hit).
     pub(super) fn after(&self, rule: usize, text: &[u8], at: usize) -> bool {
         let words = &self.after_of[rule];
         // The regexes' `\s`: ASCII whitespace with the vertical tab.
@@ -166,12 +166,20 @@ impl Anchors {
             return false;
         }
         let trimmed = &before[..before.len() - gap];
+        let word_start = |len: usize| {
+            trimmed[..trimmed.len() - len]
+                .last()
+                .is_none_or(|b| !(b.is_ascii_alphanumeric() || *b == b'_'))
+        };
         words.iter().any(|w| {
+            if w == b"#" {
+                // A number: a run of digits.
+                let digits = trimmed.iter().rev().take_while(|b| b.is_ascii_digit()).count();
+                return digits > 0 && word_start(digits);
+            }
             trimmed.len() >= w.len()
                 && trimmed[trimmed.len() - w.len()..].eq_ignore_ascii_case(w)
-                && trimmed[..trimmed.len() - w.len()]
-                    .last()
-                    .is_none_or(|b| !(b.is_ascii_alphanumeric() || *b == b'_'))
+                && word_start(w.len())
         })
     }
 
