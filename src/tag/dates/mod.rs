@@ -113,8 +113,10 @@ impl DateTagger {
             // The window of each hit, worked out once (several rules share a hit).
             reaches.clear();
             reaches.resize(sentence_hits.len(), None);
-            let mut window_of = |h: usize| {
-                *reaches[h].get_or_insert_with(|| reach(text, sentence, sentence_hits[h].0))
+            let mut window_of = |h: usize, before: Option<usize>| match before {
+                Some(before) => reach(text, sentence, sentence_hits[h].0, before),
+                None => *reaches[h]
+                    .get_or_insert_with(|| reach(text, sentence, sentence_hits[h].0, REACH)),
             };
             let mut scan = SentenceScan {
                 text,
@@ -134,7 +136,7 @@ impl DateTagger {
                     // Negative rules only around the dates found so far, which they may block.
                     woken.retain(|&(r, h)| {
                         r < n || {
-                            let w = window_of(h);
+                            let w = window_of(h, None);
                             scan.found.iter().any(|c: &Candidate| c.span.overlaps(w))
                         }
                     });
@@ -144,13 +146,14 @@ impl DateTagger {
                 }
                 let ranked = woken[k].0;
                 let rule = ranked % n;
-                let mut window = window_of(woken[k].1);
+                let before = self.rules.rules[rule].reach;
+                let mut window = window_of(woken[k].1, before);
                 // Every match holds one of the rule's anchors, so none starts after the
                 // end of the last anchor word of its window.
                 let mut last = woken[k].1;
                 k += 1;
                 while k < woken.len() && woken[k].0 == ranked {
-                    let next = window_of(woken[k].1);
+                    let next = window_of(woken[k].1, before);
                     if next.start <= window.end {
                         window.end = window.end.max(next.end);
                     } else {
@@ -212,11 +215,11 @@ fn word_end(text: &str, at: usize) -> usize {
     at + bytes[at..].iter().take_while(|b| b.is_ascii_alphanumeric()).count()
 }
 
-/// The window of `sentence` within [`REACH`] of byte `at`, widened to whitespace (so no
-/// word is cut) and kept on character boundaries.
-fn reach(text: &str, sentence: Span, at: usize) -> Span {
+/// The window of `sentence` from `before` bytes before byte `at` to [`REACH`] after it,
+/// widened to whitespace (so no word is cut) and kept on character boundaries.
+fn reach(text: &str, sentence: Span, at: usize, before: usize) -> Span {
     let bytes = text.as_bytes();
-    let mut lo = at.saturating_sub(REACH).max(sentence.start);
+    let mut lo = at.saturating_sub(before).max(sentence.start);
     let floor = lo.saturating_sub(32).max(sentence.start);
     while lo > floor && !bytes[lo - 1].is_ascii_whitespace() {
         lo -= 1;

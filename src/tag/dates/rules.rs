@@ -288,6 +288,9 @@ pub(super) struct DateRule {
     mod_template: Option<String>,
     /// A negative rule: its matches block dates and produce none.
     pub(super) remove: bool,
+    /// How far before an anchor hit its matches can begin (bytes; `reach:`), when less
+    /// than the default.
+    pub(super) reach: Option<usize>,
     /// `(text, value)` examples from the file.
     #[cfg(test)]
     pub(super) examples: Vec<(String, String)>,
@@ -454,6 +457,14 @@ impl RuleSet {
                 .filter_map(|(i, n)| Some((n?.to_string(), i)))
                 .collect();
             let mod_template = rule.get("mod").map(str::to_string);
+            let reach = rule
+                .get("reach")
+                .map(|r| {
+                    r.trim()
+                        .parse::<usize>()
+                        .map_err(|_| file.err(rule.line, &rule.name, "`reach:` is a byte count"))
+                })
+                .transpose()?;
             // Only the groups a value or `mod` template or the `t` narrowing reads need slots.
             let used = |name: &str| {
                 let base = name.trim_end_matches(['2', '3']);
@@ -472,6 +483,7 @@ impl RuleSet {
                 slots,
                 timex_type,
                 remove: template == "REMOVE",
+                reach,
                 template,
                 mod_template,
                 #[cfg(test)]

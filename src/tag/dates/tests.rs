@@ -488,3 +488,14 @@ fn financial_years_and_days_of_a_month_in_focus() {
     // `in the year 2000` is the year, not the current year.
     t("It happened in the year 2000.", &[(24, 28, "2000")]);
 }
+
+#[test]
+fn after_gates_allow_any_whitespace_and_case() {
+    // `set_rate` wakes only after `a`/`per`, `duration_half` only after a number or `a`.
+    t(
+        "It ships 500 tons per\tday and 3 1/2 years ago it paid 2 dollars A  year.",
+        &[(18, 25, "P1D"), (30, 41, "P3Y6M"), (64, 71, "P1Y")],
+    );
+    // No `a` or `per` before the unit: no rate.
+    t("It ships 500 tons that day.", &[(18, 26, "2025-12-27")]);
+}
