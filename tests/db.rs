@@ -268,17 +268,29 @@ fn postgres_loads_idempotently_with_view() {
 
 #[test]
 fn sqlite_fresh_load_ends_with_its_indexes() {
-    // A fresh database is loaded without its secondary indexes, built once at the end; an id
-    // given twice builds them early (its second copy deletes the first by index).
+    // A fresh database grows its secondary indexes while the ids come in ascending order; ids
+    // out of order drop them, and they are built once at the end; an id given twice builds
+    // them early (its second copy deletes the first by index). Every load ends in WAL.
     let dir = Dir::new("sqlite-indexes");
     let input = input(&dir.path, "t-");
     let text = std::fs::read_to_string(&input).expect("read input");
     let twice = dir.path.join("twice.jsonl");
     std::fs::write(&twice, format!("{text}{text}")).expect("write input");
-    for (name, file) in [("once.sqlite", &input), ("twice.sqlite", &twice)] {
+    let reversed = dir.path.join("reversed.jsonl");
+    let lines: Vec<&str> = text.lines().rev().collect();
+    std::fs::write(&reversed, lines.join("\n") + "\n").expect("write input");
+    for (name, file) in
+        [("once.sqlite", &input), ("twice.sqlite", &twice), ("reversed.sqlite", &reversed)]
+    {
         let db = dir.path.join(name);
         load(file, db.to_str().expect("utf-8 path"));
         let conn = rusqlite::Connection::open(&db).expect("open");
+        let mode: String =
+            conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).expect("journal mode");
+        assert_eq!(mode, "wal", "{name}");
+        let events: i64 =
+            conn.query_row("SELECT COUNT(*) FROM events", [], |r| r.get(0)).expect("count");
+        assert_eq!(events, 2, "{name}");
         let mut names: Vec<String> = conn
             .prepare(
                 "SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE '%_article'",

@@ -26,6 +26,7 @@ pub trait Sink {
     fn finish(&mut self) -> Result<()>;
 }
 
+mod attrs;
 pub mod csv;
 mod insert;
 #[cfg(feature = "postgres")]

@@ -15,6 +15,7 @@ use std::path::Path;
 
 use rusqlite::Connection;
 
+use super::attrs::write_without;
 use super::insert::Insert;
 use super::Sink;
 use crate::doc::{Document, Value};
@@ -349,72 +350,6 @@ fn main_value(value: &Value) -> (Cow<'_, str>, &'static [&'static str]) {
     }
 }
 
-/// Writes to `out` the JSON object `json` (compact, as serde_json writes it) without its
-/// top-level fields named in `drop`; `out` stays empty when no field is left.
-fn without_fields(json: &[u8], drop: &[&str], out: &mut Vec<u8>) {
-    out.clear();
-    let Some(mut rest) = json.strip_prefix(b"{").and_then(|j| j.strip_suffix(b"}")) else {
-        return;
-    };
-    while !rest.is_empty() {
-        let len = entry_len(rest);
-        let entry = &rest[..len];
-        let dropped = drop.iter().any(|key| {
-            entry.len() > key.len() + 2
-                && entry[0] == b'"'
-                && &entry[1..=key.len()] == key.as_bytes()
-                && entry[key.len() + 1..].starts_with(b"\":")
-        });
-        if !dropped {
-            out.push(if out.is_empty() { b'{' } else { b',' });
-            out.extend_from_slice(entry);
-        }
-        rest = rest.get(len + 1..).unwrap_or_default();
-    }
-    if !out.is_empty() {
-        out.push(b'}');
-    }
-}
-
-/// The length of the first `"key":value` entry of the object body `s`: up to the first comma
-/// outside strings and nested values, or the end. Strings are skipped with memchr, so the cost
-/// goes by the number of strings, not bytes.
-fn entry_len(s: &[u8]) -> usize {
-    let (mut i, mut depth) = (0, 0usize);
-    loop {
-        let next = memchr::memchr2(b'"', b',', &s[i..]).map_or(s.len(), |o| i + o);
-        for &b in &s[i..next] {
-            match b {
-                b'{' | b'[' => depth += 1,
-                b'}' | b']' => depth = depth.saturating_sub(1),
-                _ => {}
-            }
-        }
-        match s.get(next) {
-            None => return s.len(),
-            Some(b',') if depth == 0 => return next,
-            Some(b',') => i = next + 1,
-            _ => {
-                // A string: its end is the next quote not escaped by a backslash.
-                i = next + 1;
-                loop {
-                    match s.get(i..).and_then(|t| memchr::memchr2(b'"', b'\\', t)) {
-                        None => return s.len(),
-                        Some(o) if s[i + o] == b'\\' => i += o + 2,
-                        Some(o) => {
-                            i += o + 1;
-                            break;
-                        }
-                    }
-                }
-            }
-        }
-        if i >= s.len() {
-            return s.len();
-        }
-    }
-}
-
 /// The flat row of event `i` of `doc` (the `events` table's columns), shared with the CSV sink.
 pub(crate) fn event_row(doc: &Document, i: usize) -> Vec<Field<'_>> {
     let e = &doc.events[i];
@@ -464,15 +399,11 @@ pub(crate) fn mention_texts(
     texts: &mut String,
     ends: &mut Vec<(usize, usize, usize)>,
 ) {
-    let (mut json, mut attrs) = (Vec::new(), Vec::new());
+    let mut attrs = Vec::new();
     for m in &doc.mentions {
-        json.clear();
-        attrs.clear();
-        if serde_json::to_writer(&mut json, &m.value).is_ok() {
-            without_fields(&json, main_value(&m.value).1, &mut attrs);
-        }
+        write_without(&m.value, main_value(&m.value).1, &mut attrs);
         let start = texts.len();
-        // JSON from serde_json cut at ASCII commas is UTF-8.
+        // serde_json writes UTF-8.
         texts.push_str(std::str::from_utf8(&attrs).unwrap_or_default());
         let attrs_end = texts.len();
         texts.push_str(m.provenance.stage);
@@ -612,9 +543,14 @@ pub struct SqliteSink {
     /// run can have rows to replace, and the deletes are skipped for the others.
     fresh: bool,
     seen: HashSet<String>,
-    /// False while a fresh database is loaded without its secondary indexes (they are built
-    /// once at the end, by sorting, which costs much less than growing them row by row).
+    /// False while a fresh database is loaded without its secondary indexes (built once at the
+    /// end, by sorting).
     indexed: bool,
+    /// For a fresh database: the last article id written while the ids have come in ascending
+    /// order (see [`SqliteSink::keep_indexes`]); `None` once one came out of order.
+    ascending: Option<String>,
+    /// True for a load that runs with a rollback journal, until `finish` returns to WAL.
+    rollback: bool,
 }
 
 impl SqliteSink {
@@ -644,6 +580,8 @@ impl SqliteSink {
             fresh: false,
             seen: HashSet::new(),
             indexed: true,
+            ascending: None,
+            rollback: false,
         };
         sink.init()?;
         sink.fresh = sink
@@ -653,15 +591,13 @@ impl SqliteSink {
         if sink.fresh {
             // Empty tables: dropping their indexes costs nothing, and a run that stops early
             // gets them back from the schema check of the next open.
-            for t in indexed_tables() {
-                let sql = format!("DROP INDEX IF EXISTS {}_article", t.name);
-                sink.conn.execute(&sql, []).map_err(|e| sink.err(e))?;
-            }
-            sink.indexed = false;
+            // The indexes stay while the ids come in order (see `keep_indexes`).
+            sink.ascending = Some(String::new());
             // A first load only appends new pages, which a rollback journal does not copy:
             // the data is written once, where WAL writes it twice (log, then checkpoint).
             // FULL keeps it power-safe; `finish` returns to WAL (docs/sql.md).
             sink.journal("TRUNCATE")?;
+            sink.rollback = true;
             sink.conn.execute_batch("PRAGMA synchronous=FULL").map_err(|e| sink.err(e))?;
         }
         Ok(sink)
@@ -675,6 +611,30 @@ impl SqliteSink {
     fn journal(&self, mode: &str) -> Result<()> {
         let sql = format!("PRAGMA journal_mode={mode}");
         let _: String = self.conn.query_row(&sql, [], |r| r.get(0)).map_err(|e| self.err(e))?;
+        Ok(())
+    }
+
+    /// On a fresh database, decides before article `id` is written whether the `*_article`
+    /// indexes grow with the load. While the ids come in ascending order, every index entry
+    /// goes at the end of its index, which costs less than building the index at the end by
+    /// sorting, and overlaps the analysis instead of running after it. At the first id out of
+    /// order the indexes are dropped (entries at random places cost more than the sort) and
+    /// built at the end.
+    fn keep_indexes(&mut self, id: &str) -> Result<()> {
+        let Some(last) = &mut self.ascending else { return Ok(()) };
+        if id > last.as_str() {
+            last.clear();
+            last.push_str(id);
+            return Ok(());
+        }
+        self.ascending = None;
+        if self.indexed {
+            for t in indexed_tables() {
+                let sql = format!("DROP INDEX IF EXISTS {}_article", t.name);
+                self.conn.execute(&sql, []).map_err(|e| self.err(e))?;
+            }
+            self.indexed = false;
+        }
         Ok(())
     }
 
@@ -841,6 +801,9 @@ impl SqliteSink {
                 self.fresh = false;
                 self.seen = HashSet::new();
             }
+            if self.fresh {
+                self.keep_indexes(&doc.id)?;
+            }
             let first_time = self.fresh && self.seen.insert(doc.id.clone());
             if !first_time {
                 if waiting.contains(doc.id.as_str()) {
@@ -906,7 +869,10 @@ impl Sink for SqliteSink {
         }
         if !self.indexed {
             self.create_indexes()?;
+        }
+        if self.rollback {
             self.journal("WAL")?;
+            self.rollback = false;
         }
         Ok(())
     }
@@ -915,37 +881,6 @@ impl Sink for SqliteSink {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn strip(json: &str, drop: &[&str]) -> String {
-        let mut out = Vec::new();
-        without_fields(json.as_bytes(), drop, &mut out);
-        String::from_utf8(out).expect("utf-8")
-    }
-
-    #[test]
-    fn without_fields_drops_only_named_top_level_fields() {
-        assert_eq!(
-            strip(r#"{"name":"A","country":"US","lat":1.5}"#, &["name"]),
-            r#"{"country":"US","lat":1.5}"#
-        );
-        assert_eq!(
-            strip(r#"{"type":"DATE","value":"2025","anchored":true}"#, &["value"]),
-            r#"{"type":"DATE","anchored":true}"#
-        );
-        assert_eq!(
-            strip(r#"{"type":"killed","count":3,"victim":"x"}"#, &["type", "count"]),
-            r#"{"victim":"x"}"#
-        );
-        // Nothing left: empty, so the column is null.
-        assert_eq!(strip(r#"{"name":"Ann"}"#, &["name"]), "");
-        // Commas, quotes, braces and escapes inside strings, nested values, a key that only
-        // starts like a dropped one.
-        assert_eq!(
-            strip(r#"{"name":"a,\"b\\","names":["x,y",{"z":1}],"o":{"name":"in"}}"#, &["name"]),
-            r#"{"names":["x,y",{"z":1}],"o":{"name":"in"}}"#
-        );
-        assert_eq!(strip("not json", &["name"]), "");
-    }
 
     #[test]
     fn multi_row_statements_split_by_powers_of_two() {
