@@ -35,7 +35,7 @@ pub struct Silent;
 impl Observer for Silent {}
 
 /// How many articles (and bytes of text) one batch holds at most. Memory use is bounded by
-/// about two batches of articles and two of documents.
+/// about two batches of articles and three of documents.
 #[derive(Debug, Clone, Copy)]
 pub struct BatchLimits {
     /// Articles per batch.
@@ -84,7 +84,8 @@ impl Summary {
 /// rayon pool annotates: the pool annotates batch k while the writer writes batch k - 1 and the
 /// reader reads batch k + 1, so a slow sink (a database) hides behind the analysis even with a
 /// pool of one thread. Documents are still written in input order, and each hand-over waits for
-/// the receiving side, so at most two batches of articles and two of documents are held.
+/// the receiving side (one batch of documents may wait), so at most two batches of articles and
+/// three of documents are held.
 pub fn run(
     input: impl Iterator<Item = Result<Article>> + Send,
     pipeline: &Pipeline,
@@ -96,10 +97,12 @@ pub fn run(
     sink.begin()?;
     let writer_sink = &mut *sink;
     let mut summary = thread::scope(|scope| -> Result<Summary> {
-        // Capacity 0: a batch is handed over only when the other side takes it, which bounds
-        // memory; the sides still overlap, since each works on its own batch meanwhile.
+        // Capacity 0 for articles: a batch is handed over only when the pool takes it, which
+        // bounds memory; the sides still overlap, since each works on its own batch meanwhile.
+        // One batch of documents may wait for the writer, so that the pool goes on while the
+        // writer waits for the disk (a database commit).
         let (to_pool, from_reader) = sync_channel::<Vec<Article>>(0);
-        let (to_writer, from_pool) = sync_channel::<Vec<Document>>(0);
+        let (to_writer, from_pool) = sync_channel::<Vec<Document>>(1);
         let reader = spawn(scope, "newsx-read", move || read(input, limits, observer, to_pool))?;
         let writer = spawn(scope, "newsx-write", move || write(from_pool, writer_sink, observer))?;
         // When the writer stops on an error, the send fails: annotation stops, and dropping
