@@ -651,8 +651,8 @@ impl SqliteSink {
     /// goes at the end of its index, which costs less than building the index at the end by
     /// sorting, and overlaps the analysis instead of running after it. At the first id out of
     /// order the indexes are dropped (entries at random places cost more than the sort) and
-    /// built at the end.
-    fn keep_indexes(&mut self, id: &str) -> Result<()> {
+    /// built at the end; unless the id is `repeated`, since its deletes need them at once.
+    fn keep_indexes(&mut self, id: &str, repeated: bool) -> Result<()> {
         let Some(last) = &mut self.ascending else { return Ok(()) };
         if id > last.as_str() {
             last.clear();
@@ -660,7 +660,7 @@ impl SqliteSink {
             return Ok(());
         }
         self.ascending = None;
-        if self.indexed {
+        if self.indexed && !repeated {
             for t in indexed_tables() {
                 let sql = format!("DROP INDEX IF EXISTS {}_article", t.name);
                 self.conn.execute(&sql, []).map_err(|e| self.err(e))?;
@@ -823,10 +823,10 @@ impl SqliteSink {
                 self.fresh = false;
                 self.seen = HashSet::new();
             }
-            if self.fresh {
-                self.keep_indexes(&doc.id)?;
-            }
             let first_time = self.fresh && self.seen.insert(doc.id.clone());
+            if self.fresh {
+                self.keep_indexes(&doc.id, !first_time)?;
+            }
             if !first_time {
                 if waiting.contains(doc.id.as_str()) {
                     self.writer().flush(&mut pending)?;
