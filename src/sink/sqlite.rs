@@ -527,8 +527,8 @@ const MAX_SEEN: usize = 1 << 20;
 const BATCH: usize = 2000;
 
 /// Articles per transaction of a load through a rollback journal (see `SqliteSink::open`):
-/// each commit there waits for five disk syncs (about 30 ms on the benchmark machine, while
-/// the analysis waits for the writer), where a WAL commit syncs nothing.
+/// each commit there waits for five disk syncs (tens of milliseconds on a shared machine, while
+/// the analysis may wait for the writer), where a WAL commit syncs nothing.
 const ROLLBACK_BATCH: usize = 10_000;
 
 /// Writes documents into an SQLite database file.
@@ -543,6 +543,7 @@ pub struct SqliteSink {
     conn: Connection,
     path: String,
     deletes: Vec<String>,
+    /// Articles written since the last commit.
     in_batch: usize,
     /// True when the database held no article at open: then only an id seen earlier in this
     /// run can have rows to replace, and the deletes are skipped for the others.
