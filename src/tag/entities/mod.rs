@@ -20,8 +20,9 @@ pub mod overlap;
 #[cfg(test)]
 mod tests;
 pub(crate) mod text;
+mod tsv;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
@@ -467,6 +468,9 @@ impl Source {
     }
 }
 
+/// Generic words after a name (`Borno state`), which no name surface ends with.
+const GENERIC: &[&str] = &["state", "region", "province", "governorate", "oblast", "district"];
+
 /// An entity kind with a name gazetteer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum NameKind {
@@ -505,14 +509,19 @@ pub(crate) struct Names {
 /// UPPER CASE form, kept in one string (a `String` per form cost ~5·10⁵ allocations and frees
 /// at start-up).
 #[derive(Default)]
-struct Surfaces {
+struct Surfaces<'a> {
     text: String,
     /// `(start, end, entry, with_upper)`, the form being `text[start..end]`.
     items: Vec<(u32, u32, u32, bool)>,
+    /// Forms that are left out.
+    demonyms: Option<&'a Demonyms>,
 }
 
-impl Surfaces {
+impl Surfaces<'_> {
     fn push(&mut self, s: &str, entry: u32, with_upper: bool) {
+        if self.demonyms.is_some_and(|d| d.country(s).is_some()) {
+            return;
+        }
         let start = self.text.len() as u32;
         self.text.push_str(s);
         self.items.push((start, self.text.len() as u32, entry, with_upper));
@@ -544,6 +553,10 @@ impl Names {
                 let word = match b {
                     0..0x80 => b.is_ascii_alphanumeric(),
                     0x80..0xc0 => true,
+                    // U+00C0..U+027F are letters but for `×` and `÷` (the Unicode tables
+                    // were a twentieth of start-up).
+                    0xc3 => !matches!(s.as_bytes().get(k + 1), Some(0x97 | 0xb7)),
+                    0xc4..=0xc9 => true,
                     _ => s[k..].chars().next().is_some_and(char::is_alphanumeric),
                 };
                 if !word {
@@ -563,37 +576,50 @@ impl Names {
         };
         let mut upper = String::new();
         for (s, entry, with_upper) in surfaces.iter() {
-            let s = s.trim();
+            let s = tsv::trim(s);
             let s = s.strip_prefix("the ").unwrap_or(s);
+            let Some(&b0) = s.as_bytes().first() else { continue };
             // (A string of five bytes or more has two chars: counting them was a twentieth of
             // start-up.)
             let short = s.len() < 5 && s.chars().nth(1).is_none();
-            if short || !s.chars().next().is_some_and(char::is_alphabetic) {
+            let alpha = if b0 < 0x80 {
+                b0.is_ascii_alphabetic()
+            } else {
+                s.chars().next().is_some_and(char::is_alphabetic)
+            };
+            if short || !alpha {
                 continue;
             }
             // `northeast Syria` is a name; `Borno state`, `Lower Shabelle region` are a name
             // and a generic word, which the mention leaves out.
-            let generic = s.rsplit(' ').next().is_some_and(|w| {
-                matches!(w, "state" | "region" | "province" | "governorate" | "oblast" | "district")
-            });
-            if generic || !(s.contains(char::is_uppercase) || text::namey(s)) {
+            let generic = matches!(s.as_bytes().last(), Some(b'e' | b'n' | b't'))
+                && GENERIC.iter().any(|g| {
+                    s.strip_suffix(g).is_some_and(|rest| rest.is_empty() || rest.ends_with(' '))
+                });
+            if generic
+                || !(b0.is_ascii_uppercase() || s.contains(char::is_uppercase) || text::namey(s))
+            {
                 continue;
             }
             if with_upper {
                 // `str::to_uppercase` maps each char alone too; one buffer spares an allocation
                 // per name.
-                upper.clear();
                 if s.is_ascii() {
-                    upper.push_str(s);
-                    upper.make_ascii_uppercase();
+                    if s.bytes().any(|b| b.is_ascii_lowercase()) {
+                        upper.clear();
+                        upper.push_str(s);
+                        upper.make_ascii_uppercase();
+                        add(&upper, entry, true);
+                    }
                 } else {
+                    upper.clear();
                     upper.extend(s.chars().flat_map(char::to_uppercase));
-                }
-                if upper != s && upper.len() == s.len() {
-                    add(&upper, entry, true);
+                    if upper != s && upper.len() == s.len() {
+                        add(&upper, entry, true);
+                    }
                 }
             }
-            if s.starts_with(char::is_lowercase) {
+            if !b0.is_ascii_uppercase() && s.starts_with(char::is_lowercase) {
                 let mut cs = s.chars();
                 let first: String =
                     cs.next().map(|c| c.to_uppercase().collect()).unwrap_or_default();
@@ -601,10 +627,13 @@ impl Names {
             }
             add(s, entry, false);
             // `al-Hawija` is also written `Hawija`.
-            if let Some(bare) = ["al-", "Al-", "al ", "Al "].iter().find_map(|a| s.strip_prefix(a))
-            {
-                if bare.chars().count() >= 4 && text::namey(bare) && strip_articles {
-                    add(bare, entry, false);
+            if strip_articles && matches!(b0, b'a' | b'A') {
+                if let Some(bare) =
+                    ["al-", "Al-", "al ", "Al "].iter().find_map(|a| s.strip_prefix(a))
+                {
+                    if bare.chars().count() >= 4 && text::namey(bare) {
+                        add(bare, entry, false);
+                    }
                 }
             }
         }
@@ -666,6 +695,9 @@ impl Names {
 #[derive(Debug, Clone, Default)]
 pub struct Demonyms {
     map: FxMap<String, String>,
+    /// Bit [`Demonyms::sig`] of every demonym: most other words fail it without hashing (every
+    /// place name is tested at start-up).
+    sigs: Vec<u64>,
 }
 
 impl Demonyms {
@@ -673,16 +705,31 @@ impl Demonyms {
     pub fn load(gazetteers: &Gazetteers) -> Result<Demonyms> {
         let file = gazetteers.file("countries.tsv")?;
         let mut map = FxMap::default();
-        for row in file.tsv(4)? {
+        let mut sigs = vec![0u64; 1 << 10];
+        for row in tsv::rows(&file, 4) {
+            let row = row?;
             for d in row.list(3) {
+                let k = Self::sig(d);
+                sigs[k / 64] |= 1 << (k % 64);
                 map.entry(d.to_string()).or_insert_with(|| row.get(0).to_string());
             }
         }
-        Ok(Demonyms { map })
+        Ok(Demonyms { map, sigs })
+    }
+
+    /// 16 bits from the length and the first and last bytes of `w`.
+    fn sig(w: &str) -> usize {
+        let b = w.as_bytes();
+        let byte = |c: Option<&u8>| usize::from(c.copied().unwrap_or(0) & 63);
+        (b.len() & 15) << 12 | byte(b.first()) << 6 | byte(b.last())
     }
 
     /// The country code of a demonym as written (`Syrian` → `SY`), if it is one.
     pub fn country(&self, word: &str) -> Option<&str> {
+        let k = Self::sig(word);
+        if self.sigs.get(k / 64).is_some_and(|s| s & 1 << (k % 64) == 0) {
+            return None;
+        }
         self.map.get(word).map(String::as_str)
     }
 }
@@ -764,25 +811,66 @@ fn parse_f64(file: &DataFile, line: usize, s: &str) -> Result<Option<f64>> {
     if s.is_empty() {
         return Ok(None);
     }
+    if let Some(x) = short_decimal(s) {
+        return Ok(Some(x));
+    }
     s.parse().map(Some).map_err(|_| file.error(line, format!("not a number: {s:?}")))
+}
+
+/// The value of `-?D+.D+` with at most 15 digits (coordinates), exactly as `str::parse` gives
+/// it: the digits as an integer and the power of ten are both exact `f64`s, and one division
+/// rounds correctly (the parser's own fast path, without its general machinery: parsing the
+/// ~10⁵ coordinates was a twentieth of start-up). `None` for any other form.
+fn short_decimal(s: &str) -> Option<f64> {
+    const POW10: [f64; 16] =
+        [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
+    let (neg, b) = match s.as_bytes() {
+        [b'-', rest @ ..] => (true, rest),
+        b => (false, b),
+    };
+    let dot = b.iter().position(|&c| c == b'.')?;
+    if dot == 0 || dot + 1 == b.len() || b.len() > 16 {
+        return None;
+    }
+    let mut m = 0u64;
+    for (i, &c) in b.iter().enumerate() {
+        if i != dot {
+            if !c.is_ascii_digit() {
+                return None;
+            }
+            m = m * 10 + u64::from(c - b'0');
+        }
+    }
+    let x = m as f64 / POW10[b.len() - dot - 1];
+    Some(if neg { -x } else { x })
 }
 
 impl Entities {
     /// Loads the shared entity data and builds the automata.
     pub fn load(gazetteers: &Gazetteers) -> Result<Entities> {
-        let mut places = Vec::new();
-        let mut pt = PlaceText::default();
-        let mut place_surfaces = Surfaces::default();
-        let mut centroid: HashMap<String, (f64, f64)> = HashMap::new();
-        let mut capitals: HashMap<String, String> = HashMap::new();
+        // Sized for the cities (most places) up front: growing the buffers re-copied them.
+        let cities = gazetteers.file("cities.tsv")?;
+        let n = memchr::memchr_iter(b'\n', cities.text().as_bytes()).count() + 8192;
+        let mut places = Vec::with_capacity(n);
+        let mut pt = PlaceText { text: String::with_capacity(n * 16), ..PlaceText::default() };
+        // A demonym is never a place (`German` is also a parish of the Isle of Man).
+        let demonyms = Demonyms::load(gazetteers)?;
+        let mut place_surfaces = Surfaces {
+            text: String::with_capacity(cities.text().len()),
+            items: Vec::with_capacity(n * 4),
+            demonyms: Some(&demonyms),
+        };
+        let mut centroid: FxMap<&str, (f64, f64)> = FxMap::default();
+        let mut capitals: FxMap<&str, &str> = FxMap::default();
 
         let file = gazetteers.file("countries.tsv")?;
-        for row in file.tsv(6)? {
+        for row in tsv::rows(&file, 6) {
+            let row = row?;
             let lat = parse_f64(&file, row.line, row.get(4))?.unwrap_or(0.0);
             let lon = parse_f64(&file, row.line, row.get(5))?.unwrap_or(0.0);
-            centroid.insert(row.get(0).to_string(), (lat, lon));
+            centroid.insert(row.get(0), (lat, lon));
             if !row.get(6).is_empty() {
-                capitals.insert(row.get(0).to_string(), row.get(6).to_string());
+                capitals.insert(row.get(0), row.get(6));
             }
             let id = places.len() as u32;
             places.push(Place {
@@ -804,14 +892,15 @@ impl Entities {
         }
 
         let file = gazetteers.file("admin1.tsv")?;
-        let mut admin1_names: HashMap<String, Str> = HashMap::new();
-        for row in file.tsv(3)? {
+        let mut admin1_names: FxMap<&str, Str> = FxMap::default();
+        for row in tsv::rows(&file, 3) {
+            let row = row?;
             let cc = row.get(0);
             let (clat, clon) = centroid.get(cc).copied().unwrap_or((0.0, 0.0));
             let lat = parse_f64(&file, row.line, row.get(4))?.unwrap_or(clat);
             let lon = parse_f64(&file, row.line, row.get(5))?.unwrap_or(clon);
             let name = pt.push(row.get(2));
-            admin1_names.insert(row.get(1).to_string(), name);
+            admin1_names.insert(row.get(1), name);
             let id = places.len() as u32;
             places.push(Place {
                 name,
@@ -831,9 +920,10 @@ impl Entities {
             }
         }
 
-        let file = gazetteers.file("cities.tsv")?;
+        let file = cities;
         let mut key = String::new();
-        for row in file.tsv(8)? {
+        for row in tsv::rows(&file, 8) {
+            let row = row?;
             let cc = row.get(2);
             let id = places.len() as u32;
             key.clear();
@@ -841,7 +931,7 @@ impl Entities {
             places.push(Place {
                 name: pt.push(row.get(1)),
                 cc: pt.code(cc),
-                admin1: admin1_names.get(&key).copied(),
+                admin1: admin1_names.get(key.as_str()).copied(),
                 feature: "city",
                 lat: parse_f64(&file, row.line, row.get(4))?.unwrap_or(0.0),
                 lon: parse_f64(&file, row.line, row.get(5))?.unwrap_or(0.0),
@@ -849,7 +939,7 @@ impl Entities {
                 common: row.get(7) == "1",
                 capital: capitals
                     .get(cc)
-                    .is_some_and(|c| c == row.get(1) || row.list(8).any(|a| a == c.as_str())),
+                    .is_some_and(|&c| c == row.get(1) || row.list(8).any(|a| a == c)),
                 source: Source { file: "cities.tsv", line: row.line },
             });
             place_surfaces.push(row.get(1), id, true);
@@ -866,7 +956,8 @@ impl Entities {
                 continue;
             }
             let file = gazetteers.file(name)?;
-            for row in file.tsv(5)? {
+            for row in tsv::rows(&file, 5) {
+                let row = row?;
                 let cc = row.get(1);
                 let (clat, clon) = centroid.get(cc).copied().unwrap_or((0.0, 0.0));
                 let id = places.len() as u32;
@@ -904,7 +995,8 @@ impl Entities {
         let mut org_surfaces = Surfaces::default();
         for name in ["orgs.tsv", "orgs_world.tsv"] {
             let file = gazetteers.file(name)?;
-            for row in file.tsv(2)? {
+            for row in tsv::rows(&file, 2) {
+                let row = row?;
                 const TYPES: &[&str] = &[
                     "armed_group",
                     "igo",
@@ -944,16 +1036,12 @@ impl Entities {
             }
         }
 
-        let demonyms = Demonyms::load(gazetteers)?;
-        // A demonym is never a place (`German` is also a parish of the Isle of Man).
-        let Surfaces { text, items } = &mut place_surfaces;
-        items.retain(|&(a, b, _, _)| demonyms.country(&text[a as usize..b as usize]).is_none());
-
         let mut lex = Lexicon::default();
         let place_names = Names::build(&mut lex, NameKind::Place, &place_surfaces, true);
         let org_names = Names::build(&mut lex, NameKind::Org, &org_surfaces, false);
         let file = gazetteers.file("first_names.tsv")?;
-        for r in file.tsv(1)? {
+        for r in tsv::rows(&file, 1) {
+            let r = r?;
             let common = if r.get(1) == "1" { flag::FIRST_COMMON } else { 0 };
             lex.entry(r.get(0)).flags |= flag::FIRST | common;
         }
@@ -975,9 +1063,9 @@ impl Entities {
             }
         }
         let mut demonym_codes: Vec<String> = Vec::new();
-        let mut code_ids: FxMap<String, u16> = FxMap::default();
-        let mut code_id = |cc: &str| {
-            *code_ids.entry(cc.to_string()).or_insert_with(|| {
+        let mut code_ids: FxMap<&str, u16> = FxMap::default();
+        let mut code_id = |cc| {
+            *code_ids.entry(cc).or_insert_with(|| {
                 demonym_codes.push(cc.to_string());
                 (demonym_codes.len() - 1) as u16
             })

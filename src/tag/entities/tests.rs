@@ -436,3 +436,45 @@ fn sources_show_file_and_line() {
     assert_eq!(rule("orgs.tsv", 1207), "orgs.tsv:1207");
     assert_eq!(rule("a", usize::MAX), format!("a:{}", usize::MAX));
 }
+
+#[test]
+fn short_decimals_parse_as_str_parse_does() {
+    for s in
+        ["32.0591", "-48.8675", "0.5", "-0.0", "123456789.012345", "1.10", "00.1", "9.999999999999"]
+    {
+        assert_eq!(super::short_decimal(s), s.parse::<f64>().ok(), "{s}");
+        assert_eq!(
+            super::short_decimal(s).map(f64::to_bits),
+            s.parse::<f64>().ok().map(f64::to_bits)
+        );
+    }
+    // Other forms are left to `str::parse`.
+    for s in ["1", ".5", "5.", "1e5", "+1.5", "1.2.3", "1234567890.1234567", "--1.0", "-", "NaN"] {
+        assert_eq!(super::short_decimal(s), None, "{s}");
+    }
+}
+
+#[test]
+fn gazetteer_rows_read_as_data_file_tsv_reads_them() {
+    use crate::data::DataFile;
+    let text = "# format: a\tb\n\nx \t y|z | \t\r\n  #not a comment\tq\r\nlast\tcol\tthree\u{a0}";
+    let file = DataFile::from_text("t.tsv", text);
+    let ours: Vec<_> = super::tsv::rows(&file, 2)
+        .map(|r| {
+            let r = r.unwrap();
+            (r.line, r.get(0), r.get(1), r.get(2), r.get(5), r.list(1).collect::<Vec<_>>())
+        })
+        .collect();
+    let theirs: Vec<_> = file
+        .tsv(2)
+        .unwrap()
+        .into_iter()
+        .map(|r| (r.line, r.get(0), r.get(1), r.get(2), r.get(5), r.list(1).collect::<Vec<_>>()))
+        .collect();
+    assert_eq!(ours, theirs);
+    assert_eq!(ours.len(), 3);
+    let short = DataFile::from_text("t.tsv", "a\tb\nc\n");
+    let err = super::tsv::rows(&short, 2).find_map(Result::err).map(|e| e.to_string());
+    assert_eq!(err, short.tsv(2).err().map(|e| e.to_string()));
+    assert!(err.is_some());
+}
