@@ -408,6 +408,8 @@ pub(crate) struct Str(u32, u32);
 struct PlaceText {
     text: String,
     codes: FxMap<String, Str>,
+    /// The code stored last.
+    last: Option<Str>,
 }
 
 impl PlaceText {
@@ -418,11 +420,19 @@ impl PlaceText {
     }
 
     fn code(&mut self, cc: &str) -> Str {
-        if let Some(&c) = self.codes.get(cc) {
+        // Rows come grouped by country: most codes are the last one again.
+        if let Some(c) = self.last.filter(|&c| self.get(c) == cc) {
             return c;
         }
-        let c = self.push(cc);
-        self.codes.insert(cc.to_string(), c);
+        let c = match self.codes.get(cc) {
+            Some(&c) => c,
+            None => {
+                let c = self.push(cc);
+                self.codes.insert(cc.to_string(), c);
+                c
+            }
+        };
+        self.last = Some(c);
         c
     }
 
@@ -518,29 +528,26 @@ pub(crate) struct Names {
 }
 
 /// The surface forms read from a name gazetteer, each with its entry and whether it gets an
-/// UPPER CASE form, kept in one string (a `String` per form cost ~5·10⁵ allocations and frees
-/// at start-up).
+/// UPPER CASE form, borrowed from the files (a `String` per form cost ~5·10⁵ allocations and
+/// frees at start-up, a copy into one buffer a twentieth of it).
 #[derive(Default)]
 struct Surfaces<'a> {
-    text: String,
-    /// `(start, end, entry, with_upper)`, the form being `text[start..end]`.
-    items: Vec<(u32, u32, u32, bool)>,
+    /// `(form, entry, with_upper)`.
+    items: Vec<(&'a str, u32, bool)>,
     /// Forms that are left out.
     demonyms: Option<&'a Demonyms>,
 }
 
-impl Surfaces<'_> {
-    fn push(&mut self, s: &str, entry: u32, with_upper: bool) {
+impl<'a> Surfaces<'a> {
+    fn push(&mut self, s: &'a str, entry: u32, with_upper: bool) {
         if self.demonyms.is_some_and(|d| d.country(s).is_some()) {
             return;
         }
-        let start = self.text.len() as u32;
-        self.text.push_str(s);
-        self.items.push((start, self.text.len() as u32, entry, with_upper));
+        self.items.push((s, entry, with_upper));
     }
 
-    fn iter(&self) -> impl Iterator<Item = (&str, u32, bool)> {
-        self.items.iter().map(|&(a, b, entry, up)| (&self.text[a as usize..b as usize], entry, up))
+    fn iter(&self) -> impl Iterator<Item = (&'a str, u32, bool)> + '_ {
+        self.items.iter().copied()
     }
 }
 
@@ -568,17 +575,31 @@ impl Names {
                 w.flags |= more;
                 w.next |= next_bit(run);
             };
-            for (k, &b) in s.as_bytes().iter().enumerate().skip(1) {
+            let bytes = s.as_bytes();
+            let mut k = 1;
+            while k < bytes.len() {
+                // ASCII letters and digits skipped eight at a time.
+                if let Some(chunk) = bytes.get(k..k + 8) {
+                    let x = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+                    let (run, _) = text::swar::run(text::swar::classes(x).0);
+                    k += run;
+                    if run == 8 {
+                        continue;
+                    }
+                }
+                let b = bytes[k];
+                k += 1;
                 let word = match b {
                     0..0x80 => b.is_ascii_alphanumeric(),
                     0x80..0xc0 => true,
                     // U+00C0..U+027F are letters but for `×` and `÷` (the Unicode tables
                     // were a twentieth of start-up).
-                    0xc3 => !matches!(s.as_bytes().get(k + 1), Some(0x97 | 0xb7)),
+                    0xc3 => !matches!(bytes.get(k), Some(0x97 | 0xb7)),
                     0xc4..=0xc9 => true,
-                    _ => s[k..].chars().next().is_some_and(char::is_alphanumeric),
+                    _ => s[k - 1..].chars().next().is_some_and(char::is_alphanumeric),
                 };
                 if !word {
+                    let k = k - 1;
                     if let Some((end, run)) = pending {
                         more_form(&s[..end], &s[run..k]);
                     }
@@ -886,11 +907,8 @@ impl Entities {
         let mut pt = PlaceText { text: String::with_capacity(n * 16), ..PlaceText::default() };
         // A demonym is never a place (`German` is also a parish of the Isle of Man).
         let demonyms = Demonyms::load(gazetteers)?;
-        let mut place_surfaces = Surfaces {
-            text: String::with_capacity(cities.text().len()),
-            items: Vec::with_capacity(n * 4),
-            demonyms: Some(&demonyms),
-        };
+        let mut place_surfaces =
+            Surfaces { items: Vec::with_capacity(n * 4), demonyms: Some(&demonyms) };
         let mut centroid: FxMap<&str, (f64, f64)> = FxMap::default();
         let mut capitals: FxMap<&str, &str> = FxMap::default();
 
@@ -982,12 +1000,13 @@ impl Entities {
         }
 
         // Hand-curated areas; optional so that a build without them still runs.
-        for name in ["regions.tsv", "place_overrides.tsv"] {
-            if !Gazetteers::names().any(|n| n == name) {
-                continue;
-            }
-            let file = gazetteers.file(name)?;
-            for row in tsv::rows(&file, 5) {
+        let areas = ["regions.tsv", "place_overrides.tsv"]
+            .into_iter()
+            .filter(|&name| Gazetteers::names().any(|n| n == name))
+            .map(|name| Ok((name, gazetteers.file(name)?)))
+            .collect::<Result<Vec<_>>>()?;
+        for &(name, ref file) in &areas {
+            for row in tsv::rows(file, 5) {
                 let row = row?;
                 let cc = row.get(1);
                 let (clat, clon) = centroid.get(cc).copied().unwrap_or((0.0, 0.0));
@@ -1006,8 +1025,8 @@ impl Entities {
                     cc: pt.code(cc),
                     admin1: None,
                     feature,
-                    lat: parse_f64(&file, row.line, row.get(3))?.unwrap_or(clat),
-                    lon: parse_f64(&file, row.line, row.get(4))?.unwrap_or(clon),
+                    lat: parse_f64(file, row.line, row.get(3))?.unwrap_or(clat),
+                    lon: parse_f64(file, row.line, row.get(4))?.unwrap_or(clon),
                     population: u64::MAX / 2,
                     common: false,
                     capital: false,
@@ -1024,9 +1043,12 @@ impl Entities {
         // wins (the automaton keeps the first entry of a surface).
         let mut orgs = Vec::new();
         let mut org_surfaces = Surfaces::default();
-        for name in ["orgs.tsv", "orgs_world.tsv"] {
-            let file = gazetteers.file(name)?;
-            for row in tsv::rows(&file, 2) {
+        let org_files = ["orgs.tsv", "orgs_world.tsv"]
+            .into_iter()
+            .map(|name| Ok((name, gazetteers.file(name)?)))
+            .collect::<Result<Vec<_>>>()?;
+        for &(name, ref file) in &org_files {
+            for row in tsv::rows(file, 2) {
                 let row = row?;
                 const TYPES: &[&str] = &[
                     "armed_group",
@@ -1104,11 +1126,16 @@ impl Entities {
         for (d, cc) in &demonyms.map {
             lex.entry(d).demonym = code_id(cc) + 1;
         }
+        let mut last: Option<(Str, u16)> = None;
         let place_keys = places
             .iter()
-            .map(|p| PlaceKey {
-                cc: code_id(pt.get(p.cc)),
-                big_city: p.feature == "city" && p.population >= 100_000,
+            .map(|p| {
+                let cc = match last {
+                    Some((s, id)) if s == p.cc => id,
+                    _ => code_id(pt.get(p.cc)),
+                };
+                last = Some((p.cc, cc));
+                PlaceKey { cc, big_city: p.feature == "city" && p.population >= 100_000 }
             })
             .collect();
         lex.finish();

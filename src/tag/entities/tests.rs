@@ -478,3 +478,31 @@ fn gazetteer_rows_read_as_data_file_tsv_reads_them() {
     assert_eq!(err, short.tsv(2).err().map(|e| e.to_string()));
     assert!(err.is_some());
 }
+
+/// What `extend` relies on to skip lookups: every name (or UPPER CASE or article-less form)
+/// that continues a shorter string after a char that is no letter or digit sets, on that
+/// shorter string, the bit of the run that follows the char.
+#[test]
+fn continuation_masks_cover_every_longer_name() {
+    let e = Entities::load(&Gazetteers::embedded()).expect("entity data loads");
+    let lex = &e.0.lex;
+    let mut checked = 0;
+    for (key, w) in lex.all.iter() {
+        if w.place == super::NONE && w.org == super::NONE {
+            continue;
+        }
+        for (k, c) in key.char_indices().skip(1).filter(|&(_, c)| !c.is_alphanumeric()) {
+            let after = k + c.len_utf8();
+            let run_len =
+                key[after..].find(|c: char| !c.is_alphanumeric()).unwrap_or(key.len() - after);
+            let prefix = lex.get(&key[..k]);
+            assert!(prefix.is(super::flag::PLACE_MORE | super::flag::ORG_MORE), "{key:?} at {k}");
+            let bit = super::next_bit(&key[after..after + run_len]);
+            assert_ne!(prefix.next & bit, 0, "{key:?} at {k}");
+            checked += 1;
+        }
+    }
+    assert!(checked > 10_000, "{checked}");
+    // And so `New York` is found through `New`.
+    assert_ne!(lex.get("New").next & super::next_bit("York"), 0);
+}

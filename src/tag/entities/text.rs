@@ -302,7 +302,7 @@ mod class {
 /// Eight bytes at a time (SWAR): the high bit of each byte that is an ASCII letter or digit, and
 /// of each that is an ASCII lower-case letter. Words average five bytes, so most end within
 /// one such step instead of a loop over their bytes.
-mod swar {
+pub(super) mod swar {
     const HI: u64 = 0x8080_8080_8080_8080;
     const ONES: u64 = 0x0101_0101_0101_0101;
 
