@@ -20,8 +20,9 @@ pub mod overlap;
 #[cfg(test)]
 mod tests;
 pub(crate) mod text;
+mod tsv;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
@@ -72,6 +73,12 @@ pub(crate) struct Word {
     pub flags: u16,
     /// 1 + the index of the country whose demonym this is (`Syrian`), or 0.
     pub demonym: u16,
+    /// For a string that longer names continue ([`flag::PLACE_MORE`], [`flag::ORG_MORE`]):
+    /// bit [`next_bit`] of each run of letters and digits that follows it (after one character)
+    /// in those names. A name can continue `New` with `York` only if `York`'s bit is set, so
+    /// most continuations are ruled out without a lookup (the lookups' cache misses were most
+    /// of the time spent extending names).
+    pub next: u32,
 }
 
 impl Default for Word {
@@ -82,7 +89,7 @@ impl Default for Word {
 
 impl Word {
     /// The entry of an unknown string.
-    pub const NONE: Word = Word { place: NONE, org: NONE, flags: 0, demonym: 0 };
+    pub const NONE: Word = Word { place: NONE, org: NONE, flags: 0, demonym: 0, next: 0 };
 
     /// True when any of the flag bits `f` is set.
     pub fn is(&self, f: u16) -> bool {
@@ -117,20 +124,29 @@ fn hash(b: &[u8]) -> (u64, u64) {
     (h ^ (h >> 29), short)
 }
 
-/// A slot of a [`Table`].
+/// The bit of a run of letters and digits in [`Word::next`].
+#[inline(always)]
+pub(crate) fn next_bit(run: &str) -> u32 {
+    // From the length and the first and last bytes: cheap, and enough to tell runs apart.
+    let b = run.as_bytes();
+    let byte = |c: Option<&u8>| u32::from(c.copied().unwrap_or(0));
+    let x = b.len() as u32 ^ byte(b.first()) << 8 ^ byte(b.last()) << 16;
+    1 << (x.wrapping_mul(0x9e37_79b9) >> 27)
+}
+
+/// A slot of a [`Table`] (32 bytes: two per cache line).
 #[derive(Clone, Copy)]
 struct Slot {
     /// [`hash`]'s `short` form of the key.
     short: u64,
-    /// High bits of the key's hash.
-    hash: u32,
-    /// The key: `arena[off..off + len]`; `off == u32::MAX` marks an empty slot.
+    /// The key: `arena[off..off + len]`; `off == u32::MAX` marks an empty slot. (No hash bits
+    /// are kept: the short form and the length decide almost every comparison alone.)
     off: u32,
     len: u32,
     word: Word,
 }
 
-const EMPTY: Slot = Slot { short: 0, hash: 0, off: u32::MAX, len: 0, word: Word::NONE };
+const EMPTY: Slot = Slot { short: 0, off: u32::MAX, len: 0, word: Word::NONE };
 
 /// An open-addressing table, string → [`Word`], over one string arena. A lookup costs about one
 /// cache miss: the slot holds the hash, the short form and the entry, and the key bytes are read
@@ -155,15 +171,13 @@ impl Table {
     #[inline(always)]
     fn find(&self, s: &str, (h, short): (u64, u64)) -> usize {
         let mask = self.slots.len() - 1;
-        let h32 = (h >> 32) as u32;
         let mut i = h as usize & mask;
         loop {
             let slot = &self.slots[i];
             if slot.off == u32::MAX {
                 return i;
             }
-            if slot.hash == h32
-                && slot.short == short
+            if slot.short == short
                 && slot.len as usize == s.len()
                 && (s.len() <= 8 || self.key(slot) == s)
             {
@@ -194,7 +208,6 @@ impl Table {
             }
             self.slots[i] = Slot {
                 short: h.1,
-                hash: (h.0 >> 32) as u32,
                 off: self.arena.len() as u32,
                 len: s.len() as u32,
                 word: Word::NONE,
@@ -395,6 +408,8 @@ pub(crate) struct Str(u32, u32);
 struct PlaceText {
     text: String,
     codes: FxMap<String, Str>,
+    /// The code stored last.
+    last: Option<Str>,
 }
 
 impl PlaceText {
@@ -405,11 +420,19 @@ impl PlaceText {
     }
 
     fn code(&mut self, cc: &str) -> Str {
-        if let Some(&c) = self.codes.get(cc) {
+        // Rows come grouped by country: most codes are the last one again.
+        if let Some(c) = self.last.filter(|&c| self.get(c) == cc) {
             return c;
         }
-        let c = self.push(cc);
-        self.codes.insert(cc.to_string(), c);
+        let c = match self.codes.get(cc) {
+            Some(&c) => c,
+            None => {
+                let c = self.push(cc);
+                self.codes.insert(cc.to_string(), c);
+                c
+            }
+        };
+        self.last = Some(c);
         c
     }
 
@@ -467,6 +490,9 @@ impl Source {
     }
 }
 
+/// Generic words after a name (`Borno state`), which no name surface ends with.
+const GENERIC: &[&str] = &["state", "region", "province", "governorate", "oblast", "district"];
+
 /// An entity kind with a name gazetteer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum NameKind {
@@ -502,24 +528,26 @@ pub(crate) struct Names {
 }
 
 /// The surface forms read from a name gazetteer, each with its entry and whether it gets an
-/// UPPER CASE form, kept in one string (a `String` per form cost ~5·10⁵ allocations and frees
-/// at start-up).
+/// UPPER CASE form, borrowed from the files (a `String` per form cost ~5·10⁵ allocations and
+/// frees at start-up, a copy into one buffer a twentieth of it).
 #[derive(Default)]
-struct Surfaces {
-    text: String,
-    /// `(start, end, entry, with_upper)`, the form being `text[start..end]`.
-    items: Vec<(u32, u32, u32, bool)>,
+struct Surfaces<'a> {
+    /// `(form, entry, with_upper)`.
+    items: Vec<(&'a str, u32, bool)>,
+    /// Forms that are left out.
+    demonyms: Option<&'a Demonyms>,
 }
 
-impl Surfaces {
-    fn push(&mut self, s: &str, entry: u32, with_upper: bool) {
-        let start = self.text.len() as u32;
-        self.text.push_str(s);
-        self.items.push((start, self.text.len() as u32, entry, with_upper));
+impl<'a> Surfaces<'a> {
+    fn push(&mut self, s: &'a str, entry: u32, with_upper: bool) {
+        if self.demonyms.is_some_and(|d| d.country(s).is_some()) {
+            return;
+        }
+        self.items.push((s, entry, with_upper));
     }
 
-    fn iter(&self) -> impl Iterator<Item = (&str, u32, bool)> {
-        self.items.iter().map(|&(a, b, entry, up)| (&self.text[a as usize..b as usize], entry, up))
+    fn iter(&self) -> impl Iterator<Item = (&'a str, u32, bool)> + '_ {
+        self.items.iter().copied()
     }
 }
 
@@ -539,16 +567,53 @@ impl Names {
         };
         let mut add = |s: &str, entry: u32, upper: bool| {
             // Each char that is no letter or digit ends a shorter form (bytes of ASCII classed
-            // directly: `char_indices` was a tenth of start-up).
-            for (k, &b) in s.as_bytes().iter().enumerate().skip(1) {
+            // directly: `char_indices` was a tenth of start-up), which the run after the char
+            // continues: `(end of the form, start of the run)` of the last such char.
+            let mut pending: Option<(usize, usize)> = None;
+            let mut more_form = |form: &str, run: &str| {
+                let w = lex.entry(form);
+                w.flags |= more;
+                w.next |= next_bit(run);
+            };
+            let bytes = s.as_bytes();
+            let mut k = 1;
+            while k < bytes.len() {
+                // ASCII letters and digits skipped eight at a time.
+                if let Some(chunk) = bytes.get(k..k + 8) {
+                    let x = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+                    let (run, _) = text::swar::run(text::swar::classes(x).0);
+                    k += run;
+                    if run == 8 {
+                        continue;
+                    }
+                }
+                let b = bytes[k];
+                k += 1;
                 let word = match b {
                     0..0x80 => b.is_ascii_alphanumeric(),
                     0x80..0xc0 => true,
-                    _ => s[k..].chars().next().is_some_and(char::is_alphanumeric),
+                    // U+00C0..U+027F are letters but for `×` and `÷` (the Unicode tables
+                    // were a twentieth of start-up).
+                    0xc3 => !matches!(bytes.get(k), Some(0x97 | 0xb7)),
+                    0xc4..=0xc9 => true,
+                    _ => s[k - 1..].chars().next().is_some_and(char::is_alphanumeric),
                 };
                 if !word {
-                    lex.entry(&s[..k]).flags |= more;
+                    let k = k - 1;
+                    if let Some((end, run)) = pending {
+                        more_form(&s[..end], &s[run..k]);
+                    }
+                    let len = match b {
+                        0..0x80 => 1,
+                        0x80..0xe0 => 2,
+                        0xe0..0xf0 => 3,
+                        _ => 4,
+                    };
+                    pending = Some((k, k + len));
                 }
+            }
+            if let Some((end, run)) = pending {
+                more_form(&s[..end], &s[run..]);
             }
             let w = lex.entry(s);
             let id = *slot(w);
@@ -563,37 +628,50 @@ impl Names {
         };
         let mut upper = String::new();
         for (s, entry, with_upper) in surfaces.iter() {
-            let s = s.trim();
+            let s = tsv::trim(s);
             let s = s.strip_prefix("the ").unwrap_or(s);
+            let Some(&b0) = s.as_bytes().first() else { continue };
             // (A string of five bytes or more has two chars: counting them was a twentieth of
             // start-up.)
             let short = s.len() < 5 && s.chars().nth(1).is_none();
-            if short || !s.chars().next().is_some_and(char::is_alphabetic) {
+            let alpha = if b0 < 0x80 {
+                b0.is_ascii_alphabetic()
+            } else {
+                s.chars().next().is_some_and(char::is_alphabetic)
+            };
+            if short || !alpha {
                 continue;
             }
             // `northeast Syria` is a name; `Borno state`, `Lower Shabelle region` are a name
             // and a generic word, which the mention leaves out.
-            let generic = s.rsplit(' ').next().is_some_and(|w| {
-                matches!(w, "state" | "region" | "province" | "governorate" | "oblast" | "district")
-            });
-            if generic || !(s.contains(char::is_uppercase) || text::namey(s)) {
+            let generic = matches!(s.as_bytes().last(), Some(b'e' | b'n' | b't'))
+                && GENERIC.iter().any(|g| {
+                    s.strip_suffix(g).is_some_and(|rest| rest.is_empty() || rest.ends_with(' '))
+                });
+            if generic
+                || !(b0.is_ascii_uppercase() || s.contains(char::is_uppercase) || text::namey(s))
+            {
                 continue;
             }
             if with_upper {
                 // `str::to_uppercase` maps each char alone too; one buffer spares an allocation
                 // per name.
-                upper.clear();
                 if s.is_ascii() {
-                    upper.push_str(s);
-                    upper.make_ascii_uppercase();
+                    if s.bytes().any(|b| b.is_ascii_lowercase()) {
+                        upper.clear();
+                        upper.push_str(s);
+                        upper.make_ascii_uppercase();
+                        add(&upper, entry, true);
+                    }
                 } else {
+                    upper.clear();
                     upper.extend(s.chars().flat_map(char::to_uppercase));
-                }
-                if upper != s && upper.len() == s.len() {
-                    add(&upper, entry, true);
+                    if upper != s && upper.len() == s.len() {
+                        add(&upper, entry, true);
+                    }
                 }
             }
-            if s.starts_with(char::is_lowercase) {
+            if !b0.is_ascii_uppercase() && s.starts_with(char::is_lowercase) {
                 let mut cs = s.chars();
                 let first: String =
                     cs.next().map(|c| c.to_uppercase().collect()).unwrap_or_default();
@@ -601,10 +679,13 @@ impl Names {
             }
             add(s, entry, false);
             // `al-Hawija` is also written `Hawija`.
-            if let Some(bare) = ["al-", "Al-", "al ", "Al "].iter().find_map(|a| s.strip_prefix(a))
-            {
-                if bare.chars().count() >= 4 && text::namey(bare) && strip_articles {
-                    add(bare, entry, false);
+            if strip_articles && matches!(b0, b'a' | b'A') {
+                if let Some(bare) =
+                    ["al-", "Al-", "al ", "Al "].iter().find_map(|a| s.strip_prefix(a))
+                {
+                    if bare.chars().count() >= 4 && text::namey(bare) {
+                        add(bare, entry, false);
+                    }
                 }
             }
         }
@@ -666,6 +747,9 @@ impl Names {
 #[derive(Debug, Clone, Default)]
 pub struct Demonyms {
     map: FxMap<String, String>,
+    /// Bit [`Demonyms::sig`] of every demonym: most other words fail it without hashing (every
+    /// place name is tested at start-up).
+    sigs: Vec<u64>,
 }
 
 impl Demonyms {
@@ -673,16 +757,31 @@ impl Demonyms {
     pub fn load(gazetteers: &Gazetteers) -> Result<Demonyms> {
         let file = gazetteers.file("countries.tsv")?;
         let mut map = FxMap::default();
-        for row in file.tsv(4)? {
+        let mut sigs = vec![0u64; 1 << 10];
+        for row in tsv::rows(&file, 4) {
+            let row = row?;
             for d in row.list(3) {
+                let k = Self::sig(d);
+                sigs[k / 64] |= 1 << (k % 64);
                 map.entry(d.to_string()).or_insert_with(|| row.get(0).to_string());
             }
         }
-        Ok(Demonyms { map })
+        Ok(Demonyms { map, sigs })
+    }
+
+    /// 16 bits from the length and the first and last bytes of `w`.
+    fn sig(w: &str) -> usize {
+        let b = w.as_bytes();
+        let byte = |c: Option<&u8>| usize::from(c.copied().unwrap_or(0) & 63);
+        (b.len() & 15) << 12 | byte(b.first()) << 6 | byte(b.last())
     }
 
     /// The country code of a demonym as written (`Syrian` → `SY`), if it is one.
     pub fn country(&self, word: &str) -> Option<&str> {
+        let k = Self::sig(word);
+        if self.sigs.get(k / 64).is_some_and(|s| s & 1 << (k % 64) == 0) {
+            return None;
+        }
         self.map.get(word).map(String::as_str)
     }
 }
@@ -764,25 +863,63 @@ fn parse_f64(file: &DataFile, line: usize, s: &str) -> Result<Option<f64>> {
     if s.is_empty() {
         return Ok(None);
     }
+    if let Some(x) = short_decimal(s) {
+        return Ok(Some(x));
+    }
     s.parse().map(Some).map_err(|_| file.error(line, format!("not a number: {s:?}")))
+}
+
+/// The value of `-?D+.D+` with at most 15 digits (coordinates), exactly as `str::parse` gives
+/// it: the digits as an integer and the power of ten are both exact `f64`s, and one division
+/// rounds correctly (the parser's own fast path, without its general machinery: parsing the
+/// ~10⁵ coordinates was a twentieth of start-up). `None` for any other form.
+fn short_decimal(s: &str) -> Option<f64> {
+    const POW10: [f64; 16] =
+        [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
+    let (neg, b) = match s.as_bytes() {
+        [b'-', rest @ ..] => (true, rest),
+        b => (false, b),
+    };
+    let dot = b.iter().position(|&c| c == b'.')?;
+    if dot == 0 || dot + 1 == b.len() || b.len() > 16 {
+        return None;
+    }
+    let mut m = 0u64;
+    for (i, &c) in b.iter().enumerate() {
+        if i != dot {
+            if !c.is_ascii_digit() {
+                return None;
+            }
+            m = m * 10 + u64::from(c - b'0');
+        }
+    }
+    let x = m as f64 / POW10[b.len() - dot - 1];
+    Some(if neg { -x } else { x })
 }
 
 impl Entities {
     /// Loads the shared entity data and builds the automata.
     pub fn load(gazetteers: &Gazetteers) -> Result<Entities> {
-        let mut places = Vec::new();
-        let mut pt = PlaceText::default();
-        let mut place_surfaces = Surfaces::default();
-        let mut centroid: HashMap<String, (f64, f64)> = HashMap::new();
-        let mut capitals: HashMap<String, String> = HashMap::new();
+        // Sized for the cities (most places) up front: growing the buffers re-copied them.
+        let cities = gazetteers.file("cities.tsv")?;
+        let n = memchr::memchr_iter(b'\n', cities.text().as_bytes()).count() + 8192;
+        let mut places = Vec::with_capacity(n);
+        let mut pt = PlaceText { text: String::with_capacity(n * 16), ..PlaceText::default() };
+        // A demonym is never a place (`German` is also a parish of the Isle of Man).
+        let demonyms = Demonyms::load(gazetteers)?;
+        let mut place_surfaces =
+            Surfaces { items: Vec::with_capacity(n * 4), demonyms: Some(&demonyms) };
+        let mut centroid: FxMap<&str, (f64, f64)> = FxMap::default();
+        let mut capitals: FxMap<&str, &str> = FxMap::default();
 
         let file = gazetteers.file("countries.tsv")?;
-        for row in file.tsv(6)? {
+        for row in tsv::rows(&file, 6) {
+            let row = row?;
             let lat = parse_f64(&file, row.line, row.get(4))?.unwrap_or(0.0);
             let lon = parse_f64(&file, row.line, row.get(5))?.unwrap_or(0.0);
-            centroid.insert(row.get(0).to_string(), (lat, lon));
+            centroid.insert(row.get(0), (lat, lon));
             if !row.get(6).is_empty() {
-                capitals.insert(row.get(0).to_string(), row.get(6).to_string());
+                capitals.insert(row.get(0), row.get(6));
             }
             let id = places.len() as u32;
             places.push(Place {
@@ -804,14 +941,15 @@ impl Entities {
         }
 
         let file = gazetteers.file("admin1.tsv")?;
-        let mut admin1_names: HashMap<String, Str> = HashMap::new();
-        for row in file.tsv(3)? {
+        let mut admin1_names: FxMap<&str, Str> = FxMap::default();
+        for row in tsv::rows(&file, 3) {
+            let row = row?;
             let cc = row.get(0);
             let (clat, clon) = centroid.get(cc).copied().unwrap_or((0.0, 0.0));
             let lat = parse_f64(&file, row.line, row.get(4))?.unwrap_or(clat);
             let lon = parse_f64(&file, row.line, row.get(5))?.unwrap_or(clon);
             let name = pt.push(row.get(2));
-            admin1_names.insert(row.get(1).to_string(), name);
+            admin1_names.insert(row.get(1), name);
             let id = places.len() as u32;
             places.push(Place {
                 name,
@@ -831,9 +969,10 @@ impl Entities {
             }
         }
 
-        let file = gazetteers.file("cities.tsv")?;
+        let file = cities;
         let mut key = String::new();
-        for row in file.tsv(8)? {
+        for row in tsv::rows(&file, 8) {
+            let row = row?;
             let cc = row.get(2);
             let id = places.len() as u32;
             key.clear();
@@ -841,7 +980,7 @@ impl Entities {
             places.push(Place {
                 name: pt.push(row.get(1)),
                 cc: pt.code(cc),
-                admin1: admin1_names.get(&key).copied(),
+                admin1: admin1_names.get(key.as_str()).copied(),
                 feature: "city",
                 lat: parse_f64(&file, row.line, row.get(4))?.unwrap_or(0.0),
                 lon: parse_f64(&file, row.line, row.get(5))?.unwrap_or(0.0),
@@ -849,7 +988,7 @@ impl Entities {
                 common: row.get(7) == "1",
                 capital: capitals
                     .get(cc)
-                    .is_some_and(|c| c == row.get(1) || row.list(8).any(|a| a == c.as_str())),
+                    .is_some_and(|&c| c == row.get(1) || row.list(8).any(|a| a == c)),
                 source: Source { file: "cities.tsv", line: row.line },
             });
             place_surfaces.push(row.get(1), id, true);
@@ -861,12 +1000,14 @@ impl Entities {
         }
 
         // Hand-curated areas; optional so that a build without them still runs.
-        for name in ["regions.tsv", "place_overrides.tsv"] {
-            if !Gazetteers::names().any(|n| n == name) {
-                continue;
-            }
-            let file = gazetteers.file(name)?;
-            for row in file.tsv(5)? {
+        let areas = ["regions.tsv", "place_overrides.tsv"]
+            .into_iter()
+            .filter(|&name| Gazetteers::names().any(|n| n == name))
+            .map(|name| Ok((name, gazetteers.file(name)?)))
+            .collect::<Result<Vec<_>>>()?;
+        for &(name, ref file) in &areas {
+            for row in tsv::rows(file, 5) {
+                let row = row?;
                 let cc = row.get(1);
                 let (clat, clon) = centroid.get(cc).copied().unwrap_or((0.0, 0.0));
                 let id = places.len() as u32;
@@ -884,8 +1025,8 @@ impl Entities {
                     cc: pt.code(cc),
                     admin1: None,
                     feature,
-                    lat: parse_f64(&file, row.line, row.get(3))?.unwrap_or(clat),
-                    lon: parse_f64(&file, row.line, row.get(4))?.unwrap_or(clon),
+                    lat: parse_f64(file, row.line, row.get(3))?.unwrap_or(clat),
+                    lon: parse_f64(file, row.line, row.get(4))?.unwrap_or(clon),
                     population: u64::MAX / 2,
                     common: false,
                     capital: false,
@@ -902,9 +1043,13 @@ impl Entities {
         // wins (the automaton keeps the first entry of a surface).
         let mut orgs = Vec::new();
         let mut org_surfaces = Surfaces::default();
-        for name in ["orgs.tsv", "orgs_world.tsv"] {
-            let file = gazetteers.file(name)?;
-            for row in file.tsv(2)? {
+        let org_files = ["orgs.tsv", "orgs_world.tsv"]
+            .into_iter()
+            .map(|name| Ok((name, gazetteers.file(name)?)))
+            .collect::<Result<Vec<_>>>()?;
+        for &(name, ref file) in &org_files {
+            for row in tsv::rows(file, 2) {
+                let row = row?;
                 const TYPES: &[&str] = &[
                     "armed_group",
                     "igo",
@@ -944,16 +1089,12 @@ impl Entities {
             }
         }
 
-        let demonyms = Demonyms::load(gazetteers)?;
-        // A demonym is never a place (`German` is also a parish of the Isle of Man).
-        let Surfaces { text, items } = &mut place_surfaces;
-        items.retain(|&(a, b, _, _)| demonyms.country(&text[a as usize..b as usize]).is_none());
-
         let mut lex = Lexicon::default();
         let place_names = Names::build(&mut lex, NameKind::Place, &place_surfaces, true);
         let org_names = Names::build(&mut lex, NameKind::Org, &org_surfaces, false);
         let file = gazetteers.file("first_names.tsv")?;
-        for r in file.tsv(1)? {
+        for r in tsv::rows(&file, 1) {
+            let r = r?;
             let common = if r.get(1) == "1" { flag::FIRST_COMMON } else { 0 };
             lex.entry(r.get(0)).flags |= flag::FIRST | common;
         }
@@ -975,9 +1116,9 @@ impl Entities {
             }
         }
         let mut demonym_codes: Vec<String> = Vec::new();
-        let mut code_ids: FxMap<String, u16> = FxMap::default();
-        let mut code_id = |cc: &str| {
-            *code_ids.entry(cc.to_string()).or_insert_with(|| {
+        let mut code_ids: FxMap<&str, u16> = FxMap::default();
+        let mut code_id = |cc| {
+            *code_ids.entry(cc).or_insert_with(|| {
                 demonym_codes.push(cc.to_string());
                 (demonym_codes.len() - 1) as u16
             })
@@ -985,11 +1126,16 @@ impl Entities {
         for (d, cc) in &demonyms.map {
             lex.entry(d).demonym = code_id(cc) + 1;
         }
+        let mut last: Option<(Str, u16)> = None;
         let place_keys = places
             .iter()
-            .map(|p| PlaceKey {
-                cc: code_id(pt.get(p.cc)),
-                big_city: p.feature == "city" && p.population >= 100_000,
+            .map(|p| {
+                let cc = match last {
+                    Some((s, id)) if s == p.cc => id,
+                    _ => code_id(pt.get(p.cc)),
+                };
+                last = Some((p.cc, cc));
+                PlaceKey { cc, big_city: p.feature == "city" && p.population >= 100_000 }
             })
             .collect();
         lex.finish();

@@ -436,3 +436,73 @@ fn sources_show_file_and_line() {
     assert_eq!(rule("orgs.tsv", 1207), "orgs.tsv:1207");
     assert_eq!(rule("a", usize::MAX), format!("a:{}", usize::MAX));
 }
+
+#[test]
+fn short_decimals_parse_as_str_parse_does() {
+    for s in
+        ["32.0591", "-48.8675", "0.5", "-0.0", "123456789.012345", "1.10", "00.1", "9.999999999999"]
+    {
+        assert_eq!(super::short_decimal(s), s.parse::<f64>().ok(), "{s}");
+        assert_eq!(
+            super::short_decimal(s).map(f64::to_bits),
+            s.parse::<f64>().ok().map(f64::to_bits)
+        );
+    }
+    // Other forms are left to `str::parse`.
+    for s in ["1", ".5", "5.", "1e5", "+1.5", "1.2.3", "1234567890.1234567", "--1.0", "-", "NaN"] {
+        assert_eq!(super::short_decimal(s), None, "{s}");
+    }
+}
+
+#[test]
+fn gazetteer_rows_read_as_data_file_tsv_reads_them() {
+    use crate::data::DataFile;
+    let text = "# format: a\tb\n\nx \t y|z | \t\r\n  #not a comment\tq\r\nlast\tcol\tthree\u{a0}";
+    let file = DataFile::from_text("t.tsv", text);
+    let ours: Vec<_> = super::tsv::rows(&file, 2)
+        .map(|r| {
+            let r = r.unwrap();
+            (r.line, r.get(0), r.get(1), r.get(2), r.get(5), r.list(1).collect::<Vec<_>>())
+        })
+        .collect();
+    let theirs: Vec<_> = file
+        .tsv(2)
+        .unwrap()
+        .into_iter()
+        .map(|r| (r.line, r.get(0), r.get(1), r.get(2), r.get(5), r.list(1).collect::<Vec<_>>()))
+        .collect();
+    assert_eq!(ours, theirs);
+    assert_eq!(ours.len(), 3);
+    let short = DataFile::from_text("t.tsv", "a\tb\nc\n");
+    let err = super::tsv::rows(&short, 2).find_map(Result::err).map(|e| e.to_string());
+    assert_eq!(err, short.tsv(2).err().map(|e| e.to_string()));
+    assert!(err.is_some());
+}
+
+/// What `extend` relies on to skip lookups: every name (or UPPER CASE or article-less form)
+/// that continues a shorter string after a char that is no letter or digit sets, on that
+/// shorter string, the bit of the run that follows the char.
+#[test]
+fn continuation_masks_cover_every_longer_name() {
+    let e = Entities::load(&Gazetteers::embedded()).expect("entity data loads");
+    let lex = &e.0.lex;
+    let mut checked = 0;
+    for (key, w) in lex.all.iter() {
+        if w.place == super::NONE && w.org == super::NONE {
+            continue;
+        }
+        for (k, c) in key.char_indices().skip(1).filter(|&(_, c)| !c.is_alphanumeric()) {
+            let after = k + c.len_utf8();
+            let run_len =
+                key[after..].find(|c: char| !c.is_alphanumeric()).unwrap_or(key.len() - after);
+            let prefix = lex.get(&key[..k]);
+            assert!(prefix.is(super::flag::PLACE_MORE | super::flag::ORG_MORE), "{key:?} at {k}");
+            let bit = super::next_bit(&key[after..after + run_len]);
+            assert_ne!(prefix.next & bit, 0, "{key:?} at {k}");
+            checked += 1;
+        }
+    }
+    assert!(checked > 10_000, "{checked}");
+    // And so `New York` is found through `New`.
+    assert_ne!(lex.get("New").next & super::next_bit("York"), 0);
+}

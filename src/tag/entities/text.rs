@@ -6,7 +6,7 @@ document and shared by the three entity stages (never stored in the [`crate::doc
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use super::{flag, Inner, Word, NONE};
+use super::{flag, next_bit, Inner, Word, NONE};
 use crate::doc::Span;
 
 /// A word: a run of letters and digits, with inner `-`, `.`, `&`, `'` or `’` kept when a letter
@@ -180,7 +180,12 @@ fn extend(
         if !(place || org) || q >= text.len() {
             return (bp, bo);
         }
-        q = run_end(text, after_char(text, q));
+        let run = after_char(text, q);
+        q = run_end(text, run);
+        if w.next & next_bit(&text[run..q]) == 0 {
+            // No name continues the string with this run: the lookup would find nothing.
+            return (bp, bo);
+        }
         w = e.lex.get(&text[ws..q]);
     }
 }
@@ -297,7 +302,7 @@ mod class {
 /// Eight bytes at a time (SWAR): the high bit of each byte that is an ASCII letter or digit, and
 /// of each that is an ASCII lower-case letter. Words average five bytes, so most end within
 /// one such step instead of a loop over their bytes.
-mod swar {
+pub(super) mod swar {
     const HI: u64 = 0x8080_8080_8080_8080;
     const ONES: u64 = 0x0101_0101_0101_0101;
 
