@@ -20,7 +20,6 @@ pub mod overlap;
 #[cfg(test)]
 mod tests;
 pub(crate) mod text;
-mod tsv;
 
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -628,7 +627,7 @@ impl Names {
         };
         let mut upper = String::new();
         for (s, entry, with_upper) in surfaces.iter() {
-            let s = tsv::trim(s);
+            let s = crate::data::trim(s);
             let s = s.strip_prefix("the ").unwrap_or(s);
             let Some(&b0) = s.as_bytes().first() else { continue };
             // (A string of five bytes or more has two chars: counting them was a twentieth of
@@ -758,7 +757,7 @@ impl Demonyms {
         let file = gazetteers.file("countries.tsv")?;
         let mut map = FxMap::default();
         let mut sigs = vec![0u64; 1 << 10];
-        for row in tsv::rows(&file, 4) {
+        for row in file.rows(4) {
             let row = row?;
             for d in row.list(3) {
                 let k = Self::sig(d);
@@ -913,7 +912,7 @@ impl Entities {
         let mut capitals: FxMap<&str, &str> = FxMap::default();
 
         let file = gazetteers.file("countries.tsv")?;
-        for row in tsv::rows(&file, 6) {
+        for row in file.rows(6) {
             let row = row?;
             let lat = parse_f64(&file, row.line, row.get(4))?.unwrap_or(0.0);
             let lon = parse_f64(&file, row.line, row.get(5))?.unwrap_or(0.0);
@@ -942,7 +941,7 @@ impl Entities {
 
         let file = gazetteers.file("admin1.tsv")?;
         let mut admin1_names: FxMap<&str, Str> = FxMap::default();
-        for row in tsv::rows(&file, 3) {
+        for row in file.rows(3) {
             let row = row?;
             let cc = row.get(0);
             let (clat, clon) = centroid.get(cc).copied().unwrap_or((0.0, 0.0));
@@ -971,7 +970,7 @@ impl Entities {
 
         let file = cities;
         let mut key = String::new();
-        for row in tsv::rows(&file, 8) {
+        for row in file.rows(8) {
             let row = row?;
             let cc = row.get(2);
             let id = places.len() as u32;
@@ -1006,7 +1005,7 @@ impl Entities {
             .map(|name| Ok((name, gazetteers.file(name)?)))
             .collect::<Result<Vec<_>>>()?;
         for &(name, ref file) in &areas {
-            for row in tsv::rows(file, 5) {
+            for row in file.rows(5) {
                 let row = row?;
                 let cc = row.get(1);
                 let (clat, clon) = centroid.get(cc).copied().unwrap_or((0.0, 0.0));
@@ -1048,7 +1047,7 @@ impl Entities {
             .map(|name| Ok((name, gazetteers.file(name)?)))
             .collect::<Result<Vec<_>>>()?;
         for &(name, ref file) in &org_files {
-            for row in tsv::rows(file, 2) {
+            for row in file.rows(2) {
                 let row = row?;
                 const TYPES: &[&str] = &[
                     "armed_group",
@@ -1093,7 +1092,7 @@ impl Entities {
         let place_names = Names::build(&mut lex, NameKind::Place, &place_surfaces, true);
         let org_names = Names::build(&mut lex, NameKind::Org, &org_surfaces, false);
         let file = gazetteers.file("first_names.tsv")?;
-        for r in tsv::rows(&file, 1) {
+        for r in file.rows(1) {
             let r = r?;
             let common = if r.get(1) == "1" { flag::FIRST_COMMON } else { 0 };
             lex.entry(r.get(0)).flags |= flag::FIRST | common;

@@ -454,31 +454,6 @@ fn short_decimals_parse_as_str_parse_does() {
     }
 }
 
-#[test]
-fn gazetteer_rows_read_as_data_file_tsv_reads_them() {
-    use crate::data::DataFile;
-    let text = "# format: a\tb\n\nx \t y|z | \t\r\n  #not a comment\tq\r\nlast\tcol\tthree\u{a0}";
-    let file = DataFile::from_text("t.tsv", text);
-    let ours: Vec<_> = super::tsv::rows(&file, 2)
-        .map(|r| {
-            let r = r.unwrap();
-            (r.line, r.get(0), r.get(1), r.get(2), r.get(5), r.list(1).collect::<Vec<_>>())
-        })
-        .collect();
-    let theirs: Vec<_> = file
-        .tsv(2)
-        .unwrap()
-        .into_iter()
-        .map(|r| (r.line, r.get(0), r.get(1), r.get(2), r.get(5), r.list(1).collect::<Vec<_>>()))
-        .collect();
-    assert_eq!(ours, theirs);
-    assert_eq!(ours.len(), 3);
-    let short = DataFile::from_text("t.tsv", "a\tb\nc\n");
-    let err = super::tsv::rows(&short, 2).find_map(Result::err).map(|e| e.to_string());
-    assert_eq!(err, short.tsv(2).err().map(|e| e.to_string()));
-    assert!(err.is_some());
-}
-
 /// What `extend` relies on to skip lookups: every name (or UPPER CASE or article-less form)
 /// that continues a shorter string after a char that is no letter or digit sets, on that
 /// shorter string, the bit of the run that follows the char.
