@@ -11,6 +11,7 @@ group (soldiers, assailants...) takes its largest count (tolls are restated and 
 generic restatements (`people`, a toll) never add to the specific groups.
 */
 mod folded;
+mod lists;
 mod numbers;
 mod rules;
 mod sentence;
