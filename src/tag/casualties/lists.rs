@@ -8,6 +8,7 @@
 //! the longer of two words that match at one place (the words matching there are prefixes of
 //! one another), as the alternation of the words longest first does, so the automaton matches
 //! exactly as the pattern with the alternation written out.
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use regex_automata::nfa::thompson::{self, Builder, State, Transition, NFA};
@@ -32,6 +33,8 @@ const GUARD: &str = "(?-u:\\B)";
 pub(super) struct Lists {
     /// Per placeholder, the words: sorted and distinct.
     lists: Vec<Vec<String>>,
+    /// Per placeholder, its automaton.
+    dawgs: Vec<Dawg>,
 }
 
 impl Lists {
@@ -52,6 +55,7 @@ impl Lists {
         let k = match self.lists.iter().position(|l| *l == variants) {
             Some(k) => k,
             None => {
+                self.dawgs.push(Dawg::new(&variants));
                 self.lists.push(variants);
                 self.lists.len() - 1
             }
@@ -187,7 +191,7 @@ impl Lists {
             return Err("a word list was not found in the NFA".to_string());
         }
         for (at, k, exit) in found {
-            let start = trie(&mut b, &self.lists[k], 0, exit)?;
+            let start = self.dawgs[k].add(&mut b, exit)?;
             b.patch(at, start).map_err(err)?;
         }
         let start = nfa.start_pattern(PatternID::ZERO).ok_or("no pattern")?;
@@ -206,30 +210,88 @@ impl Lists {
     }
 }
 
-/// Adds the trie of `words` (sorted, distinct, sharing their first `depth` bytes) after that
-/// prefix, going to `exit`: the state where it starts. Where a word ends and longer ones go
-/// on, going on is preferred.
-fn trie(b: &mut Builder, words: &[String], depth: usize, exit: StateID) -> Result<StateID, String> {
-    let err = |e: thompson::BuildError| e.to_string();
-    let terminal = words.first().is_some_and(|w| w.len() == depth);
-    let rest = &words[usize::from(terminal)..];
-    if rest.is_empty() {
-        return Ok(exit);
+/// A word list as an acyclic automaton: its prefix trie with equal subtrees merged (the
+/// variants of a word share their endings, most words their plural `s`), a fraction of the
+/// trie's states. From each node the words go on by distinct bytes, so the words that match
+/// at one place lie on one path, and preferring to go on where one ends prefers the longest.
+struct Dawg {
+    /// The nodes, each after the nodes it leads to; the last is the start.
+    nodes: Vec<Node>,
+}
+
+/// A node of a [`Dawg`]: whether a word ends there, and where each next byte leads (a node,
+/// or `None` for the end of the words, where the automaton goes on after the list).
+#[derive(Clone, PartialEq, Eq, Hash)]
+struct Node {
+    terminal: bool,
+    edges: Vec<(u8, Option<u32>)>,
+}
+
+impl Dawg {
+    fn new(words: &[String]) -> Dawg {
+        let mut dawg = Dawg { nodes: Vec::new() };
+        let mut known = HashMap::new();
+        match dawg.node(words, 0, &mut known) {
+            // the start holds the longest words: no node after it can equal it
+            Some(start) => debug_assert_eq!(start as usize + 1, dawg.nodes.len()),
+            // no words, or just the empty word: the empty match, as `(?:)`
+            None => dawg.nodes.push(Node { terminal: true, edges: Vec::new() }),
+        }
+        dawg
     }
-    let mut transitions = Vec::new();
-    let mut i = 0;
-    while i < rest.len() {
-        let byte = rest[i].as_bytes()[depth];
-        let n = rest[i..].iter().take_while(|w| w.as_bytes()[depth] == byte).count();
-        let next = trie(b, &rest[i..i + n], depth + 1, exit)?;
-        transitions.push(Transition { start: byte, end: byte, next });
-        i += n;
+
+    /// The node for `words` (sorted, distinct, sharing their first `depth` bytes) after that
+    /// prefix; `None` where only the end is left.
+    fn node(
+        &mut self,
+        words: &[String],
+        depth: usize,
+        known: &mut HashMap<Node, u32>,
+    ) -> Option<u32> {
+        let terminal = words.first().is_some_and(|w| w.len() == depth);
+        let rest = &words[usize::from(terminal)..];
+        if rest.is_empty() {
+            return None;
+        }
+        let mut edges = Vec::new();
+        let mut i = 0;
+        while i < rest.len() {
+            let byte = rest[i].as_bytes()[depth];
+            let n = rest[i..].iter().take_while(|w| w.as_bytes()[depth] == byte).count();
+            edges.push((byte, self.node(&rest[i..i + n], depth + 1, known)));
+            i += n;
+        }
+        let node = Node { terminal, edges };
+        let nodes = &mut self.nodes;
+        Some(*known.entry(node).or_insert_with_key(|node| {
+            nodes.push(node.clone());
+            nodes.len() as u32 - 1
+        }))
     }
-    let on = b.add_sparse(transitions).map_err(err)?;
-    if terminal {
-        b.add_union(vec![on, exit]).map_err(err)
-    } else {
-        Ok(on)
+
+    /// Adds the automaton's states, going to `exit` at the end: the state where it starts.
+    fn add(&self, b: &mut Builder, exit: StateID) -> Result<StateID, String> {
+        let err = |e: thompson::BuildError| e.to_string();
+        let mut ids: Vec<StateID> = Vec::with_capacity(self.nodes.len());
+        for node in &self.nodes {
+            let to = |next: Option<u32>| next.map_or(exit, |n| ids[n as usize]);
+            let trans: Vec<Transition> = node
+                .edges
+                .iter()
+                .map(|&(byte, next)| Transition { start: byte, end: byte, next: to(next) })
+                .collect();
+            let on = match trans.as_slice() {
+                [] => exit,
+                [one] => b.add_range(*one).map_err(err)?,
+                _ => b.add_sparse(trans).map_err(err)?,
+            };
+            let id = match node.terminal && !node.edges.is_empty() {
+                true => b.add_union(vec![on, exit]).map_err(err)?,
+                false => on,
+            };
+            ids.push(id);
+        }
+        ids.last().copied().ok_or_else(|| "an empty word list".to_string())
     }
 }
 
