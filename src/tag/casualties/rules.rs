@@ -2,7 +2,7 @@
 //! finds its matches.
 use std::collections::HashMap;
 
-use aho_corasick::{AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
 use super::folded::{Folded, Group, Pattern};
 use super::lists::Lists;
@@ -300,6 +300,8 @@ impl CasualtyTagger {
                 }
             }
         }
+        let background =
+            AhoCorasick::new(&background).map_err(|e| terms_file.error(0, e.to_string()))?;
         let gate = AhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostFirst)
             .build(&stems)
