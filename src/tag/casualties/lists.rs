@@ -3,11 +3,11 @@
 //! The word lists (victim nouns, number words, casualty terms, each in its cased variants) are
 //! alternations of some thousand literals, repeated in most rule patterns: parsing them again
 //! in each pattern was nearly all the cost of building the stage. A pattern instead holds one
-//! placeholder character per list; it is compiled small, and each placeholder in its NFA is
-//! replaced by a prefix trie of the list built straight into the automaton. The trie prefers
-//! the longer of two words that match at one place (the words matching there are prefixes of
-//! one another), as the alternation of the words longest first does, so the automaton matches
-//! exactly as the pattern with the alternation written out.
+//! placeholder per list; it is compiled small, and each placeholder in its NFA is replaced by
+//! an acyclic automaton of the list ([`Dawg`]) built straight into the NFA. Of two words that
+//! match at one place, it prefers the longer, as the alternation of the words longest first
+//! does, so the NFA matches exactly as the pattern with the alternation written out (the
+//! `regex` engine still gets it written out: [`Lists::expand`]).
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -39,8 +39,8 @@ pub(super) struct Lists {
 
 impl Lists {
     /// The placeholder standing for an alternation of `words`, in their cased variants
-    /// (`killed|Killed|KILLED`): literal alternatives become a prefix trie, which keeps the
-    /// lazy DFA small, where `(?i)` would make a class per letter.
+    /// (`killed|Killed|KILLED`): literal alternatives become an acyclic automaton, which keeps
+    /// the lazy DFA small, where `(?i)` would make a class per letter.
     pub fn alternation<'a>(&mut self, words: impl Iterator<Item = &'a str>) -> String {
         let mut variants: Vec<String> = Vec::new();
         for w in words {
@@ -127,8 +127,8 @@ impl Lists {
         }
     }
 
-    /// A copy of `nfa` (one pattern) with each placeholder replaced by a trie of its list.
-    /// The states are copied in order, so their IDs stay; the tries come after them.
+    /// A copy of `nfa` (one pattern) with each placeholder replaced by the automaton of its
+    /// list. The states are copied in order, so their IDs stay; the lists come after them.
     fn splice(&self, nfa: &NFA, src_lists: &[usize]) -> Result<NFA, String> {
         let err = |e: thompson::BuildError| e.to_string();
         let mut b = Builder::new();
@@ -232,8 +232,12 @@ impl Dawg {
         let mut dawg = Dawg { nodes: Vec::new() };
         let mut known = HashMap::new();
         match dawg.node(words, 0, &mut known) {
-            // the start holds the longest words: no node after it can equal it
-            Some(start) => debug_assert_eq!(start as usize + 1, dawg.nodes.len()),
+            // the start holds the longest words, so it is made last
+            Some(start) if start as usize + 1 == dawg.nodes.len() => {}
+            Some(start) => {
+                let node = dawg.nodes[start as usize].clone();
+                dawg.nodes.push(node);
+            }
             // no words, or just the empty word: the empty match, as `(?:)`
             None => dawg.nodes.push(Node { terminal: true, edges: Vec::new() }),
         }
@@ -295,7 +299,7 @@ impl Dawg {
     }
 }
 
-/// Fails when a placeholder is inside a case-insensitive group: its trie would not be.
+/// Fails when a placeholder is inside a case-insensitive group: its automaton would not be.
 fn case_sensitive(src: &str) -> Result<(), String> {
     let is_placeholder = |c: char| (FIRST..=LAST).contains(&(c as u32));
     for (i, _) in src.match_indices("(?i") {
