@@ -12,12 +12,13 @@
 use std::borrow::Cow;
 
 use regex_automata::hybrid::dfa::{self, DFA};
-use regex_automata::nfa::thompson;
 use regex_automata::nfa::thompson::backtrack::{self, BoundedBacktracker};
 use regex_automata::nfa::thompson::pikevm::{self, PikeVM};
 use regex_automata::util::captures::Captures;
 use regex_automata::util::pool::{Pool, PoolGuard};
 use regex_automata::{Input, PatternID};
+
+use super::lists::Lists;
 
 /// A unit's text and its folded form.
 pub(super) struct Folded<'t> {
@@ -166,9 +167,9 @@ struct Scratch {
 type ScratchFn = Box<dyn Fn() -> Scratch + Send + Sync>;
 
 impl Anchored {
-    fn new(src: &str) -> Result<Anchored, String> {
+    fn new(src: &str, lists: &Lists) -> Result<Anchored, String> {
         let err = |e: &dyn std::fmt::Display| e.to_string();
-        let nfa = thompson::Compiler::new().build(src).map_err(|e| err(&e))?;
+        let nfa = lists.nfa(src)?;
         // The word lists make big automata: a larger lazy-DFA cache keeps their states from
         // being rebuilt over and over.
         let dfa = DFA::builder()
@@ -234,15 +235,16 @@ fn spans(
 impl Pattern {
     /// Compiles `src`; a pattern opening with `^` only ever matches at the haystack start;
     /// `scan` asks for [`Engine::Scan`] (a pattern that opens with a few words).
-    pub fn new(src: &str, scan: bool) -> Result<Pattern, String> {
+    /// `src` holds the placeholders of `lists`.
+    pub fn new(src: &str, scan: bool, lists: &Lists) -> Result<Pattern, String> {
         if src.starts_with('^') || scan {
-            let a = Box::new(Anchored::new(src)?);
+            let a = Box::new(Anchored::new(src, lists)?);
             let names = a.pikevm.get_nfa().group_info().pattern_names(PatternID::ZERO);
             let names = names.map(|n| n.map(str::to_string)).collect();
             let engine = if scan { Engine::Scan(a) } else { Engine::Anchored(a) };
             return Ok(Pattern { engine, names });
         }
-        let re = regex::RegexBuilder::new(src)
+        let re = regex::RegexBuilder::new(&lists.expand(src))
             .dfa_size_limit(32 << 20)
             .build()
             .map_err(|e| e.to_string())?;

@@ -11,6 +11,7 @@ group (soldiers, assailants...) takes its largest count (tolls are restated and 
 generic restatements (`people`, a toll) never add to the specific groups.
 */
 mod folded;
+mod lists;
 mod numbers;
 mod rules;
 mod sentence;
@@ -140,7 +141,8 @@ pub struct CasualtyTagger {
     blockers: Vec<String>,
     stops: Vec<String>,
     follows: Vec<String>,
-    background: Vec<String>,
+    /// The `background` cues of casualty_terms.tsv.
+    background: AhoCorasick,
     subset_cues: Vec<String>,
     suspect_cues: Vec<String>,
     terms: FxMap<String, (&'static str, Vec<String>)>,
@@ -175,13 +177,14 @@ impl Stage for CasualtyTagger {
         // The word lists match in any letter case: lower-casing the text once (ASCII only, so
         // offsets stay) lets case-sensitive automata, several times faster, do it.
         let lower = doc.text.to_ascii_lowercase();
-        // One pass of the gate over the whole text instead of one search per unit (most units
-        // are short, so the per-search set-up was most of the cost).
-        let stems: Vec<(usize, usize)> =
-            self.gate.find_iter(&lower).map(|m| (m.start(), m.end())).collect();
+        let mut next = None;
+        let find = |from: usize| {
+            let m = self.gate.find(aho_corasick::Input::new(&lower).range(from..))?;
+            Some((m.start(), m.end()))
+        };
         for unit in &units {
             let folded = &lower[unit.start..unit.end];
-            if !gated(&stems, *unit, || self.gate.is_match(folded))
+            if !gated(*unit, &mut next, find, || self.gate.is_match(folded))
                 || background(folded, &self.background, doc.published)
             {
                 continue;
@@ -224,8 +227,8 @@ const MONTHS: [&str; 12] = [
 /// True for a statistic or a count of past events rather than this event's toll: a
 /// `background` cue of casualty_terms.tsv (`since 2011`, `so far this year`), or a year after
 /// `in`/`since`/`of` or a month that is before the publication date (by more than two months).
-fn background(lower: &str, cues: &[String], published: Option<NaiveDate>) -> bool {
-    if cues.iter().any(|c| lower.contains(c.as_str())) {
+fn background(lower: &str, cues: &AhoCorasick, published: Option<NaiveDate>) -> bool {
+    if cues.is_match(lower) {
         return true;
     }
     let Some(now) = published else { return false };
@@ -253,20 +256,31 @@ fn background(lower: &str, cues: &[String], published: Option<NaiveDate>) -> boo
     false
 }
 
-/// True when `unit` holds a gate stem, given the gate's matches in the whole text (sorted,
-/// not overlapping). A unit that no match overlaps holds no stem (the leftmost-first scan
-/// would have reported one starting at or before it); one that a match only straddles is
-/// searched on its own (`search`).
-fn gated(stems: &[(usize, usize)], unit: Span, search: impl FnOnce() -> bool) -> bool {
-    let first = stems.partition_point(|&(_, end)| end <= unit.start);
-    let mut straddled = false;
-    for &(start, end) in stems[first..].iter().take_while(|&&(start, _)| start < unit.end) {
-        if start >= unit.start && end <= unit.end {
-            return true;
-        }
-        straddled = true;
+/// The gate's next stem: where the search started, and the leftmost match from there.
+type NextStem = Option<(usize, Option<(usize, usize)>)>;
+
+/// True when `unit` holds a gate stem. `find(from)` is the gate's leftmost match starting at
+/// or after `from`; `next` keeps the last one found, as units come in text order: a unit
+/// that ends before it holds no stem and needs no search (most units hold none, and a search
+/// per unit, or per stem in the whole text, was most of the cost). A match that only
+/// straddles the unit's end leaves the unit to be searched on its own (`search`).
+fn gated(
+    unit: Span,
+    next: &mut NextStem,
+    find: impl Fn(usize) -> Option<(usize, usize)>,
+    search: impl FnOnce() -> bool,
+) -> bool {
+    let stale = match *next {
+        Some((from, m)) => from > unit.start || m.is_some_and(|(start, _)| start < unit.start),
+        None => true,
+    };
+    if stale {
+        *next = Some((unit.start, find(unit.start)));
     }
-    straddled && search()
+    match next.and_then(|(_, m)| m) {
+        Some((start, end)) if start < unit.end => end <= unit.end || search(),
+        _ => false,
+    }
 }
 
 /// Splits `span` at sentence ends (`. ` before a capital or digit) into units, added to `out`.

@@ -59,13 +59,13 @@ impl Numbers {
 
     /// The regex for a number in words: determiners (`a`, `the`) alone or before a number
     /// word, or number words joined by spaces or hyphens.
-    pub fn pattern(&self) -> String {
+    pub fn pattern(&self, lists: &mut super::lists::Lists) -> String {
         let dets: Vec<&str> =
             self.words.iter().filter(|(_, w)| w.noun).map(|(k, _)| k.as_str()).collect();
         let nums: Vec<&str> =
             self.words.iter().filter(|(_, w)| !w.noun).map(|(k, _)| k.as_str()).collect();
-        let det = super::rules::alternation(dets.into_iter());
-        let num = super::rules::alternation(nums.into_iter());
+        let det = lists.alternation(dets.into_iter());
+        let num = lists.alternation(nums.into_iter());
         format!("(?:(?:{det} )?{num}(?:(?:-| |-and-| and ){num})*|{det})(?-u:\\b)")
     }
 

@@ -2,9 +2,10 @@
 //! finds its matches.
 use std::collections::HashMap;
 
-use aho_corasick::{AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
 use super::folded::{Folded, Group, Pattern};
+use super::lists::Lists;
 use super::numbers::Numbers;
 use super::sentence::Phrase;
 use super::{casualty_type, CasualtyRule, CasualtyTagger, Noun};
@@ -40,7 +41,7 @@ pub(super) enum Head {
 
 /// The index just past the group that opens `s` (`s` starts with `(`), skipping escapes
 /// and classes.
-fn group_end(s: &str) -> Option<usize> {
+pub(super) fn group_end(s: &str) -> Option<usize> {
     let bytes = s.as_bytes();
     let (mut depth, mut i, mut class) = (0usize, 0, false);
     while i < bytes.len() {
@@ -198,39 +199,9 @@ fn list_head(list: &str) -> Option<String> {
     Some(format!("(?:(?:^|{sep}){{np}})+{rest}"))
 }
 
-/// An alternation of `words`, longest first, regex-escaped, in its cased variants
-/// (`killed|Killed|KILLED`): literal alternatives compile to a prefix trie, which keeps the
-/// lazy DFA small, where `(?i)` would make a class per letter.
-pub(super) fn alternation<'a>(words: impl Iterator<Item = &'a str>) -> String {
-    let mut variants: Vec<String> = Vec::new();
-    for w in words {
-        let lower = w.to_ascii_lowercase();
-        let first = capitalize(&lower, false);
-        let title = capitalize(&lower, true);
-        let upper = w.to_ascii_uppercase();
-        variants.extend([lower, first, title, upper]);
-    }
-    variants.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
-    variants.dedup();
-    // Longest first, a single alternation of literals (one prefix trie): of two variants
-    // that match at one place, one is a prefix of the other, and the longer is preferred.
-    let alts: Vec<String> = variants.iter().map(|w| regex::escape(w)).collect();
-    format!("(?:{})", alts.join("|"))
-}
-
-/// `word` with its first letter (or, `every`, each word's first letter) in upper case.
-fn capitalize(word: &str, every: bool) -> String {
-    let mut out = String::with_capacity(word.len());
-    let mut start = true;
-    for ch in word.chars() {
-        out.push(if start { ch.to_ascii_uppercase() } else { ch });
-        start = every && ch == ' ' || start && !ch.is_ascii_alphanumeric();
-    }
-    out
-}
-
-/// Rewrites each `(?i:a|b c)` group of plain words in `pattern` as an [`alternation`].
-fn cased_groups(pattern: &str) -> String {
+/// Rewrites each `(?i:a|b c)` group of plain words in `pattern` as an alternation of
+/// [`Lists`].
+fn cased_groups(pattern: &str, lists: &mut Lists) -> String {
     let mut out = String::with_capacity(pattern.len());
     let mut rest = pattern;
     while let Some(i) = rest.find("(?i:") {
@@ -242,7 +213,7 @@ fn cased_groups(pattern: &str) -> String {
         });
         match end {
             Some(j) => {
-                out.push_str(&alternation(body[..j].split('|')));
+                out.push_str(&lists.alternation(body[..j].split('|')));
                 rest = &body[j + 1..];
             }
             None => {
@@ -329,6 +300,8 @@ impl CasualtyTagger {
                 }
             }
         }
+        let background =
+            AhoCorasick::new(&background).map_err(|e| terms_file.error(0, e.to_string()))?;
         let gate = AhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostFirst)
             .build(&stems)
@@ -336,11 +309,12 @@ impl CasualtyTagger {
 
         let rules_file = gazetteers.file("rules/casualties.rules")?;
         let mut extra: HashMap<String, String> = HashMap::new();
-        extra.insert("number".into(), numbers.pattern());
-        extra.insert("noun".into(), alternation(nouns.keys().map(String::as_str)));
-        extra.insert("noun_sg".into(), alternation(singulars.iter().map(String::as_str)));
+        let mut lists = Lists::default();
+        extra.insert("number".into(), numbers.pattern(&mut lists));
+        extra.insert("noun".into(), lists.alternation(nouns.keys().map(String::as_str)));
+        extra.insert("noun_sg".into(), lists.alternation(singulars.iter().map(String::as_str)));
         for (class, words) in &by_class {
-            extra.insert(class.clone(), alternation(words.iter().map(String::as_str)));
+            extra.insert(class.clone(), lists.alternation(words.iter().map(String::as_str)));
         }
         // Macros may use macros: expand `item` first (the list macro `np` is `item` without
         // group names), then the rest, in place until none is left.
@@ -383,8 +357,9 @@ impl CasualtyTagger {
             parsed.macros.insert(LIST_HEAD.into(), list);
         }
         let (rf, item_src) = expand_all(parsed, &extra)?;
-        let compile = |src: &str, line: usize, name: &str, scan: bool| {
-            Pattern::new(&cased_groups(src), scan).map_err(|e| rf.err(line, name, &e))
+        let mut compile = |src: &str, line: usize, name: &str, scan: bool| {
+            let src = cased_groups(src, &mut lists);
+            Pattern::new(&src, scan, &lists).map_err(|e| rf.err(line, name, &e))
         };
         let greedy = item_src.replace("}? ", "} ").replace(")??", ")?");
         let item = compile(&format!("^(?:{greedy})"), 0, "item", false)?;

@@ -314,13 +314,29 @@ fn heads_are_read_from_pattern_openings() {
 #[test]
 fn gate_matches_are_shared_out_to_units() {
     let stems = [(2, 6), (10, 14)];
+    let searches = std::cell::Cell::new(0);
+    let find = |from: usize| {
+        searches.set(searches.get() + 1);
+        stems.iter().copied().find(|&(start, _)| start >= from)
+    };
     let never = || panic!("no unit search needed");
-    // a match inside the unit, and none overlapping it
-    assert!(gated(&stems, Span::new(0, 8), never));
-    assert!(!gated(&stems, Span::new(6, 10), never));
-    assert!(!gated(&stems, Span::new(20, 30), never));
-    // a match that only straddles the unit: the unit is searched on its own
-    assert!(gated(&stems, Span::new(4, 9), || true));
-    assert!(!gated(&stems, Span::new(4, 9), || false));
-    assert!(gated(&stems, Span::new(4, 14), never));
+    let mut next = None;
+    // a match inside the unit
+    assert!(gated(Span::new(0, 8), &mut next, find, never));
+    // none in the unit, the next one after it: no search for the units before it
+    assert!(!gated(Span::new(8, 9), &mut next, find, never));
+    assert!(!gated(Span::new(9, 10), &mut next, find, never));
+    assert_eq!(searches.get(), 2);
+    assert!(!gated(Span::new(20, 30), &mut next, find, never));
+    assert!(!gated(Span::new(30, 40), &mut next, find, never));
+    assert_eq!(searches.get(), 3);
+    // a match that only straddles the unit's end: the unit is searched on its own
+    for (unit, found) in [((8, 12), true), ((8, 12), false), ((1, 5), false)] {
+        let mut next = None;
+        assert_eq!(gated(Span::new(unit.0, unit.1), &mut next, find, || found), found);
+    }
+    // units out of order start a new search
+    let mut next = None;
+    assert!(gated(Span::new(10, 14), &mut next, find, never));
+    assert!(gated(Span::new(2, 6), &mut next, find, never));
 }
