@@ -7,21 +7,22 @@ use std::panic::{RefUnwindSafe, UnwindSafe};
 use std::sync::Arc;
 
 use regex_automata::meta::{self, Regex};
+use regex_automata::nfa::thompson::{self, WhichCaptures};
 use regex_automata::util::pool::{Pool, PoolGuard};
 use regex_automata::util::primitives::NonMaxUsize;
 use regex_automata::{Anchored, Input, PatternID};
 
 /// Lazy-DFA cache per regex: with big case-insensitive alternations a cache of the default
 /// size is cleared and rebuilt over and over (measured: most of the stage's time).
-const DFA_CACHE: usize = 16 << 20;
+const DFA_CACHE: usize = 32 << 20;
 
 use super::anchors::Anchors;
 use super::normalize::Pending;
-use super::scan::{GaveUp, ScanCache, Scanner, WordStarts};
+use super::scan::{GaveUp, ScanCache, Scanners, WordStarts};
 use crate::data::rules::RuleFile;
 use crate::data::DataFile;
 use crate::doc::Span;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::hash::FxMap;
 
 /// Word tables by class (`month`, `weekday`, `number`...): lower-case word (trailing `.`
@@ -275,8 +276,6 @@ pub(super) struct DateRule {
     /// Its name (provenance).
     pub(super) name: String,
     regex: Regex,
-    /// The search for its matches (the regex then only reads the groups of a match).
-    scanner: Scanner,
     /// Index of each named group.
     groups: Vec<(String, usize)>,
     /// How many capture slots a match needs: 2 when the span is all the rule uses (the
@@ -327,6 +326,8 @@ pub(super) struct RuleSet {
     pub(super) rules: Vec<DateRule>,
     /// Where each rule is worth running.
     pub(super) anchors: Anchors,
+    /// The search for the rules' matches.
+    scanners: Arc<Scanners>,
     /// The word tables.
     pub(super) lexicon: Lexicon,
     /// Per-thread search state of every rule's regex.
@@ -340,8 +341,8 @@ type ScratchFn = Box<dyn Fn() -> Scratch + Send + Sync + UnwindSafe + RefUnwindS
 /// so no match allocates), and the outcomes of matched texts seen before.
 pub(super) struct Scratch {
     caches: Vec<meta::Cache>,
-    /// A cache per rule scanner.
-    scans: Vec<ScanCache>,
+    /// The scanners' cache.
+    scans: ScanCache,
     slots: Vec<Option<NonMaxUsize>>,
     /// Outcome per rule, look-around context and matched bytes ([`RuleSet::outcome`]).
     memo: FxMap<Box<[u8]>, Option<Outcome>>,
@@ -406,6 +407,7 @@ impl RuleSet {
             *body = factored(body);
         }
         let mut rules = Vec::new();
+        let mut hirs = Vec::new();
         let mut anchor_specs = Vec::new();
         for rule in &file.rules {
             let anchor = rule
@@ -413,14 +415,19 @@ impl RuleSet {
                 .ok_or_else(|| file.err(rule.line, &rule.name, "no `anchor:`"))?;
             anchor_specs.push((rule.name.clone(), anchor, rule.get("near"), rule.get("after")));
             let pattern = format!("(?i-u){}", file.expand(rule, "pattern", &extra)?);
+            let bad = |e: &dyn std::fmt::Display| {
+                file.err(rule.line, &rule.name, &format!("bad pattern: {e}"))
+            };
+            // Parsed once (most of what compiling costs: the word lists are long) for both
+            // the capture regex and the scanners' DFA.
+            let hir = regex_automata::util::syntax::parse(&pattern).map_err(|e| bad(&e))?;
             // The regex reads the groups of a match the scanner found, on its span only: its
             // capture engines need no DFA pass first.
             let regex = Regex::builder()
                 .configure(Regex::config().hybrid(false).dfa(false).auto_prefilter(false))
-                .build(&pattern)
-                .map_err(|e| file.err(rule.line, &rule.name, &format!("bad pattern: {e}")))?;
-            let scanner = Scanner::new(&pattern, DFA_CACHE)
-                .map_err(|e| file.err(rule.line, &rule.name, &format!("bad pattern: {e}")))?;
+                .build_from_hir(&hir)
+                .map_err(|e| bad(&e))?;
+            hirs.push(hir);
             let timex_type = match rule.get("type") {
                 Some("DATE") => "DATE",
                 Some("TIME") => "TIME",
@@ -478,7 +485,6 @@ impl RuleSet {
             rules.push(DateRule {
                 name: rule.name.clone(),
                 regex,
-                scanner,
                 groups,
                 slots,
                 timex_type,
@@ -493,18 +499,27 @@ impl RuleSet {
             });
         }
         let anchors = Anchors::new(&anchor_specs, &lexicon)?;
+        // All rules in one NFA (groups only cost the DFA: the capture regex reads them).
+        let nfa = thompson::Compiler::new()
+            .configure(thompson::Config::new().which_captures(WhichCaptures::None))
+            .build_many_from_hir(&hirs)
+            .map_err(|e| data_error(format!("the rules' DFA: {e}")))?;
+        let scanners = Arc::new(
+            Scanners::new(nfa, DFA_CACHE)
+                .map_err(|e| data_error(format!("the rules' DFA: {e}")))?,
+        );
         let regexes: Vec<Regex> = rules.iter().map(|r| r.regex.clone()).collect();
-        let scanners: Vec<Scanner> = rules.iter().map(|r| r.scanner.clone()).collect();
         let most = rules.iter().map(|r| r.slots).max().unwrap_or(2);
+        let for_threads = Arc::clone(&scanners);
         let scratch = Pool::new(Box::new(move || Scratch {
             caches: regexes.iter().map(Regex::create_cache).collect(),
-            scans: scanners.iter().map(Scanner::cache).collect(),
+            scans: for_threads.cache(),
             slots: vec![None; most],
             memo: FxMap::default(),
             key: Vec::new(),
             buffers: Buffers::default(),
         }) as ScratchFn);
-        Ok(RuleSet { rules, anchors, lexicon, scratch })
+        Ok(RuleSet { rules, anchors, lexicon, scanners, scratch })
     }
 
     /// The calling thread's search state (given back when the guard drops).
@@ -537,8 +552,8 @@ impl RuleSet {
         let mut at = window.start - sentence.start;
         while at <= hay.len() {
             // The span only: the groups are worked out once per matched text.
-            let scan = &mut scratch.scans[i];
-            let found = match rule.scanner.find(scan, hay.as_bytes(), at, until, words) {
+            let scan = &mut scratch.scans;
+            let found = match self.scanners.find(i, scan, hay.as_bytes(), at, until, words) {
                 Ok(found) => found,
                 Err(GaveUp) => {
                     let input = Input::new(hay).span(at..hay.len());
@@ -680,6 +695,11 @@ impl RuleSet {
         };
         v.unwrap_or_else(|| "?".to_string())
     }
+}
+
+/// A load error of the rule file as a whole.
+fn data_error(message: String) -> Error {
+    Error::Data { file: "rules/dates.rules".into(), line: 0, message }
 }
 
 /// The groups of one match, read from the reusable slots (no allocation per match).
