@@ -25,6 +25,7 @@ use crate::data::{DataFile, Gazetteers};
 use crate::doc::{Document, Mention, Provenance, Span, Value};
 use crate::error::Result;
 use crate::pipeline::{Layer, Stage};
+use anchors::AFTER;
 use compose::Connectors;
 use normalize::{Resolver, TenseCues};
 use rules::{Buffers, Candidate, DocText, RuleSet, Scratch};
@@ -97,14 +98,13 @@ impl DateTagger {
             // Rules woken, each with the index of its hit in the sentence's hits; a rule as its
             // rank in the order they run in: negative rules after the others.
             let n = self.rules.rules.len();
-            let rank = |r: usize| if self.rules.rules[r].remove { n + r } else { r };
             woken.clear();
             while i < hits.len() && hits[i].0 < sentence.end {
                 let (at, id) = hits[i];
-                woken.extend(anchors.rules_of(id).iter().map(|&r| (rank(r), i - first)));
-                for &r in anchors.after_rules_of(id) {
-                    if anchors.after(r, text.as_bytes(), at) {
-                        woken.push((rank(r), i - first));
+                for &rank in anchors.woken(id) {
+                    let r = usize::from(rank & !AFTER);
+                    if rank & AFTER == 0 || anchors.after(r % n, text.as_bytes(), at) {
+                        woken.push((r, i - first));
                     }
                 }
                 i += 1;
@@ -146,7 +146,7 @@ impl DateTagger {
                 }
                 let ranked = woken[k].0;
                 let rule = ranked % n;
-                let before = self.rules.rules[rule].reach;
+                let before = self.rules.reach[rule];
                 let mut window = window_of(woken[k].1, before);
                 // Every match holds one of the rule's anchors, so none starts after the
                 // end of the last anchor word of its window.

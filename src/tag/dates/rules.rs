@@ -16,13 +16,13 @@ use regex_automata::{Anchored, Input, PatternID};
 /// size is cleared and rebuilt over and over (measured: most of the stage's time).
 const DFA_CACHE: usize = 32 << 20;
 
-use super::anchors::Anchors;
+use super::anchors::{data_error, Anchors};
 use super::normalize::Pending;
 use super::scan::{GaveUp, ScanCache, Scanners, WordStarts};
 use crate::data::rules::RuleFile;
 use crate::data::DataFile;
 use crate::doc::Span;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::hash::FxMap;
 
 /// Word tables by class (`month`, `weekday`, `number`...): lower-case word (trailing `.`
@@ -287,9 +287,6 @@ pub(super) struct DateRule {
     mod_template: Option<String>,
     /// A negative rule: its matches block dates and produce none.
     pub(super) remove: bool,
-    /// How far before an anchor hit its matches can begin (bytes; `reach:`), when less
-    /// than the default.
-    pub(super) reach: Option<usize>,
     /// `(text, value)` examples from the file.
     #[cfg(test)]
     pub(super) examples: Vec<(String, String)>,
@@ -324,6 +321,9 @@ pub(super) struct Candidate {
 pub(super) struct RuleSet {
     /// The rules in file order (earlier wins a tie on equal spans).
     pub(super) rules: Vec<DateRule>,
+    /// Per rule, how far before an anchor hit its matches can begin (bytes; `reach:`), when
+    /// less than the default (apart from the rules: read for every rule run).
+    pub(super) reach: Vec<Option<usize>>,
     /// Where each rule is worth running.
     pub(super) anchors: Anchors,
     /// The search for the rules' matches.
@@ -408,6 +408,7 @@ impl RuleSet {
         }
         let mut rules = Vec::new();
         let mut hirs = Vec::new();
+        let mut reach = Vec::new();
         let mut anchor_specs = Vec::new();
         for rule in &file.rules {
             let anchor = rule
@@ -464,7 +465,7 @@ impl RuleSet {
                 .filter_map(|(i, n)| Some((n?.to_string(), i)))
                 .collect();
             let mod_template = rule.get("mod").map(str::to_string);
-            let reach = rule
+            let reach_of = rule
                 .get("reach")
                 .map(|r| {
                     r.trim()
@@ -472,6 +473,7 @@ impl RuleSet {
                         .map_err(|_| file.err(rule.line, &rule.name, "`reach:` is a byte count"))
                 })
                 .transpose()?;
+            reach.push(reach_of);
             // Only the groups a value or `mod` template or the `t` narrowing reads need slots.
             let used = |name: &str| {
                 let base = name.trim_end_matches(['2', '3']);
@@ -489,7 +491,6 @@ impl RuleSet {
                 slots,
                 timex_type,
                 remove: template == "REMOVE",
-                reach,
                 template,
                 mod_template,
                 #[cfg(test)]
@@ -498,7 +499,11 @@ impl RuleSet {
                 counters: rule.all("counter").map(|f| f.value.clone()).collect(),
             });
         }
-        let anchors = Anchors::new(&anchor_specs, &lexicon)?;
+        // The order rules run in: negative rules after the others.
+        let n = rules.len();
+        let ranks: Vec<usize> =
+            rules.iter().enumerate().map(|(r, rule)| if rule.remove { n + r } else { r }).collect();
+        let anchors = Anchors::new(&anchor_specs, &lexicon, &ranks)?;
         // All rules in one NFA (groups only cost the DFA: the capture regex reads them).
         let nfa = thompson::Compiler::new()
             .configure(thompson::Config::new().which_captures(WhichCaptures::None))
@@ -519,7 +524,7 @@ impl RuleSet {
             key: Vec::new(),
             buffers: Buffers::default(),
         }) as ScratchFn);
-        Ok(RuleSet { rules, anchors, lexicon, scanners, scratch })
+        Ok(RuleSet { rules, reach, anchors, lexicon, scanners, scratch })
     }
 
     /// The calling thread's search state (given back when the guard drops).
@@ -695,11 +700,6 @@ impl RuleSet {
         };
         v.unwrap_or_else(|| "?".to_string())
     }
-}
-
-/// A load error of the rule file as a whole.
-fn data_error(message: String) -> Error {
-    Error::Data { file: "rules/dates.rules".into(), line: 0, message }
 }
 
 /// The groups of one match, read from the reusable slots (no allocation per match).
