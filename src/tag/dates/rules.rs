@@ -18,7 +18,7 @@ const DFA_CACHE: usize = 32 << 20;
 
 use super::anchors::{data_error, Anchors};
 use super::normalize::Pending;
-use super::scan::{GaveUp, ScanCache, Scanners, WordStarts};
+use super::scan::{GaveUp, ScanCache, Scanners, Try, WordStarts};
 use crate::data::rules::RuleFile;
 use crate::data::DataFile;
 use crate::doc::Span;
@@ -304,6 +304,20 @@ pub(super) struct DocText<'a> {
     pub(super) starts: &'a [u64],
 }
 
+/// A rule to run on a window of a sentence: matches start in `window`, at `until` or
+/// earlier (see [`RuleSet::run`]).
+#[derive(Clone, Copy)]
+pub(super) struct Job {
+    /// The rule.
+    pub(super) rule: usize,
+    /// The sentence (its start is the start of the text for the rule's pattern).
+    pub(super) sentence: Span,
+    /// The window.
+    pub(super) window: Span,
+    /// The last byte a match may start at.
+    pub(super) until: usize,
+}
+
 /// A candidate mention from one rule match.
 #[derive(Debug, Clone)]
 pub(super) struct Candidate {
@@ -348,6 +362,10 @@ pub(super) struct Scratch {
     memo: FxMap<Box<[u8]>, Option<Outcome>>,
     /// The key being looked up.
     key: Vec<u8>,
+    /// The tries of the jobs being run ([`RuleSet::run`]).
+    tries: Vec<Try>,
+    /// Per job being run, its tries in `tries` (`None`: it is searched on its own).
+    job_tries: Vec<Option<(usize, usize)>>,
     /// Work space of the document being tagged, kept for the next one.
     pub(super) buffers: Buffers,
 }
@@ -368,6 +386,12 @@ pub(super) struct Buffers {
     pub(super) found: Vec<Candidate>,
     /// Spans kept by the overlap policy.
     pub(super) taken: Vec<Span>,
+    /// Rules to run on windows of the document.
+    pub(super) jobs: Vec<Job>,
+    /// Negative rules woken: sentence (index in `sentences`), rank, hit in the sentence.
+    pub(super) negatives: Vec<(usize, usize, usize)>,
+    /// The sentences with hits, each with its hits (a range of `hits`).
+    pub(super) sentences: Vec<(Span, usize, usize)>,
 }
 
 /// How many outcomes a thread remembers before it starts afresh (bounds the memory).
@@ -522,6 +546,8 @@ impl RuleSet {
             slots: vec![None; most],
             memo: FxMap::default(),
             key: Vec::new(),
+            tries: Vec::new(),
+            job_tries: Vec::new(),
             buffers: Buffers::default(),
         }) as ScratchFn);
         Ok(RuleSet { rules, reach, anchors, lexicon, scanners, scratch })
@@ -532,22 +558,52 @@ impl RuleSet {
         self.scratch.get()
     }
 
-    /// Candidates of rule `i` that start in `window` of the sentence `sentence`, at `until`
-    /// or earlier, with document offsets. The text before the window is context (`\b`,
-    /// look-behind words); a match that reaches the window's end inside the sentence is
-    /// dropped (`$` and `\b` cannot see past it; the rule's anchors put real matches well
-    /// inside).
-    #[allow(clippy::too_many_arguments)]
-    pub(super) fn candidates(
+    /// Candidates of the `jobs` (each as [`RuleSet::candidates`]), job after job. The
+    /// positions where their matches may begin are gathered first, and the DFA walks from
+    /// all of them side by side ([`Scanners::walk`]).
+    pub(super) fn run(
         &self,
-        i: usize,
         doc: DocText,
-        sentence: Span,
-        window: Span,
-        until: usize,
+        jobs: &[Job],
         scratch: &mut Scratch,
         out: &mut Vec<Candidate>,
     ) {
+        let mut tries = std::mem::take(&mut scratch.tries);
+        let mut job_tries = std::mem::take(&mut scratch.job_tries);
+        tries.clear();
+        job_tries.clear();
+        for job in jobs {
+            let start = job.sentence.start;
+            let words = WordStarts { masks: doc.starts, offset: start };
+            let hay = &doc.text.as_bytes()[start..job.window.end];
+            let (from, until) = (job.window.start - start, job.until - start);
+            let first = tries.len();
+            let batched = self.scanners.tries(job.rule, start, hay, from, until, words, &mut tries);
+            job_tries.push(batched.then_some((first, tries.len())));
+        }
+        let walked = self.scanners.walk(&mut scratch.scans, doc.text.as_bytes(), &mut tries);
+        for (job, span) in jobs.iter().zip(&job_tries) {
+            let known = span.filter(|_| walked.is_ok()).map(|(lo, hi)| &tries[lo..hi]);
+            self.candidates(*job, doc, known, scratch, out);
+        }
+        scratch.tries = tries;
+        scratch.job_tries = job_tries;
+    }
+
+    /// Candidates of rule `job.rule` that start in `job.window` of the sentence
+    /// `job.sentence`, at `job.until` or earlier, with document offsets. The text before the window is
+    /// context (`\b`, look-behind words); a match that reaches the window's end inside the
+    /// sentence is dropped (`$` and `\b` cannot see past it; the rule's anchors put real
+    /// matches well inside). `known`: the job's walked tries, else the rule is searched.
+    fn candidates(
+        &self,
+        job: Job,
+        doc: DocText,
+        known: Option<&[Try]>,
+        scratch: &mut Scratch,
+        out: &mut Vec<Candidate>,
+    ) {
+        let Job { rule: i, sentence, window, until } = job;
         let rule = &self.rules[i];
         let text = doc.text;
         let words = WordStarts { masks: doc.starts, offset: sentence.start };
@@ -556,17 +612,15 @@ impl RuleSet {
         let until = until - sentence.start;
         let mut at = window.start - sentence.start;
         while at <= hay.len() {
-            // The span only: the groups are worked out once per matched text.
-            let scan = &mut scratch.scans;
-            let found = match self.scanners.find(i, scan, hay.as_bytes(), at, until, words) {
-                Ok(found) => found,
-                Err(GaveUp) => {
-                    let input = Input::new(hay).span(at..hay.len());
-                    rule.regex
-                        .search_with(&mut scratch.caches[i], &input)
-                        .map(|m| (m.start(), m.end()))
-                        .filter(|m| m.0 <= until)
-                }
+            let found = match known {
+                // The first try from `at` on with a match: `find`'s answer.
+                Some(tries) => tries
+                    .iter()
+                    .map(|t| (t.at - sentence.start, t.end.map(|end| end - sentence.start)))
+                    .skip_while(|t| t.0 < at)
+                    .take_while(|t| t.0 <= until)
+                    .find_map(|(start, end)| Some((start, end?))),
+                None => self.search(i, hay, at, until, words, scratch),
             };
             let Some(m) = found else { break };
             at = if m.0 == m.1 { next_char(hay, m.1) } else { m.1 };
@@ -580,6 +634,30 @@ impl RuleSet {
                 continue;
             }
             out.push(Candidate { span, rule: i, value: outcome.value, modifier: outcome.modifier });
+        }
+    }
+
+    /// The leftmost-first match of rule `i` in `hay` that starts at `at` or later and at
+    /// `until` or earlier (the span only: the groups are worked out once per matched text).
+    fn search(
+        &self,
+        i: usize,
+        hay: &str,
+        at: usize,
+        until: usize,
+        words: WordStarts,
+        scratch: &mut Scratch,
+    ) -> Option<(usize, usize)> {
+        match self.scanners.find(i, &mut scratch.scans, hay.as_bytes(), at, until, words) {
+            Ok(found) => found,
+            Err(GaveUp) => {
+                let input = Input::new(hay).span(at..hay.len());
+                self.rules[i]
+                    .regex
+                    .search_with(&mut scratch.caches[i], &input)
+                    .map(|m| (m.start(), m.end()))
+                    .filter(|m| m.0 <= until)
+            }
         }
     }
 

@@ -94,6 +94,25 @@ struct Scanner {
     at_words: bool,
 }
 
+/// How many tries walk the DFA side by side (see [`Scanners::walk`]).
+const LANES: usize = 16;
+
+/// A position where a rule's match may begin (see [`Scanners::tries`]), and what the walk
+/// from there found.
+#[derive(Clone, Copy)]
+pub(super) struct Try {
+    /// The position, in the text.
+    pub(super) at: usize,
+    /// The kind of byte before it.
+    kind: u8,
+    /// The rule.
+    rule: usize,
+    /// Where the haystack ends, in the text.
+    hay_end: usize,
+    /// Where the leftmost-first match from `at` ends, in the text, once walked.
+    pub(super) end: Option<usize>,
+}
+
 /// Where the words of a text start, as bit masks per 64 bytes (see `Anchors::hits`), and
 /// where in that text a haystack begins.
 #[derive(Clone, Copy)]
@@ -336,6 +355,153 @@ impl Scanners {
         }
     }
 
+    /// Adds to `out` every position [`Scanners::find`] would try in `hay` from `from` to
+    /// `until` for rule `rule`, in order, as offsets in a text where `hay` begins at `base`;
+    /// false (and none added) when
+    /// the rule can match empty at a window's end, which only `find` handles.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn tries(
+        &self,
+        rule: usize,
+        base: usize,
+        hay: &[u8],
+        from: usize,
+        until: usize,
+        words: WordStarts,
+        out: &mut Vec<Try>,
+    ) -> bool {
+        let scanner = &self.rules[rule];
+        if scanner.empty != 0 {
+            return false;
+        }
+        let mut add = |at: usize, kind: u8| {
+            out.push(Try { at: base + at, kind, rule, hay_end: base + hay.len(), end: None });
+        };
+        let last = until.min(hay.len().saturating_sub(1));
+        if from > last || hay.is_empty() {
+            return true;
+        }
+        if !scanner.at_words {
+            let mut before = before(hay, from);
+            for (k, &byte) in hay[from..=last].iter().enumerate() {
+                if scanner.first[usize::from(byte)] & before != 0 && scanner.pair(hay, from + k) {
+                    add(from + k, before);
+                }
+                before = KIND[usize::from(byte)];
+            }
+            return true;
+        }
+        let mut from = from;
+        if from == 0 {
+            if scanner.first[usize::from(hay[0])] & TEXT != 0 {
+                add(0, TEXT);
+            }
+            from = 1;
+        }
+        let (lo, hi) = (words.offset + from, words.offset + last + 1);
+        let mut block = lo / 64;
+        let mut bits = words.masks.get(block).map_or(0, |m| m & u64::MAX << (lo % 64));
+        loop {
+            while bits == 0 {
+                block += 1;
+                if block * 64 >= hi {
+                    return true;
+                }
+                bits = words.masks.get(block).copied().unwrap_or(0);
+            }
+            let at = block * 64 + bits.trailing_zeros() as usize;
+            bits &= bits - 1;
+            if at >= hi {
+                return true;
+            }
+            // A word start after the haystack's first byte: `at - 1` is in it.
+            let at = at - words.offset;
+            let before = KIND[usize::from(hay[at - 1])];
+            if scanner.first[usize::from(hay[at])] & before != 0 && scanner.pair(hay, at) {
+                add(at, before);
+            }
+        }
+    }
+
+    /// Works out the match end of every try (see [`Scanners::tries`]) in `text`. The tries' walks through the DFA run side by side, a
+    /// byte of each in turn: a step is a read of the transition table that misses the cache
+    /// more often than not, and the reads of different walks need not wait for each other as
+    /// the steps of one walk do. Errors when the DFA gives up or its cache was cleared (the
+    /// caller then searches one window at a time).
+    pub(super) fn walk(
+        &self,
+        c: &mut ScanCache,
+        text: &[u8],
+        tries: &mut [Try],
+    ) -> Result<(), GaveUp> {
+        let clears = c.cache.clear_count();
+        // Per lane: its try, DFA state and next byte; `next` is the next try to start.
+        let mut lane = [(0usize, LazyStateID::default(), 0usize); LANES];
+        let mut busy: u32 = 0;
+        let mut next = 0;
+        loop {
+            // Idle lanes take the next tries.
+            while busy != (1 << LANES) - 1 && next < tries.len() {
+                let l = (!busy).trailing_zeros() as usize;
+                let t = &tries[next];
+                lane[l] = (next, self.start(c, t.rule, t.kind)?, t.at);
+                busy |= 1 << l;
+                next += 1;
+            }
+            if c.cache.clear_count() != clears {
+                return Err(GaveUp);
+            }
+            if busy == 0 {
+                return Ok(());
+            }
+            let mut bits = busy;
+            while bits != 0 {
+                let l = bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                let (t, sid, at) = lane[l];
+                let t = &mut tries[t];
+                if at == t.hay_end {
+                    if self.dfa.next_eoi_state(&mut c.cache, sid)?.is_match() {
+                        t.end = Some(at);
+                    }
+                    busy &= !(1 << l);
+                    continue;
+                }
+                let sid = self.step(c, sid, text[at])?;
+                lane[l].1 = sid;
+                lane[l].2 = at + 1;
+                if sid.is_tagged() {
+                    // Matches show one byte late: this state means a match ended before
+                    // this byte.
+                    if sid.is_match() {
+                        t.end = Some(at);
+                    } else if sid.is_dead() {
+                        busy &= !(1 << l);
+                    } else if sid.is_quit() {
+                        return Err(GaveUp);
+                    }
+                }
+            }
+            if c.cache.clear_count() != clears {
+                return Err(GaveUp);
+            }
+        }
+    }
+
+    /// The DFA's state after `byte` from `sid`.
+    #[inline(always)]
+    fn step(&self, c: &mut ScanCache, sid: LazyStateID, byte: u8) -> Result<LazyStateID, GaveUp> {
+        // From a plain state the table is read directly; a transition not yet worked out
+        // (or one from a match state) goes through the lazy DFA.
+        if !sid.is_tagged() {
+            let next = self.dfa.next_state_untagged(&c.cache, sid, byte);
+            if !next.is_unknown() {
+                return Ok(next);
+            }
+        }
+        Ok(self.dfa.next_state(&mut c.cache, sid, byte)?)
+    }
+
     /// The end of the leftmost-first match of rule `rule` that starts at `at` (after a byte
     /// of kind `before`), if there is one.
     #[inline(always)]
@@ -350,17 +516,7 @@ impl Scanners {
         let mut sid = self.start(c, rule, before)?;
         let mut end = None;
         for (k, &byte) in hay[at..].iter().enumerate() {
-            // From a plain state the table is read directly; a transition not yet worked out
-            // (or one from a match state) goes through the lazy DFA.
-            let known = if sid.is_tagged() {
-                None
-            } else {
-                Some(self.dfa.next_state_untagged(&c.cache, sid, byte)).filter(|n| !n.is_unknown())
-            };
-            sid = match known {
-                Some(next) => next,
-                None => self.dfa.next_state(&mut c.cache, sid, byte)?,
-            };
+            sid = self.step(c, sid, byte)?;
             if sid.is_tagged() {
                 // Matches show one byte late: this state means a match ended before this byte.
                 if sid.is_match() {
@@ -453,6 +609,16 @@ mod tests {
                         let got =
                             scanners.find(rule, &mut cache, hay.as_bytes(), from, until, words);
                         assert_eq!(got.ok().flatten(), want, "{p} on {hay:?} {from}..={until}");
+                        // The same match from the tries walked side by side (the haystack at
+                        // offset 2 of the text), unless the pattern matches empty at the end.
+                        let mut tries = Vec::new();
+                        let text = text.as_bytes();
+                        let hay = hay.as_bytes();
+                        if scanners.tries(rule, 2, hay, from, until, words, &mut tries) {
+                            assert!(scanners.walk(&mut cache, text, &mut tries).is_ok());
+                            let got = tries.iter().find_map(|t| Some((t.at - 2, t.end? - 2)));
+                            assert_eq!(got, want, "{p} on {hay:?} {from}..={until}, walked");
+                        }
                     }
                 }
             }
