@@ -8,8 +8,10 @@ counts, money) block what they cover. (2) One pass over the document in text ord
 each pending value against the publication date, the tense of its clause and the last fully
 specified date ([`normalize::Resolver`]).
 
-Speed: one case-sensitive aho-corasick pass and a digit scan find the rules' anchors
-([`anchors`]); each rule runs only on windows around its own anchor hits.
+Speed: one pass over the words and a digit scan find the rules' anchors ([`anchors`]); each
+rule runs only on windows around its own anchor hits, and the windows of the whole document
+are searched together ([`scan`]: one lazy DFA for all rules, walked from all start positions
+side by side).
 */
 mod anchors;
 mod compose;
