@@ -23,6 +23,9 @@ use crate::hash::FxMap;
 /// word anchors follow them.
 const DIGITS: [&str; 9] = ["#", "#2", "#4", "#s", "#/", "#:", "#3", "#-", "#$"];
 
+/// The bit of a rank in [`Anchors::woken`] that marks a rule with an `after:` condition.
+pub(super) const AFTER: u16 = 1 << 15;
+
 /// Word classes whose words are only anchors as capitalized (their patterns are case-sensitive:
 /// `may` the verb is not a month).
 const CAPITALIZED: &[&str] = &["month", "weekday", "holiday"];
@@ -31,13 +34,18 @@ const CAPITALIZED: &[&str] = &["month", "weekday", "holiday"];
 pub(super) struct Anchors {
     /// Anchor id of each word form.
     words: WordTable,
-    /// Rule indices per anchor id: the rules any hit wakes.
-    rules_of: Vec<Vec<usize>>,
-    /// Rule indices per anchor id: the rules with an `after:` condition.
-    after_rules_of: Vec<Vec<usize>>,
+    /// Per anchor id `i`, `woken[woken_at[i]..woken_at[i + 1]]` are the ranks of the rules
+    /// its hits wake (see [`Anchors::woken`]): small flat tables, as every hit reads them.
+    woken_at: Vec<u32>,
+    /// See `woken_at`.
+    woken: Vec<u16>,
     /// Per rule, the anchor ids one of which must lie in a window for the rule to run there
-    /// (its `near:` line), as a bit set (empty: no such condition).
-    near_of: Vec<Vec<u64>>,
+    /// (its `near:` line), as a bit set of `near_words` words at `near_words * rule`.
+    near_of: Vec<u64>,
+    /// Words per rule in `near_of`.
+    near_words: usize,
+    /// Per rule, true when it has a `near:` condition.
+    has_near: Vec<bool>,
     /// Per rule, the words (lower case) one of which must come right before an anchor hit,
     /// across whitespace, for the hit to wake the rule (its `after:` line; empty: any hit).
     after_of: Vec<Vec<Vec<u8>>>,
@@ -108,7 +116,7 @@ impl Builder<'_> {
 }
 
 /// A load error of the rule file.
-fn data_error(message: String) -> Error {
+pub(super) fn data_error(message: String) -> Error {
     Error::Data { file: "rules/dates.rules".into(), line: 0, message }
 }
 
@@ -119,10 +127,11 @@ impl Anchors {
     pub(super) fn new(
         specs: &[(String, &str, Option<&str>, Option<&str>)],
         lexicon: &Lexicon,
+        ranks: &[usize],
     ) -> Result<Anchors> {
         let mut b = Builder { lexicon, ids: FxMap::default(), count: DIGITS.len() };
         let mut woken: Vec<(usize, usize)> = Vec::new();
-        let mut near_of = Vec::new();
+        let mut nears = Vec::new();
         let mut after_of: Vec<Vec<Vec<u8>>> = Vec::new();
         for (rule, (name, anchor, near, after)) in specs.iter().enumerate() {
             after_of.push(
@@ -134,23 +143,41 @@ impl Anchors {
                     .collect(),
             );
             woken.extend(b.ids(name, anchor)?.into_iter().map(|id| (id, rule)));
-            let mut bits = Vec::new();
-            for id in near.map(|spec| b.ids(name, spec)).transpose()?.into_iter().flatten() {
-                bits.resize(bits.len().max(id / 64 + 1), 0u64);
-                bits[id / 64] |= 1 << (id % 64);
-            }
-            near_of.push(bits);
+            nears.push(near.map(|spec| b.ids(name, spec)).transpose()?);
         }
-        let mut rules_of: Vec<Vec<usize>> = vec![Vec::new(); b.count];
-        let mut after_rules_of: Vec<Vec<usize>> = vec![Vec::new(); b.count];
-        for (id, rule) in woken {
-            if after_of[rule].is_empty() {
-                rules_of[id].push(rule);
-            } else {
-                after_rules_of[id].push(rule);
+        let near_words = b.count.div_ceil(64);
+        let mut near_of = vec![0u64; near_words * specs.len()];
+        for (rule, ids) in nears.iter().enumerate() {
+            for id in ids.iter().flatten() {
+                near_of[near_words * rule + id / 64] |= 1 << (id % 64);
             }
         }
-        Ok(Anchors { words: WordTable::new(b.ids), rules_of, after_rules_of, near_of, after_of })
+        let has_near = nears.iter().map(Option::is_some).collect();
+        // By anchor id, then rule: each id's ranks in rule order.
+        woken.sort_unstable();
+        let mut woken_at = vec![0u32; b.count + 1];
+        let mut ranked = Vec::with_capacity(woken.len());
+        for &(id, rule) in &woken {
+            let rank = ranks[rule];
+            let rank = u16::try_from(rank)
+                .ok()
+                .filter(|r| r & AFTER == 0)
+                .ok_or_else(|| data_error(format!("too many rules ({rank})")))?;
+            ranked.push(if after_of[rule].is_empty() { rank } else { rank | AFTER });
+            woken_at[id + 1] += 1;
+        }
+        for id in 0..b.count {
+            woken_at[id + 1] += woken_at[id];
+        }
+        Ok(Anchors {
+            words: WordTable::new(b.ids),
+            woken_at,
+            woken: ranked,
+            near_of,
+            near_words,
+            has_near,
+            after_of,
+        })
     }
 
     /// True when the anchor hit at byte `at` of `text` wakes rule `rule` (its `after:`
@@ -185,28 +212,25 @@ impl Anchors {
 
     /// True when rule `rule` has a `near:` condition.
     pub(super) fn has_near(&self, rule: usize) -> bool {
-        !self.near_of[rule].is_empty()
+        self.has_near[rule]
     }
 
     /// True when rule `rule` may match in a window holding the anchor hits `hits` (its
     /// `near:` condition).
     pub(super) fn near(&self, rule: usize, hits: &[(usize, usize)]) -> bool {
-        let near = &self.near_of[rule];
-        near.is_empty()
+        let near = &self.near_of[self.near_words * rule..self.near_words * (rule + 1)];
+        !self.has_near[rule]
             || hits
                 .iter()
                 .any(|&(_, id)| near.get(id / 64).is_some_and(|w| w >> (id % 64) & 1 != 0))
     }
 
-    /// The rules any hit of anchor `id` wakes.
-    pub(super) fn rules_of(&self, id: usize) -> &[usize] {
-        &self.rules_of[id]
-    }
-
-    /// The rules a hit of anchor `id` wakes only when their `after:` words come before it
-    /// (see [`Anchors::after`]).
-    pub(super) fn after_rules_of(&self, id: usize) -> &[usize] {
-        &self.after_rules_of[id]
+    /// The ranks (as given to [`Anchors::new`]) of the rules a hit of anchor `id` wakes, in
+    /// rule order; a rank with the [`AFTER`] bit wakes its rule only when its `after:` words
+    /// come before the hit (see [`Anchors::after`]).
+    pub(super) fn woken(&self, id: usize) -> &[u16] {
+        let (lo, hi) = (self.woken_at[id] as usize, self.woken_at[id + 1] as usize);
+        &self.woken[lo..hi]
     }
 
     /// `(byte offset, anchor id)` of every anchor hit in `text`, by offset: whole words only,

@@ -8,8 +8,10 @@ counts, money) block what they cover. (2) One pass over the document in text ord
 each pending value against the publication date, the tense of its clause and the last fully
 specified date ([`normalize::Resolver`]).
 
-Speed: one case-sensitive aho-corasick pass and a digit scan find the rules' anchors
-([`anchors`]); each rule runs only on windows around its own anchor hits.
+Speed: one pass over the words and a digit scan find the rules' anchors ([`anchors`]); each
+rule runs only on windows around its own anchor hits, and the windows of the whole document
+are searched together ([`scan`]: one lazy DFA for all rules, walked from all start positions
+side by side).
 */
 mod anchors;
 mod compose;
@@ -25,9 +27,10 @@ use crate::data::{DataFile, Gazetteers};
 use crate::doc::{Document, Mention, Provenance, Span, Value};
 use crate::error::Result;
 use crate::pipeline::{Layer, Stage};
+use anchors::AFTER;
 use compose::Connectors;
 use normalize::{Resolver, TenseCues};
-use rules::{Buffers, Candidate, DocText, RuleSet, Scratch};
+use rules::{Buffers, Candidate, DocText, Job, RuleSet};
 
 /// A normalized temporal expression (TIMEX3).
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -74,18 +77,25 @@ impl DateTagger {
         Ok(DateTagger { rules, tense_cues, connectors })
     }
 
-    /// Candidates of every sentence with anchor hits, in no particular order.
+    /// Candidates of every sentence with anchor hits, in no particular order. Two passes over
+    /// the document: every sentence's rules first, then its negative rules (only around the
+    /// dates found, which they may block); each pass runs its rules on all windows of the
+    /// document at once ([`RuleSet::run`]).
     fn candidates(&self, doc: &Document) -> Vec<Candidate> {
         let text = &doc.text;
         let anchors = &self.rules.anchors;
         let mut scratch = self.rules.scratch();
         // The thread's vectors, taken out while the scratch space is lent to the rules.
         let mut buffers = std::mem::take(&mut scratch.buffers);
-        let Buffers { hits, starts, woken, reaches, found, taken } = &mut buffers;
+        let Buffers { hits, starts, woken, reaches, found, taken, jobs, negatives, sentences } =
+            &mut buffers;
         hits.clear();
         starts.clear();
         anchors.hits(text, hits, starts);
-        let mut out = Vec::new();
+        let n = self.rules.rules.len();
+        jobs.clear();
+        negatives.clear();
+        sentences.clear();
         let mut i = 0;
         while i < hits.len() {
             let Some(s) = doc.sentence_at(hits[i].0) else {
@@ -96,117 +106,136 @@ impl DateTagger {
             let first = i;
             // Rules woken, each with the index of its hit in the sentence's hits; a rule as its
             // rank in the order they run in: negative rules after the others.
-            let n = self.rules.rules.len();
-            let rank = |r: usize| if self.rules.rules[r].remove { n + r } else { r };
             woken.clear();
             while i < hits.len() && hits[i].0 < sentence.end {
                 let (at, id) = hits[i];
-                woken.extend(anchors.rules_of(id).iter().map(|&r| (rank(r), i - first)));
-                for &r in anchors.after_rules_of(id) {
-                    if anchors.after(r, text.as_bytes(), at) {
-                        woken.push((rank(r), i - first));
+                for &rank in anchors.woken(id) {
+                    let r = usize::from(rank & !AFTER);
+                    if rank & AFTER == 0 || anchors.after(r % n, text.as_bytes(), at) {
+                        woken.push((r, i - first));
                     }
                 }
                 i += 1;
             }
-            let sentence_hits = &hits[first..i];
-            // The window of each hit, worked out once (several rules share a hit).
-            reaches.clear();
-            reaches.resize(sentence_hits.len(), None);
-            let mut window_of = |h: usize, before: Option<usize>| match before {
-                Some(before) => reach(text, sentence, sentence_hits[h].0, before),
-                None => *reaches[h]
-                    .get_or_insert_with(|| reach(text, sentence, sentence_hits[h].0, REACH)),
-            };
-            let mut scan = SentenceScan {
-                text,
-                sentence,
-                hits: sentence_hits,
-                starts,
-                found: std::mem::take(found),
-            };
-            // Per rule, the windows around its hits, merged where they overlap; negative
-            // rules last, and only around a date they could block.
             woken.sort_unstable();
-            let mut k = 0;
-            let mut gated = false;
-            while k < woken.len() {
-                if !gated && woken[k].0 >= n {
-                    gated = true;
-                    // Negative rules only around the dates found so far, which they may block.
-                    woken.retain(|&(r, h)| {
-                        r < n || {
-                            let w = window_of(h, None);
-                            scan.found.iter().any(|c: &Candidate| c.span.overlaps(w))
-                        }
-                    });
-                    if k >= woken.len() {
-                        break;
-                    }
-                }
-                let ranked = woken[k].0;
-                let rule = ranked % n;
-                let before = self.rules.rules[rule].reach;
-                let mut window = window_of(woken[k].1, before);
-                // Every match holds one of the rule's anchors, so none starts after the
-                // end of the last anchor word of its window.
-                let mut last = woken[k].1;
-                k += 1;
-                while k < woken.len() && woken[k].0 == ranked {
-                    let next = window_of(woken[k].1, before);
-                    if next.start <= window.end {
-                        window.end = window.end.max(next.end);
-                    } else {
-                        let until = word_end(text, sentence_hits[last].0);
-                        self.run(rule, window, until, &mut scan, &mut scratch);
-                        window = next;
-                    }
-                    last = woken[k].1;
-                    k += 1;
-                }
-                let until = word_end(text, sentence_hits[last].0);
-                self.run(rule, window, until, &mut scan, &mut scratch);
-            }
-            *found = scan.found;
-            select(found, &self.rules, taken, &mut out);
+            let rules = woken.partition_point(|w| w.0 < n);
+            let scan = SentenceScan { text, sentence, hits: &hits[first..i] };
+            self.jobs(&scan, &woken[..rules], reaches, jobs);
+            negatives.extend(woken[rules..].iter().map(|&(r, h)| (sentences.len(), r, h)));
+            sentences.push((sentence, first, i));
         }
+        let doc_text = DocText { text, starts };
+        found.clear();
+        self.rules.run(doc_text, jobs, &mut scratch, found);
+        // The negative rules of each sentence, around its dates.
+        jobs.clear();
+        let (mut c, mut k) = (0, 0);
+        for (s, &(sentence, first, last)) in sentences.iter().enumerate() {
+            let scan = SentenceScan { text, sentence, hits: &hits[first..last] };
+            let from = c;
+            while c < found.len() && found[c].span.start < sentence.end {
+                c += 1;
+            }
+            woken.clear();
+            while k < negatives.len() && negatives[k].0 == s {
+                let (_, r, h) = negatives[k];
+                let w = reach(text, sentence, scan.hits[h].0, REACH);
+                if found[from..c].iter().any(|c| c.span.overlaps(w)) {
+                    woken.push((r, h));
+                }
+                k += 1;
+            }
+            self.jobs(&scan, woken, reaches, jobs);
+        }
+        let rules = found.len();
+        self.rules.run(doc_text, jobs, &mut scratch, found);
+        // Per sentence, its candidates (a sentence's lie inside it), then the overlap policy.
+        let (positive, negative) = found.split_at(rules);
+        let (mut p, mut q) = (0, 0);
+        let mut out = Vec::new();
+        let mut mine = Vec::new();
+        for &(sentence, _, _) in sentences.iter() {
+            for (list, k) in [(positive, &mut p), (negative, &mut q)] {
+                while *k < list.len() && list[*k].span.start < sentence.end {
+                    mine.push(list[*k].clone());
+                    *k += 1;
+                }
+            }
+            select(&mut mine, &self.rules, taken, &mut out);
+        }
+        found.clear();
         scratch.buffers = buffers;
         out
     }
 
-    /// Runs `rule` on `window` when the window can hold a match (its `near:` words are there).
-    fn run(
+    /// The jobs of the rules `woken` (ranks, each with the index of its hit in the sentence's
+    /// hits, sorted) on a sentence: per rule, the windows around its hits, merged where they
+    /// overlap, each when it can hold a match (its `near:` words are there). `reaches` is
+    /// scratch space.
+    fn jobs(
         &self,
-        rule: usize,
-        window: Span,
-        until: usize,
-        scan: &mut SentenceScan,
-        scratch: &mut Scratch,
+        scan: &SentenceScan,
+        woken: &[(usize, usize)],
+        reaches: &mut Vec<Option<Span>>,
+        jobs: &mut Vec<Job>,
     ) {
+        let (text, sentence, hits) = (scan.text, scan.sentence, scan.hits);
+        let n = self.rules.rules.len();
+        // The window of each hit, worked out once (several rules share a hit).
+        reaches.clear();
+        reaches.resize(hits.len(), None);
+        let mut window_of = |h: usize, before: Option<usize>| match before {
+            Some(before) => reach(text, sentence, hits[h].0, before),
+            None => *reaches[h].get_or_insert_with(|| reach(text, sentence, hits[h].0, REACH)),
+        };
+        let mut k = 0;
+        while k < woken.len() {
+            let ranked = woken[k].0;
+            let rule = ranked % n;
+            let before = self.rules.reach[rule];
+            let mut window = window_of(woken[k].1, before);
+            // Every match holds one of the rule's anchors, so none starts after the
+            // end of the last anchor word of its window.
+            let mut last = woken[k].1;
+            k += 1;
+            while k < woken.len() && woken[k].0 == ranked {
+                let next = window_of(woken[k].1, before);
+                if next.start <= window.end {
+                    window.end = window.end.max(next.end);
+                } else {
+                    let until = word_end(text, hits[last].0);
+                    jobs.extend(self.job(rule, window, until, scan));
+                    window = next;
+                }
+                last = woken[k].1;
+                k += 1;
+            }
+            let until = word_end(text, hits[last].0);
+            jobs.extend(self.job(rule, window, until, scan));
+        }
+    }
+
+    /// The job of running `rule` on `window`, when the window can hold a match (its `near:`
+    /// words are there).
+    fn job(&self, rule: usize, window: Span, until: usize, scan: &SentenceScan) -> Option<Job> {
         let anchors = &self.rules.anchors;
         if anchors.has_near(rule) {
             let hits = scan.hits;
             let lo = hits.partition_point(|h| h.0 < window.start);
             let hi = hits.partition_point(|h| h.0 < window.end);
             if !anchors.near(rule, &hits[lo..hi]) {
-                return;
+                return None;
             }
         }
-        let doc = DocText { text: scan.text, starts: scan.starts };
-        let until = until.min(window.end);
-        self.rules.candidates(rule, doc, scan.sentence, window, until, scratch, &mut scan.found);
+        Some(Job { rule, sentence: scan.sentence, window, until: until.min(window.end) })
     }
 }
 
-/// What the rules of one sentence work on: the text, the sentence, its anchor hits, and the
-/// candidates found so far.
+/// A sentence the rules are woken in: the text, the sentence, and its anchor hits.
 struct SentenceScan<'a> {
     text: &'a str,
     sentence: Span,
     hits: &'a [(usize, usize)],
-    /// The word starts of the text ([`anchors::Anchors::hits`]).
-    starts: &'a [u64],
-    found: Vec<Candidate>,
 }
 
 /// The end of the word (ASCII letters and digits) that starts at byte `at`.

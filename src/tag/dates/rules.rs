@@ -7,17 +7,18 @@ use std::panic::{RefUnwindSafe, UnwindSafe};
 use std::sync::Arc;
 
 use regex_automata::meta::{self, Regex};
+use regex_automata::nfa::thompson::{self, WhichCaptures};
 use regex_automata::util::pool::{Pool, PoolGuard};
 use regex_automata::util::primitives::NonMaxUsize;
 use regex_automata::{Anchored, Input, PatternID};
 
 /// Lazy-DFA cache per regex: with big case-insensitive alternations a cache of the default
 /// size is cleared and rebuilt over and over (measured: most of the stage's time).
-const DFA_CACHE: usize = 16 << 20;
+const DFA_CACHE: usize = 32 << 20;
 
-use super::anchors::Anchors;
+use super::anchors::{data_error, Anchors};
 use super::normalize::Pending;
-use super::scan::{GaveUp, ScanCache, Scanner, WordStarts};
+use super::scan::{GaveUp, ScanCache, Scanners, Try, WordStarts};
 use crate::data::rules::RuleFile;
 use crate::data::DataFile;
 use crate::doc::Span;
@@ -275,8 +276,6 @@ pub(super) struct DateRule {
     /// Its name (provenance).
     pub(super) name: String,
     regex: Regex,
-    /// The search for its matches (the regex then only reads the groups of a match).
-    scanner: Scanner,
     /// Index of each named group.
     groups: Vec<(String, usize)>,
     /// How many capture slots a match needs: 2 when the span is all the rule uses (the
@@ -288,9 +287,6 @@ pub(super) struct DateRule {
     mod_template: Option<String>,
     /// A negative rule: its matches block dates and produce none.
     pub(super) remove: bool,
-    /// How far before an anchor hit its matches can begin (bytes; `reach:`), when less
-    /// than the default.
-    pub(super) reach: Option<usize>,
     /// `(text, value)` examples from the file.
     #[cfg(test)]
     pub(super) examples: Vec<(String, String)>,
@@ -306,6 +302,20 @@ pub(super) struct DocText<'a> {
     pub(super) text: &'a str,
     /// Its word starts, a bit mask per 64 bytes.
     pub(super) starts: &'a [u64],
+}
+
+/// A rule to run on a window of a sentence: matches start in `window`, at `until` or
+/// earlier (see [`RuleSet::run`]).
+#[derive(Clone, Copy)]
+pub(super) struct Job {
+    /// The rule.
+    pub(super) rule: usize,
+    /// The sentence (its start is the start of the text for the rule's pattern).
+    pub(super) sentence: Span,
+    /// The window.
+    pub(super) window: Span,
+    /// The last byte a match may start at.
+    pub(super) until: usize,
 }
 
 /// A candidate mention from one rule match.
@@ -325,8 +335,13 @@ pub(super) struct Candidate {
 pub(super) struct RuleSet {
     /// The rules in file order (earlier wins a tie on equal spans).
     pub(super) rules: Vec<DateRule>,
+    /// Per rule, how far before an anchor hit its matches can begin (bytes; `reach:`), when
+    /// less than the default (apart from the rules: read for every rule run).
+    pub(super) reach: Vec<Option<usize>>,
     /// Where each rule is worth running.
     pub(super) anchors: Anchors,
+    /// The search for the rules' matches.
+    scanners: Arc<Scanners>,
     /// The word tables.
     pub(super) lexicon: Lexicon,
     /// Per-thread search state of every rule's regex.
@@ -340,13 +355,17 @@ type ScratchFn = Box<dyn Fn() -> Scratch + Send + Sync + UnwindSafe + RefUnwindS
 /// so no match allocates), and the outcomes of matched texts seen before.
 pub(super) struct Scratch {
     caches: Vec<meta::Cache>,
-    /// A cache per rule scanner.
-    scans: Vec<ScanCache>,
+    /// The scanners' cache.
+    scans: ScanCache,
     slots: Vec<Option<NonMaxUsize>>,
     /// Outcome per rule, look-around context and matched bytes ([`RuleSet::outcome`]).
     memo: FxMap<Box<[u8]>, Option<Outcome>>,
     /// The key being looked up.
     key: Vec<u8>,
+    /// The tries of the jobs being run ([`RuleSet::run`]).
+    tries: Vec<Try>,
+    /// Per job being run, its tries in `tries` (`None`: it is searched on its own).
+    job_tries: Vec<Option<(usize, usize)>>,
     /// Work space of the document being tagged, kept for the next one.
     pub(super) buffers: Buffers,
 }
@@ -367,6 +386,12 @@ pub(super) struct Buffers {
     pub(super) found: Vec<Candidate>,
     /// Spans kept by the overlap policy.
     pub(super) taken: Vec<Span>,
+    /// Rules to run on windows of the document.
+    pub(super) jobs: Vec<Job>,
+    /// Negative rules woken: sentence (index in `sentences`), rank, hit in the sentence.
+    pub(super) negatives: Vec<(usize, usize, usize)>,
+    /// The sentences with hits, each with its hits (a range of `hits`).
+    pub(super) sentences: Vec<(Span, usize, usize)>,
 }
 
 /// How many outcomes a thread remembers before it starts afresh (bounds the memory).
@@ -406,6 +431,8 @@ impl RuleSet {
             *body = factored(body);
         }
         let mut rules = Vec::new();
+        let mut hirs = Vec::new();
+        let mut reach = Vec::new();
         let mut anchor_specs = Vec::new();
         for rule in &file.rules {
             let anchor = rule
@@ -413,14 +440,19 @@ impl RuleSet {
                 .ok_or_else(|| file.err(rule.line, &rule.name, "no `anchor:`"))?;
             anchor_specs.push((rule.name.clone(), anchor, rule.get("near"), rule.get("after")));
             let pattern = format!("(?i-u){}", file.expand(rule, "pattern", &extra)?);
+            let bad = |e: &dyn std::fmt::Display| {
+                file.err(rule.line, &rule.name, &format!("bad pattern: {e}"))
+            };
+            // Parsed once (most of what compiling costs: the word lists are long) for both
+            // the capture regex and the scanners' DFA.
+            let hir = regex_automata::util::syntax::parse(&pattern).map_err(|e| bad(&e))?;
             // The regex reads the groups of a match the scanner found, on its span only: its
             // capture engines need no DFA pass first.
             let regex = Regex::builder()
                 .configure(Regex::config().hybrid(false).dfa(false).auto_prefilter(false))
-                .build(&pattern)
-                .map_err(|e| file.err(rule.line, &rule.name, &format!("bad pattern: {e}")))?;
-            let scanner = Scanner::new(&pattern, DFA_CACHE)
-                .map_err(|e| file.err(rule.line, &rule.name, &format!("bad pattern: {e}")))?;
+                .build_from_hir(&hir)
+                .map_err(|e| bad(&e))?;
+            hirs.push(hir);
             let timex_type = match rule.get("type") {
                 Some("DATE") => "DATE",
                 Some("TIME") => "TIME",
@@ -457,7 +489,7 @@ impl RuleSet {
                 .filter_map(|(i, n)| Some((n?.to_string(), i)))
                 .collect();
             let mod_template = rule.get("mod").map(str::to_string);
-            let reach = rule
+            let reach_of = rule
                 .get("reach")
                 .map(|r| {
                     r.trim()
@@ -465,6 +497,7 @@ impl RuleSet {
                         .map_err(|_| file.err(rule.line, &rule.name, "`reach:` is a byte count"))
                 })
                 .transpose()?;
+            reach.push(reach_of);
             // Only the groups a value or `mod` template or the `t` narrowing reads need slots.
             let used = |name: &str| {
                 let base = name.trim_end_matches(['2', '3']);
@@ -478,12 +511,10 @@ impl RuleSet {
             rules.push(DateRule {
                 name: rule.name.clone(),
                 regex,
-                scanner,
                 groups,
                 slots,
                 timex_type,
                 remove: template == "REMOVE",
-                reach,
                 template,
                 mod_template,
                 #[cfg(test)]
@@ -492,19 +523,34 @@ impl RuleSet {
                 counters: rule.all("counter").map(|f| f.value.clone()).collect(),
             });
         }
-        let anchors = Anchors::new(&anchor_specs, &lexicon)?;
+        // The order rules run in: negative rules after the others.
+        let n = rules.len();
+        let ranks: Vec<usize> =
+            rules.iter().enumerate().map(|(r, rule)| if rule.remove { n + r } else { r }).collect();
+        let anchors = Anchors::new(&anchor_specs, &lexicon, &ranks)?;
+        // All rules in one NFA (groups only cost the DFA: the capture regex reads them).
+        let nfa = thompson::Compiler::new()
+            .configure(thompson::Config::new().which_captures(WhichCaptures::None))
+            .build_many_from_hir(&hirs)
+            .map_err(|e| data_error(format!("the rules' DFA: {e}")))?;
+        let scanners = Arc::new(
+            Scanners::new(nfa, DFA_CACHE)
+                .map_err(|e| data_error(format!("the rules' DFA: {e}")))?,
+        );
         let regexes: Vec<Regex> = rules.iter().map(|r| r.regex.clone()).collect();
-        let scanners: Vec<Scanner> = rules.iter().map(|r| r.scanner.clone()).collect();
         let most = rules.iter().map(|r| r.slots).max().unwrap_or(2);
+        let for_threads = Arc::clone(&scanners);
         let scratch = Pool::new(Box::new(move || Scratch {
             caches: regexes.iter().map(Regex::create_cache).collect(),
-            scans: scanners.iter().map(Scanner::cache).collect(),
+            scans: for_threads.cache(),
             slots: vec![None; most],
             memo: FxMap::default(),
             key: Vec::new(),
+            tries: Vec::new(),
+            job_tries: Vec::new(),
             buffers: Buffers::default(),
         }) as ScratchFn);
-        Ok(RuleSet { rules, anchors, lexicon, scratch })
+        Ok(RuleSet { rules, reach, anchors, lexicon, scanners, scratch })
     }
 
     /// The calling thread's search state (given back when the guard drops).
@@ -512,22 +558,52 @@ impl RuleSet {
         self.scratch.get()
     }
 
-    /// Candidates of rule `i` that start in `window` of the sentence `sentence`, at `until`
-    /// or earlier, with document offsets. The text before the window is context (`\b`,
-    /// look-behind words); a match that reaches the window's end inside the sentence is
-    /// dropped (`$` and `\b` cannot see past it; the rule's anchors put real matches well
-    /// inside).
-    #[allow(clippy::too_many_arguments)]
-    pub(super) fn candidates(
+    /// Candidates of the `jobs` (each as [`RuleSet::candidates`]), job after job. The
+    /// positions where their matches may begin are gathered first, and the DFA walks from
+    /// all of them side by side ([`Scanners::walk`]).
+    pub(super) fn run(
         &self,
-        i: usize,
         doc: DocText,
-        sentence: Span,
-        window: Span,
-        until: usize,
+        jobs: &[Job],
         scratch: &mut Scratch,
         out: &mut Vec<Candidate>,
     ) {
+        let mut tries = std::mem::take(&mut scratch.tries);
+        let mut job_tries = std::mem::take(&mut scratch.job_tries);
+        tries.clear();
+        job_tries.clear();
+        for job in jobs {
+            let start = job.sentence.start;
+            let words = WordStarts { masks: doc.starts, offset: start };
+            let hay = &doc.text.as_bytes()[start..job.window.end];
+            let (from, until) = (job.window.start - start, job.until - start);
+            let first = tries.len();
+            let batched = self.scanners.tries(job.rule, start, hay, from, until, words, &mut tries);
+            job_tries.push(batched.then_some((first, tries.len())));
+        }
+        let walked = self.scanners.walk(&mut scratch.scans, doc.text.as_bytes(), &mut tries);
+        for (job, span) in jobs.iter().zip(&job_tries) {
+            let known = span.filter(|_| walked.is_ok()).map(|(lo, hi)| &tries[lo..hi]);
+            self.candidates(*job, doc, known, scratch, out);
+        }
+        scratch.tries = tries;
+        scratch.job_tries = job_tries;
+    }
+
+    /// Candidates of rule `job.rule` that start in `job.window` of the sentence
+    /// `job.sentence`, at `job.until` or earlier, with document offsets. The text before the window is
+    /// context (`\b`, look-behind words); a match that reaches the window's end inside the
+    /// sentence is dropped (`$` and `\b` cannot see past it; the rule's anchors put real
+    /// matches well inside). `known`: the job's walked tries, else the rule is searched.
+    fn candidates(
+        &self,
+        job: Job,
+        doc: DocText,
+        known: Option<&[Try]>,
+        scratch: &mut Scratch,
+        out: &mut Vec<Candidate>,
+    ) {
+        let Job { rule: i, sentence, window, until } = job;
         let rule = &self.rules[i];
         let text = doc.text;
         let words = WordStarts { masks: doc.starts, offset: sentence.start };
@@ -536,17 +612,15 @@ impl RuleSet {
         let until = until - sentence.start;
         let mut at = window.start - sentence.start;
         while at <= hay.len() {
-            // The span only: the groups are worked out once per matched text.
-            let scan = &mut scratch.scans[i];
-            let found = match rule.scanner.find(scan, hay.as_bytes(), at, until, words) {
-                Ok(found) => found,
-                Err(GaveUp) => {
-                    let input = Input::new(hay).span(at..hay.len());
-                    rule.regex
-                        .search_with(&mut scratch.caches[i], &input)
-                        .map(|m| (m.start(), m.end()))
-                        .filter(|m| m.0 <= until)
-                }
+            let found = match known {
+                // The first try from `at` on with a match: `find`'s answer.
+                Some(tries) => tries
+                    .iter()
+                    .map(|t| (t.at - sentence.start, t.end.map(|end| end - sentence.start)))
+                    .skip_while(|t| t.0 < at)
+                    .take_while(|t| t.0 <= until)
+                    .find_map(|(start, end)| Some((start, end?))),
+                None => self.search(i, hay, at, until, words, scratch),
             };
             let Some(m) = found else { break };
             at = if m.0 == m.1 { next_char(hay, m.1) } else { m.1 };
@@ -560,6 +634,30 @@ impl RuleSet {
                 continue;
             }
             out.push(Candidate { span, rule: i, value: outcome.value, modifier: outcome.modifier });
+        }
+    }
+
+    /// The leftmost-first match of rule `i` in `hay` that starts at `at` or later and at
+    /// `until` or earlier (the span only: the groups are worked out once per matched text).
+    fn search(
+        &self,
+        i: usize,
+        hay: &str,
+        at: usize,
+        until: usize,
+        words: WordStarts,
+        scratch: &mut Scratch,
+    ) -> Option<(usize, usize)> {
+        match self.scanners.find(i, &mut scratch.scans, hay.as_bytes(), at, until, words) {
+            Ok(found) => found,
+            Err(GaveUp) => {
+                let input = Input::new(hay).span(at..hay.len());
+                self.rules[i]
+                    .regex
+                    .search_with(&mut scratch.caches[i], &input)
+                    .map(|m| (m.start(), m.end()))
+                    .filter(|m| m.0 <= until)
+            }
         }
     }
 

@@ -9,13 +9,14 @@ reverse DFA as well. Anchored at one position, the DFA's states are only the pat
 prefixes, few and small. A table per rule of the bytes (by the kind of byte before them, for
 `\b`) a match can begin with skips every other position in one lookup. The first position
 with a match gives the leftmost match, and the anchored DFA its leftmost-first end: the same
-match as the unanchored search.
+match as the unanchored search. All rules share one DFA (a pattern each, searched anchored on
+that pattern), compiled from one NFA of all rules.
 */
 use regex_automata::hybrid::dfa::{Cache, DFA};
 use regex_automata::hybrid::LazyStateID;
-use regex_automata::nfa::thompson::{self, WhichCaptures};
+use regex_automata::nfa::thompson::NFA;
 use regex_automata::util::start;
-use regex_automata::{Anchored, MatchKind};
+use regex_automata::{Anchored, MatchKind, PatternID};
 
 /// The kinds of byte before a position that the DFA's start state depends on (as the
 /// regex-automata start map sorts them: none, a word byte, `\n`, `\r`, any other byte), each
@@ -67,10 +68,19 @@ const CODE: [u8; 256] = {
     table
 };
 
-/// One rule's anchored search.
-#[derive(Clone)]
-pub(super) struct Scanner {
+/// The anchored searches of all rules: ONE lazy DFA with a pattern per rule, searched anchored
+/// on the rule's pattern. A DFA per rule had its own transition table and byte class map, and
+/// a document touches dozens of them: most of the search's time was cache misses on those
+/// tables. One DFA keeps the states every document uses side by side in one table (and one
+/// class map), and it is compiled from one NFA of all rules at start-up.
+pub(super) struct Scanners {
     dfa: DFA,
+    /// Per rule (pattern), what rules out positions without the DFA.
+    rules: Vec<Scanner>,
+}
+
+/// What rules out positions for one rule's pattern before its DFA is tried.
+struct Scanner {
     /// Per byte, the kinds of byte before it after which a match can begin with it.
     first: [u8; 256],
     /// Bit `32 * CODE[a] + CODE[b]`: a match may begin with the bytes `a` and `b` (after some
@@ -84,6 +94,25 @@ pub(super) struct Scanner {
     at_words: bool,
 }
 
+/// How many tries walk the DFA side by side (see [`Scanners::walk`]).
+const LANES: usize = 16;
+
+/// A position where a rule's match may begin (see [`Scanners::tries`]), and what the walk
+/// from there found.
+#[derive(Clone, Copy)]
+pub(super) struct Try {
+    /// The position, in the text.
+    pub(super) at: usize,
+    /// The kind of byte before it.
+    kind: u8,
+    /// The rule.
+    rule: usize,
+    /// Where the haystack ends, in the text.
+    hay_end: usize,
+    /// Where the leftmost-first match from `at` ends, in the text, once walked.
+    pub(super) end: Option<usize>,
+}
+
 /// Where the words of a text start, as bit masks per 64 bytes (see `Anchors::hits`), and
 /// where in that text a haystack begins.
 #[derive(Clone, Copy)]
@@ -94,11 +123,11 @@ pub(super) struct WordStarts<'a> {
     pub(super) offset: usize,
 }
 
-/// A thread's search state for one [`Scanner`]: the lazy DFA's cache and its start states
-/// (by kind of byte before), valid while the cache has not been cleared since.
+/// A thread's search state for the [`Scanners`]: the lazy DFA's cache and each rule's start
+/// states (by kind of byte before), valid while the cache has not been cleared since.
 pub(super) struct ScanCache {
     cache: Cache,
-    starts: [Option<LazyStateID>; 5],
+    starts: Vec<[Option<LazyStateID>; 5]>,
     clears: usize,
 }
 
@@ -118,42 +147,75 @@ impl From<regex_automata::hybrid::StartError> for GaveUp {
     }
 }
 
-impl Scanner {
-    /// The scanner of `pattern` (as given to the `meta` regex), with a lazy DFA cache of at
-    /// most `capacity` bytes per thread.
-    pub(super) fn new(pattern: &str, capacity: usize) -> Result<Scanner, String> {
+impl Scanners {
+    /// The scanners of the patterns of `nfa` (one per rule, compiled without captures), with
+    /// a lazy DFA cache of at most `capacity` bytes per thread.
+    pub(super) fn new(nfa: NFA, capacity: usize) -> Result<Scanners, String> {
         let dfa = DFA::builder()
-            .configure(DFA::config().match_kind(MatchKind::LeftmostFirst).cache_capacity(capacity))
-            // Groups only cost the DFA: the capture engine works on the span found.
-            .thompson(thompson::Config::new().which_captures(WhichCaptures::None))
-            .build(pattern)
+            .configure(
+                DFA::config()
+                    .match_kind(MatchKind::LeftmostFirst)
+                    .cache_capacity(capacity)
+                    .starts_for_each_pattern(true),
+            )
+            .build_from_nfa(nfa)
             .map_err(|e| e.to_string())?;
-        let mut scanner =
-            Scanner { dfa, first: [0; 256], pairs: [0; 16], empty: 0, at_words: false };
-        let mut cache = scanner.cache();
-        let fail = |_| "the lazy DFA gave up".to_string();
+        let mut scanners = Scanners { dfa, rules: Vec::new() };
+        let mut cache = scanners.cache();
         // One byte per class of bytes the DFA does not tell apart.
-        let classes = *scanner.dfa.byte_classes();
+        let classes = *scanners.dfa.byte_classes();
         let mut members: Vec<Vec<u8>> = vec![Vec::new(); classes.alphabet_len()];
         for byte in 0..=255u8 {
             members[usize::from(classes.get(byte))].push(byte);
         }
         members.retain(|m| !m.is_empty());
+        for pid in 0..scanners.dfa.pattern_len() {
+            let scanner = scanners.scanner(pid, &mut cache, &members)?;
+            scanners.rules.push(scanner);
+        }
+        Ok(scanners)
+    }
+
+    /// The position tables of pattern `pid`, worked out from the DFA's first two steps.
+    fn scanner(
+        &self,
+        pid: usize,
+        cache: &mut ScanCache,
+        members: &[Vec<u8>],
+    ) -> Result<Scanner, String> {
+        let mut scanner = Scanner { first: [0; 256], pairs: [0; 16], empty: 0, at_words: false };
+        let fail = |_| "the lazy DFA gave up".to_string();
+        let dfa = &self.dfa;
+        let mut done: Vec<(LazyStateID, u8)> = Vec::new();
         for k in 0..KINDS.len() {
             let bit = 1 << k;
-            let start = scanner.start(&mut cache, bit).map_err(|_| "no start state")?;
-            for a in &members {
-                let next = scanner.dfa.next_state(&mut cache.cache, start, a[0]).map_err(fail)?;
+            let start = self.start(cache, pid, bit).map_err(|_| "no start state")?;
+            // Kinds with the same start state (most patterns do not tell `\n` from a space)
+            // share what the first one found.
+            if let Some(&(_, seen)) = done.iter().find(|(s, _)| *s == start) {
+                for kinds in scanner.first.iter_mut() {
+                    if *kinds & seen != 0 {
+                        *kinds |= bit;
+                    }
+                }
+                if scanner.empty & seen != 0 {
+                    scanner.empty |= bit;
+                }
+                continue;
+            }
+            done.push((start, bit));
+            for a in members {
+                let next = dfa.next_state(&mut cache.cache, start, a[0]).map_err(fail)?;
                 if next.is_dead() {
                     continue;
                 }
                 for &byte in a {
                     scanner.first[usize::from(byte)] |= bit;
                 }
-                for b in &members {
+                for b in members {
                     // A match state after one byte is an empty match (matches show one byte
                     // late): then every second byte goes.
-                    let second = scanner.dfa.next_state(&mut cache.cache, next, b[0]);
+                    let second = dfa.next_state(&mut cache.cache, next, b[0]);
                     if second.map_err(fail)?.is_dead() && !next.is_match() {
                         continue;
                     }
@@ -166,7 +228,7 @@ impl Scanner {
                     }
                 }
             }
-            if scanner.dfa.next_eoi_state(&mut cache.cache, start).map_err(fail)?.is_match() {
+            if dfa.next_eoi_state(&mut cache.cache, start).map_err(fail)?.is_match() {
                 scanner.empty |= bit;
             }
         }
@@ -185,73 +247,82 @@ impl Scanner {
 
     /// A new per-thread search state.
     pub(super) fn cache(&self) -> ScanCache {
-        ScanCache { cache: self.dfa.create_cache(), starts: [None; 5], clears: 0 }
+        ScanCache {
+            cache: self.dfa.create_cache(),
+            starts: vec![[None; 5]; self.dfa.pattern_len()],
+            clears: 0,
+        }
     }
 
-    /// The anchored start state after a byte of kind `bit`.
+    /// The start state of pattern `pid` anchored after a byte of kind `bit`.
     #[inline(always)]
-    fn start(&self, c: &mut ScanCache, bit: u8) -> Result<LazyStateID, GaveUp> {
+    fn start(&self, c: &mut ScanCache, pid: usize, bit: u8) -> Result<LazyStateID, GaveUp> {
         if c.cache.clear_count() != c.clears {
             c.clears = c.cache.clear_count();
-            c.starts = [None; 5];
+            c.starts.iter_mut().for_each(|s| *s = [None; 5]);
         }
         let k = bit.trailing_zeros() as usize;
-        if let Some(sid) = c.starts[k] {
+        if let Some(sid) = c.starts[pid][k] {
             return Ok(sid);
         }
-        let config = start::Config::new().anchored(Anchored::Yes).look_behind(KINDS[k]);
+        let anchored = Anchored::Pattern(PatternID::new_unchecked(pid));
+        let config = start::Config::new().anchored(anchored).look_behind(KINDS[k]);
         let sid = self.dfa.start_state(&mut c.cache, &config)?;
-        c.starts[k] = Some(sid);
+        c.starts[pid][k] = Some(sid);
         Ok(sid)
     }
 
-    /// The leftmost-first match in `hay` that starts at `from` or later and at `until` or
-    /// earlier (`hay`'s end is the end of the text for the pattern's assertions).
+    /// The leftmost-first match of rule `rule`'s pattern in `hay` that starts at `from` or
+    /// later and at `until` or earlier (`hay`'s end is the end of the text for the pattern's
+    /// assertions).
     pub(super) fn find(
         &self,
+        rule: usize,
         c: &mut ScanCache,
         hay: &[u8],
         from: usize,
         until: usize,
         words: WordStarts,
     ) -> Result<Option<(usize, usize)>, GaveUp> {
+        let scanner = &self.rules[rule];
         if from > until {
             return Ok(None);
         }
-        if self.at_words {
-            return self.find_at_words(c, hay, from, until, words);
+        if scanner.at_words {
+            return self.find_at_words(rule, c, hay, from, until, words);
         }
         let Some(rest) = hay.get(from..=until.min(hay.len().saturating_sub(1))) else {
-            return Ok(
-                (from == hay.len() && self.empty & before(hay, from) != 0).then_some((from, from))
-            );
+            return Ok((from == hay.len() && scanner.empty & before(hay, from) != 0)
+                .then_some((from, from)));
         };
         let mut before = before(hay, from);
         for (k, &byte) in rest.iter().enumerate() {
-            if self.first[usize::from(byte)] & before != 0 && self.pair(hay, from + k) {
-                if let Some(end) = self.anchored(c, hay, from + k, before)? {
+            if scanner.first[usize::from(byte)] & before != 0 && scanner.pair(hay, from + k) {
+                if let Some(end) = self.anchored(rule, c, hay, from + k, before)? {
                     return Ok(Some((from + k, end)));
                 }
             }
             before = KIND[usize::from(byte)];
         }
         let end = from + rest.len();
-        Ok((end == hay.len() && end <= until && self.empty & before != 0).then_some((end, end)))
+        Ok((end == hay.len() && end <= until && scanner.empty & before != 0).then_some((end, end)))
     }
 
-    /// [`Scanner::find`] trying only the word starts of `words` (and the haystack's start,
+    /// [`Scanners::find`] trying only the word starts of `words` (and the haystack's start,
     /// which is the start of the text for the pattern).
     fn find_at_words(
         &self,
+        rule: usize,
         c: &mut ScanCache,
         hay: &[u8],
         mut from: usize,
         until: usize,
         words: WordStarts,
     ) -> Result<Option<(usize, usize)>, GaveUp> {
+        let scanner = &self.rules[rule];
         if from == 0 && !hay.is_empty() {
-            if self.first[usize::from(hay[0])] & TEXT != 0 {
-                if let Some(end) = self.anchored(c, hay, 0, TEXT)? {
+            if scanner.first[usize::from(hay[0])] & TEXT != 0 {
+                if let Some(end) = self.anchored(rule, c, hay, 0, TEXT)? {
                     return Ok(Some((0, end)));
                 }
             }
@@ -276,47 +347,176 @@ impl Scanner {
             // A word start after the haystack's first byte: `at - 1` is in it.
             let at = at - words.offset;
             let before = KIND[usize::from(hay[at - 1])];
-            if self.first[usize::from(hay[at])] & before != 0 && self.pair(hay, at) {
-                if let Some(end) = self.anchored(c, hay, at, before)? {
+            if scanner.first[usize::from(hay[at])] & before != 0 && scanner.pair(hay, at) {
+                if let Some(end) = self.anchored(rule, c, hay, at, before)? {
                     return Ok(Some((at, end)));
                 }
             }
         }
     }
 
-    /// False when no match can begin with the two bytes at `at` (see [`Scanner::pairs`]).
-    #[inline(always)]
-    fn pair(&self, hay: &[u8], at: usize) -> bool {
-        let Some(&second) = hay.get(at + 1) else { return true };
-        let i =
-            32 * usize::from(CODE[usize::from(hay[at])]) + usize::from(CODE[usize::from(second)]);
-        self.pairs[i / 64] >> (i % 64) & 1 != 0
+    /// Adds to `out` every position [`Scanners::find`] would try in `hay` from `from` to
+    /// `until` for rule `rule`, in order, as offsets in a text where `hay` begins at `base`;
+    /// false (and none added) when
+    /// the rule can match empty at a window's end, which only `find` handles.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn tries(
+        &self,
+        rule: usize,
+        base: usize,
+        hay: &[u8],
+        from: usize,
+        until: usize,
+        words: WordStarts,
+        out: &mut Vec<Try>,
+    ) -> bool {
+        let scanner = &self.rules[rule];
+        if scanner.empty != 0 {
+            return false;
+        }
+        let mut add = |at: usize, kind: u8| {
+            out.push(Try { at: base + at, kind, rule, hay_end: base + hay.len(), end: None });
+        };
+        let last = until.min(hay.len().saturating_sub(1));
+        if from > last || hay.is_empty() {
+            return true;
+        }
+        if !scanner.at_words {
+            let mut before = before(hay, from);
+            for (k, &byte) in hay[from..=last].iter().enumerate() {
+                if scanner.first[usize::from(byte)] & before != 0 && scanner.pair(hay, from + k) {
+                    add(from + k, before);
+                }
+                before = KIND[usize::from(byte)];
+            }
+            return true;
+        }
+        let mut from = from;
+        if from == 0 {
+            if scanner.first[usize::from(hay[0])] & TEXT != 0 {
+                add(0, TEXT);
+            }
+            from = 1;
+        }
+        let (lo, hi) = (words.offset + from, words.offset + last + 1);
+        let mut block = lo / 64;
+        let mut bits = words.masks.get(block).map_or(0, |m| m & u64::MAX << (lo % 64));
+        loop {
+            while bits == 0 {
+                block += 1;
+                if block * 64 >= hi {
+                    return true;
+                }
+                bits = words.masks.get(block).copied().unwrap_or(0);
+            }
+            let at = block * 64 + bits.trailing_zeros() as usize;
+            bits &= bits - 1;
+            if at >= hi {
+                return true;
+            }
+            // A word start after the haystack's first byte: `at - 1` is in it.
+            let at = at - words.offset;
+            let before = KIND[usize::from(hay[at - 1])];
+            if scanner.first[usize::from(hay[at])] & before != 0 && scanner.pair(hay, at) {
+                add(at, before);
+            }
+        }
     }
 
-    /// The end of the leftmost-first match that starts at `at` (after a byte of kind
-    /// `before`), if there is one.
+    /// Works out the match end of every try (see [`Scanners::tries`]) in `text`. The tries' walks through the DFA run side by side, a
+    /// byte of each in turn: a step is a read of the transition table that misses the cache
+    /// more often than not, and the reads of different walks need not wait for each other as
+    /// the steps of one walk do. Errors when the DFA gives up or its cache was cleared (the
+    /// caller then searches one window at a time).
+    pub(super) fn walk(
+        &self,
+        c: &mut ScanCache,
+        text: &[u8],
+        tries: &mut [Try],
+    ) -> Result<(), GaveUp> {
+        let clears = c.cache.clear_count();
+        // Per lane: its try, DFA state and next byte; `next` is the next try to start.
+        let mut lane = [(0usize, LazyStateID::default(), 0usize); LANES];
+        let mut busy: u32 = 0;
+        let mut next = 0;
+        loop {
+            // Idle lanes take the next tries.
+            while busy != (1 << LANES) - 1 && next < tries.len() {
+                let l = (!busy).trailing_zeros() as usize;
+                let t = &tries[next];
+                lane[l] = (next, self.start(c, t.rule, t.kind)?, t.at);
+                busy |= 1 << l;
+                next += 1;
+            }
+            if c.cache.clear_count() != clears {
+                return Err(GaveUp);
+            }
+            if busy == 0 {
+                return Ok(());
+            }
+            let mut bits = busy;
+            while bits != 0 {
+                let l = bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                let (t, sid, at) = lane[l];
+                let t = &mut tries[t];
+                if at == t.hay_end {
+                    if self.dfa.next_eoi_state(&mut c.cache, sid)?.is_match() {
+                        t.end = Some(at);
+                    }
+                    busy &= !(1 << l);
+                    continue;
+                }
+                let sid = self.step(c, sid, text[at])?;
+                lane[l].1 = sid;
+                lane[l].2 = at + 1;
+                if sid.is_tagged() {
+                    // Matches show one byte late: this state means a match ended before
+                    // this byte.
+                    if sid.is_match() {
+                        t.end = Some(at);
+                    } else if sid.is_dead() {
+                        busy &= !(1 << l);
+                    } else if sid.is_quit() {
+                        return Err(GaveUp);
+                    }
+                }
+            }
+            if c.cache.clear_count() != clears {
+                return Err(GaveUp);
+            }
+        }
+    }
+
+    /// The DFA's state after `byte` from `sid`.
+    #[inline(always)]
+    fn step(&self, c: &mut ScanCache, sid: LazyStateID, byte: u8) -> Result<LazyStateID, GaveUp> {
+        // From a plain state the table is read directly; a transition not yet worked out
+        // (or one from a match state) goes through the lazy DFA.
+        if !sid.is_tagged() {
+            let next = self.dfa.next_state_untagged(&c.cache, sid, byte);
+            if !next.is_unknown() {
+                return Ok(next);
+            }
+        }
+        Ok(self.dfa.next_state(&mut c.cache, sid, byte)?)
+    }
+
+    /// The end of the leftmost-first match of rule `rule` that starts at `at` (after a byte
+    /// of kind `before`), if there is one.
     #[inline(always)]
     fn anchored(
         &self,
+        rule: usize,
         c: &mut ScanCache,
         hay: &[u8],
         at: usize,
         before: u8,
     ) -> Result<Option<usize>, GaveUp> {
-        let mut sid = self.start(c, before)?;
+        let mut sid = self.start(c, rule, before)?;
         let mut end = None;
         for (k, &byte) in hay[at..].iter().enumerate() {
-            // From a plain state the table is read directly; a transition not yet worked out
-            // (or one from a match state) goes through the lazy DFA.
-            let known = if sid.is_tagged() {
-                None
-            } else {
-                Some(self.dfa.next_state_untagged(&c.cache, sid, byte)).filter(|n| !n.is_unknown())
-            };
-            sid = match known {
-                Some(next) => next,
-                None => self.dfa.next_state(&mut c.cache, sid, byte)?,
-            };
+            sid = self.step(c, sid, byte)?;
             if sid.is_tagged() {
                 // Matches show one byte late: this state means a match ended before this byte.
                 if sid.is_match() {
@@ -335,9 +535,21 @@ impl Scanner {
     }
 }
 
+impl Scanner {
+    /// False when no match can begin with the two bytes at `at` (see [`Scanner::pairs`]).
+    #[inline(always)]
+    fn pair(&self, hay: &[u8], at: usize) -> bool {
+        let Some(&second) = hay.get(at + 1) else { return true };
+        let i =
+            32 * usize::from(CODE[usize::from(hay[at])]) + usize::from(CODE[usize::from(second)]);
+        self.pairs[i / 64] >> (i % 64) & 1 != 0
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{Scanner, WordStarts};
+    use super::{Scanners, WordStarts};
+    use regex_automata::nfa::thompson::{self, WhichCaptures};
     use regex_automata::{meta::Regex, Input};
 
     /// The word starts of `text` as [`WordStarts`] masks.
@@ -370,11 +582,16 @@ mod tests {
             "",
             "xx_12 a_in 2020 in  1999",
         ];
-        assert!(Scanner::new(patterns[0], 1 << 20).unwrap().at_words);
-        assert!(!Scanner::new(patterns[2], 1 << 20).unwrap().at_words);
-        for p in patterns {
-            let scanner = Scanner::new(p, 1 << 20).unwrap();
-            let mut cache = scanner.cache();
+        // All patterns in one DFA, each searched on its own.
+        let nfa = thompson::Compiler::new()
+            .configure(thompson::Config::new().which_captures(WhichCaptures::None))
+            .build_many(&patterns)
+            .unwrap();
+        let scanners = Scanners::new(nfa, 1 << 20).unwrap();
+        assert!(scanners.rules[0].at_words);
+        assert!(!scanners.rules[2].at_words);
+        let mut cache = scanners.cache();
+        for (rule, p) in patterns.iter().enumerate() {
             let re = Regex::new(p).unwrap();
             for hay in hays {
                 // The haystack's first word goes on from the text before it.
@@ -383,13 +600,25 @@ mod tests {
                 let words = WordStarts { masks: &masks, offset: 2 };
                 for from in (0..=hay.len()).filter(|&i| hay.is_char_boundary(i)) {
                     let want = re.find(Input::new(hay).range(from..)).map(|m| (m.start(), m.end()));
-                    let got = scanner.find(&mut cache, hay.as_bytes(), from, hay.len(), words);
+                    let got =
+                        scanners.find(rule, &mut cache, hay.as_bytes(), from, hay.len(), words);
                     assert_eq!(got.ok().flatten(), want, "{p} on {hay:?} from {from}");
                     // Starts after `until` are not tried.
                     for until in from..=hay.len() {
                         let want = want.filter(|m| m.0 <= until);
-                        let got = scanner.find(&mut cache, hay.as_bytes(), from, until, words);
+                        let got =
+                            scanners.find(rule, &mut cache, hay.as_bytes(), from, until, words);
                         assert_eq!(got.ok().flatten(), want, "{p} on {hay:?} {from}..={until}");
+                        // The same match from the tries walked side by side (the haystack at
+                        // offset 2 of the text), unless the pattern matches empty at the end.
+                        let mut tries = Vec::new();
+                        let text = text.as_bytes();
+                        let hay = hay.as_bytes();
+                        if scanners.tries(rule, 2, hay, from, until, words, &mut tries) {
+                            assert!(scanners.walk(&mut cache, text, &mut tries).is_ok());
+                            let got = tries.iter().find_map(|t| Some((t.at - 2, t.end? - 2)));
+                            assert_eq!(got, want, "{p} on {hay:?} {from}..={until}, walked");
+                        }
                     }
                 }
             }
