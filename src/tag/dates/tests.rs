@@ -533,3 +533,13 @@ fn election_day_is_the_tuesday_after_the_first_monday_of_november() {
     t("on Election Day 2022", &[(3, 20, "2022-11-08")]);
     t("the campaign before Election Day", &[(20, 32, "2025-11-04")]);
 }
+
+#[test]
+fn years_spoken_in_words() {
+    t("Atlanta, nineteen ninety-six.", &[(9, 28, "1996")]);
+    t("in January nineteen ninety-seven", &[(3, 32, "1997-01")]);
+    t("prices seen in the winter of nineteen ninety-four", &[(15, 49, "1994-WI")]);
+    t("by the year two thousand", &[(3, 24, "2000")]);
+    // A count is no year.
+    t("nineteen people and twenty one cars", &[]);
+}
