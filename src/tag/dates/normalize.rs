@@ -205,8 +205,8 @@ impl Pending {
 }
 
 /// A TIMEX3 duration from a count (`3`, `X`, `2.5`) and a unit code (`Y`, `H`, `FN`...).
-/// Counted decades and centuries are written in years (`two decades` = `P20Y`, as TimeML
-/// annotators write them); a half unit goes to the next smaller one (`2 1/2 years` =
+/// Decades and centuries are written in years (`two decades` = `P20Y`, `decades` = `PXY`, as
+/// TimeML annotators write them; some centuries stay `PXCE`); a half unit goes to the next smaller one (`2 1/2 years` =
 /// `P2Y6M`, `an hour and a half` = `PT1H30M`).
 fn duration(n: &str, unit: &str) -> Option<String> {
     if n.is_empty() {
@@ -236,6 +236,8 @@ fn duration(n: &str, unit: &str) -> Option<String> {
     Some(match unit {
         "DE" | "CE" => match n.parse::<u32>() {
             Ok(k) => format!("P{}Y", k * if unit == "DE" { 10 } else { 100 }),
+            // Some decades are some years too (`decades-long` = `PXY`).
+            Err(_) if unit == "DE" => format!("P{n}Y"),
             Err(_) => format!("P{n}{unit}"),
         },
         "Y" | "M" | "W" | "D" => format!("P{n}{unit}"),

@@ -543,3 +543,9 @@ fn years_spoken_in_words() {
     // A count is no year.
     t("nineteen people and twenty one cars", &[]);
 }
+
+#[test]
+fn clock_in_the_morning_and_vague_decades() {
+    t("He will leave at 4 in the morning.", &[(17, 33, "2025-12-27T04:00")]);
+    t("a decades-long feud", &[(2, 14, "PXY")]);
+}
