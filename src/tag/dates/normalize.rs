@@ -82,6 +82,8 @@ pub(super) enum WeekdayDir {
     Before,
     /// 1 to 7 days after the date in focus (`the following Monday`).
     After,
+    /// The day of the week of the date in focus (`that Friday`).
+    Focus,
 }
 
 /// The tense of the clause around a mention.
@@ -172,9 +174,10 @@ impl Pending {
                 Some("past") => WeekdayDir::Past,
                 Some("before") => WeekdayDir::Before,
                 Some("after") => WeekdayDir::After,
+                Some("focus") => WeekdayDir::Focus,
                 _ => {
                     return Err(format!(
-                        "weekday direction must be near|past|last|next|before|after in {v:?}"
+                        "weekday direction must be near|past|last|next|before|after|focus in {v:?}"
                     ))
                 }
             };
@@ -384,6 +387,7 @@ impl Resolver {
                             }
                         }
                         WeekdayDir::Past => -back,
+                        WeekdayDir::Focus => day - today,
                         WeekdayDir::Near => match tense() {
                             Some(Tense::Future) => fwd,
                             Some(Tense::Past) => -back,
@@ -476,7 +480,7 @@ impl Resolver {
     /// the article date.
     fn weekday_base(&self, dir: WeekdayDir) -> Option<NaiveDate> {
         match dir {
-            WeekdayDir::Before | WeekdayDir::After => self.reference(Unit::Day),
+            WeekdayDir::Before | WeekdayDir::After | WeekdayDir::Focus => self.reference(Unit::Day),
             _ => self.dct,
         }
     }
@@ -506,9 +510,11 @@ impl Resolver {
     /// Makes `value` the focus when it names a calendar year (`2024`, `2024-12`, `2024-12-13`).
     fn note(&mut self, value: &str, period: bool) {
         let b = value.as_bytes();
+        // A week keeps the day in focus (`the following week ... two days later`).
         if b.len() < 4
             || !b[..4].iter().all(u8::is_ascii_digit)
             || b.get(4).is_some_and(|&c| c != b'-')
+            || b.get(5) == Some(&b'W')
         {
             return;
         }

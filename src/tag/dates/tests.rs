@@ -549,3 +549,15 @@ fn clock_in_the_morning_and_vague_decades() {
     t("He will leave at 4 in the morning.", &[(17, 33, "2025-12-27T04:00")]);
     t("a decades-long feud", &[(2, 14, "PXY")]);
 }
+
+#[test]
+fn that_night_that_friday_and_weeks_keep_the_focus() {
+    t(
+        "Shots hit the city on March 12, 2024.\nThat night, the army came.\nThat Friday, crowds mourned.\nLater that week, talks began.",
+        &[(22, 36, "2024-03-12"), (38, 48, "2024-03-12TNI"), (65, 76, "2024-03-15"), (94, 109, "2024-W11")],
+    );
+    t(
+        "He was hurt on Oct. 23.\nThe following week, police made arrests.\nLater that month, he was charged.",
+        &[(15, 22, "2025-10-23"), (24, 42, "2025-W44"), (65, 81, "2025-10")],
+    );
+}
