@@ -561,3 +561,12 @@ fn that_night_that_friday_and_weeks_keep_the_focus() {
         &[(15, 22, "2025-10-23"), (24, 42, "2025-W44"), (65, 81, "2025-10")],
     );
 }
+
+#[test]
+fn fixed_and_moving_named_days() {
+    t("on Bastille Day 2024", &[(3, 20, "2024-07-14")]);
+    t("since Columbus Day 2025", &[(6, 23, "2025-10-13")]);
+    // A future clause: the coming one.
+    t("until Inauguration Day", &[(6, 22, "2026-01-20")]);
+    t("on St. Patrick's Day 2024", &[(3, 25, "2024-03-17")]);
+}
