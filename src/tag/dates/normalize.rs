@@ -510,11 +510,9 @@ impl Resolver {
     /// Makes `value` the focus when it names a calendar year (`2024`, `2024-12`, `2024-12-13`).
     fn note(&mut self, value: &str, period: bool) {
         let b = value.as_bytes();
-        // A week keeps the day in focus (`the following week ... two days later`).
         if b.len() < 4
             || !b[..4].iter().all(u8::is_ascii_digit)
             || b.get(4).is_some_and(|&c| c != b'-')
-            || b.get(5) == Some(&b'W')
         {
             return;
         }
