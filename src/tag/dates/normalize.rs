@@ -69,7 +69,8 @@ pub(super) enum YearDir {
 /// Which occurrence of a weekday is meant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum WeekdayDir {
-    /// The same day or the nearest past one; the nearest coming one in a future clause.
+    /// By the tense of the clause: the same day or the nearest past one in a past clause,
+    /// the nearest coming one in a future clause, the nearest one either way without a cue.
     Near,
     /// The same day or the nearest past one, whatever the tense (`Wednesday's ruling`).
     Past,
@@ -77,6 +78,12 @@ pub(super) enum WeekdayDir {
     Last,
     /// 1 to 7 days after the article date.
     Next,
+    /// 1 to 7 days before the date in focus (`the previous Friday`).
+    Before,
+    /// 1 to 7 days after the date in focus (`the following Monday`).
+    After,
+    /// The day of the week of the date in focus (`that Friday`).
+    Focus,
 }
 
 /// The tense of the clause around a mention.
@@ -165,7 +172,14 @@ impl Pending {
                 Some("next") => WeekdayDir::Next,
                 Some("near") => WeekdayDir::Near,
                 Some("past") => WeekdayDir::Past,
-                _ => return Err(format!("weekday direction must be near|past|last|next in {v:?}")),
+                Some("before") => WeekdayDir::Before,
+                Some("after") => WeekdayDir::After,
+                Some("focus") => WeekdayDir::Focus,
+                _ => {
+                    return Err(format!(
+                        "weekday direction must be near|past|last|next|before|after|focus in {v:?}"
+                    ))
+                }
             };
             let suffix = parts.next().unwrap_or("").to_string();
             return Ok(Pending::Weekday { day, weekend, dir, suffix });
@@ -194,8 +208,8 @@ impl Pending {
 }
 
 /// A TIMEX3 duration from a count (`3`, `X`, `2.5`) and a unit code (`Y`, `H`, `FN`...).
-/// Counted decades and centuries are written in years (`two decades` = `P20Y`, as TimeML
-/// annotators write them); a half unit goes to the next smaller one (`2 1/2 years` =
+/// Decades and centuries are written in years (`two decades` = `P20Y`, `decades` = `PXY`, as
+/// TimeML annotators write them; some centuries stay `PXCE`); a half unit goes to the next smaller one (`2 1/2 years` =
 /// `P2Y6M`, `an hour and a half` = `PT1H30M`).
 fn duration(n: &str, unit: &str) -> Option<String> {
     if n.is_empty() {
@@ -225,6 +239,8 @@ fn duration(n: &str, unit: &str) -> Option<String> {
     Some(match unit {
         "DE" | "CE" => match n.parse::<u32>() {
             Ok(k) => format!("P{}Y", k * if unit == "DE" { 10 } else { 100 }),
+            // Some decades are some years too (`decades-long` = `PXY`).
+            Err(_) if unit == "DE" => format!("P{n}Y"),
             Err(_) => format!("P{n}{unit}"),
         },
         "Y" | "M" | "W" | "D" => format!("P{n}{unit}"),
@@ -353,15 +369,17 @@ impl Resolver {
                     None => day,
                 }
             }
-            Pending::Weekday { day, weekend, dir, suffix } => match self.dct {
+            Pending::Weekday { day, weekend, dir, suffix } => match self.weekday_base(*dir) {
                 Some(dct) => {
                     let today = dct.weekday().number_from_monday() as i64;
                     let day = *day as i64;
                     let back = (today - day).rem_euclid(7);
                     let fwd = (day - today).rem_euclid(7);
                     let delta = match dir {
-                        WeekdayDir::Last => -(if back == 0 { 7 } else { back }),
-                        WeekdayDir::Next => {
+                        WeekdayDir::Last | WeekdayDir::Before => {
+                            -(if back == 0 { 7 } else { back })
+                        }
+                        WeekdayDir::Next | WeekdayDir::After => {
                             if fwd == 0 {
                                 7
                             } else {
@@ -369,9 +387,12 @@ impl Resolver {
                             }
                         }
                         WeekdayDir::Past => -back,
+                        WeekdayDir::Focus => day - today,
                         WeekdayDir::Near => match tense() {
                             Some(Tense::Future) => fwd,
-                            _ => -back,
+                            Some(Tense::Past) => -back,
+                            None if fwd < back => fwd,
+                            None => -back,
                         },
                     };
                     let unit = if *weekend { Unit::Weekend } else { Unit::Day };
@@ -382,6 +403,12 @@ impl Resolver {
             },
         };
         let value = moving_holiday(&value).unwrap_or(value);
+        // A weekday counted from the focus leaves it where it is: `the previous Friday` said
+        // twice is the same day.
+        if let Pending::Weekday { dir: WeekdayDir::Before | WeekdayDir::After, .. } = p {
+            self.back = None;
+            return value;
+        }
         // A year counted from a quarter, or a past year's quarter, is no new reporting period.
         let year_shift = matches!(p, Pending::Rel { unit: Unit::Year, .. } | Pending::PeriodOf(_));
         self.note(&value, !year_shift);
@@ -449,6 +476,15 @@ impl Resolver {
         format!("{year:04}{rest}")
     }
 
+    /// The day a weekday is counted from: the date in focus for `the previous Friday`, else
+    /// the article date.
+    fn weekday_base(&self, dir: WeekdayDir) -> Option<NaiveDate> {
+        match dir {
+            WeekdayDir::Before | WeekdayDir::After | WeekdayDir::Focus => self.reference(Unit::Day),
+            _ => self.dct,
+        }
+    }
+
     /// The anchor date for a `REF` value of `unit`: the focus when it is precise enough,
     /// else the article date.
     fn reference(&self, unit: Unit) -> Option<NaiveDate> {
@@ -504,7 +540,8 @@ impl Resolver {
 /// The date of a moving holiday once its year is known: `2024-E-2` (two days before Easter
 /// Sunday), `2024-O+0` (Orthodox Easter Sunday), `2024-EW` (the ISO week holding Easter
 /// Sunday: Holy Week, `Easter week`), `2024-11-W4-4` (the fourth Thursday of November),
-/// `2024-05-WL-1` (the last Monday of May). None for any other value.
+/// `2024-05-WL-1` (the last Monday of May), `2024-11-W1-1+1` (the day after the first Monday
+/// of November). None for any other value.
 fn moving_holiday(value: &str) -> Option<String> {
     let (year, rest) = value.split_once('-')?;
     let year: i32 = year.parse().ok()?;
@@ -523,11 +560,14 @@ fn moving_holiday(value: &str) -> Option<String> {
         let mut parts = rest.splitn(3, '-');
         let month: u32 = parts.next()?.parse().ok()?;
         let nth = parts.next()?.strip_prefix('W')?;
-        let weekday: u32 = parts.next()?.parse().ok()?;
+        let day = parts.next()?;
+        let (weekday, after) = day.split_once('+').unwrap_or((day, "0"));
+        let weekday: u32 = weekday.parse().ok()?;
+        let after: i64 = after.parse().ok()?;
         let first = NaiveDate::from_ymd_opt(year, month, 1)?;
         let to_first = (weekday as i64 - first.weekday().number_from_monday() as i64).rem_euclid(7);
         let first_match = add_days(first, to_first);
-        if nth == "L" {
+        let nth_match = if nth == "L" {
             let mut d = first_match;
             while add_days(d, 7).month() == month {
                 d = add_days(d, 7);
@@ -536,7 +576,8 @@ fn moving_holiday(value: &str) -> Option<String> {
         } else {
             let n: i64 = nth.parse().ok()?;
             add_days(first_match, 7 * (n - 1))
-        }
+        };
+        add_days(nth_match, after)
     };
     Some(date.format("%Y-%m-%d").to_string())
 }

@@ -134,8 +134,9 @@ fn focus_date_anchors_the_previous_day() {
 
 #[test]
 fn times_durations_sets() {
-    t("at 3 p.m. Monday", &[(3, 16, "2025-12-22T15:00")]);
-    t("Monday morning", &[(0, 14, "2025-12-22TMO")]);
+    // No tense cue: the nearer Monday.
+    t("at 3 p.m. Monday", &[(3, 16, "2025-12-29T15:00")]);
+    t("Monday morning", &[(0, 14, "2025-12-29TMO")]);
     t("overnight, at dawn", &[(0, 9, "2025-12-27TNI"), (14, 18, "2025-12-27TMO")]);
     t(
         "three years, the past decade, a 10-day ceasefire",
@@ -213,8 +214,8 @@ fn moving_holidays_resolve_to_their_year() {
 #[test]
 fn composites_are_one_mention() {
     t("on Dec. 13 at 3 p.m. the", &[(3, 20, "2025-12-13T15:00")]);
-    t("at 3 p.m. Tuesday", &[(3, 17, "2025-12-23T15:00")]);
-    t("Monday morning", &[(0, 14, "2025-12-22TMO")]);
+    t("at 3 p.m. Tuesday", &[(3, 17, "2025-12-30T15:00")]);
+    t("Monday morning", &[(0, 14, "2025-12-29TMO")]);
     t("yesterday evening", &[(0, 17, "2025-12-26TEV")]);
     t("at 5 p.m. EST Nov. 9, 2024", &[(3, 26, "2024-11-09T17:00")]);
 }
@@ -226,7 +227,7 @@ fn composites_join_day_and_time() {
     t("It ended at 3 p.m. yesterday.", &[(12, 28, "2025-12-26T15:00")]);
     t("Crowds gathered at noon on Dec. 13.", &[(19, 34, "2025-12-13T12:00")]);
     t("On Monday, at 10 a.m., the court sat.", &[(3, 21, "2025-12-22T10:00")]);
-    t("Tuesday, 3 p.m.", &[(0, 15, "2025-12-23T15:00")]);
+    t("Tuesday, 3 p.m.", &[(0, 15, "2025-12-30T15:00")]);
     t("The bomb went off at 3 p.m. EST Tuesday.", &[(21, 39, "2025-12-23T15:00")]);
     t("He will speak Tuesday at 3 p.m. in Rome.", &[(14, 31, "2025-12-30T15:00")]);
     t("They met last Friday night.", &[(9, 26, "2025-12-26TNI")]);
@@ -498,4 +499,72 @@ fn after_gates_allow_any_whitespace_and_case() {
     );
     // No `a` or `per` before the unit: no rate.
     t("It ships 500 tons that day.", &[(18, 26, "2025-12-27")]);
+}
+
+#[test]
+fn weekday_without_tense_cue_is_the_nearest() {
+    let tagger = tagger();
+    let wed = NaiveDate::from_ymd_opt(2025, 12, 24);
+    let value = |text: &str| run(&tagger, text, wed)[0].2.clone();
+    // Past and future clauses choose the side; no cue at all: the nearer day.
+    assert_eq!(value("The ministers met Monday."), "2025-12-22");
+    assert_eq!(value("The ministers will meet Monday."), "2025-12-29");
+    assert_eq!(value("Friday: ministers in Paris"), "2025-12-26");
+    assert_eq!(value("Monday: ministers in Paris"), "2025-12-22");
+}
+
+#[test]
+fn weekdays_counted_from_the_date_in_focus() {
+    t(
+        "Shares closed at a high on March 12, 2024.\nThey were down from the previous Friday.",
+        &[(27, 41, "2024-03-12"), (63, 82, "2024-03-08")],
+    );
+    t(
+        "The deal was signed on May 2, 2024.\nIt took effect the following Monday.",
+        &[(23, 34, "2024-05-02"), (51, 71, "2024-05-06")],
+    );
+    // Without a date in focus: counted from the article date.
+    t("up from the previous Friday", &[(8, 27, "2025-12-26")]);
+}
+
+#[test]
+fn election_day_is_the_tuesday_after_the_first_monday_of_november() {
+    t("until Election Day 2026", &[(6, 23, "2026-11-03")]);
+    t("on Election Day 2022", &[(3, 20, "2022-11-08")]);
+    t("the campaign before Election Day", &[(20, 32, "2025-11-04")]);
+}
+
+#[test]
+fn years_spoken_in_words() {
+    t("Atlanta, nineteen ninety-six.", &[(9, 28, "1996")]);
+    t("in January nineteen ninety-seven", &[(3, 32, "1997-01")]);
+    t("prices seen in the winter of nineteen ninety-four", &[(15, 49, "1994-WI")]);
+    t("by the year two thousand", &[(3, 24, "2000")]);
+    // A count is no year.
+    t("nineteen people and twenty one cars", &[]);
+}
+
+#[test]
+fn clock_in_the_morning_and_vague_decades() {
+    t("He will leave at 4 in the morning.", &[(17, 33, "2025-12-27T04:00")]);
+    t("a decades-long feud", &[(2, 14, "PXY")]);
+}
+
+#[test]
+fn that_night_and_that_friday_follow_the_date_in_focus() {
+    t(
+        "Shots hit the city on March 12, 2024.\nThat night, the army came.\nThat Friday, crowds mourned.\nLater that week, talks began.",
+        &[(22, 36, "2024-03-12"), (38, 48, "2024-03-12TNI"), (65, 76, "2024-03-15"), (94, 109, "2024-W11")],
+    );
+    // `that` as a conjunction is no `that Friday`.
+    t("He said that Friday's talks failed.", &[(13, 19, "2025-12-26")]);
+}
+
+#[test]
+fn fixed_and_moving_named_days() {
+    t("on Bastille Day 2024", &[(3, 20, "2024-07-14")]);
+    t("since Columbus Day 2025", &[(6, 23, "2025-10-13")]);
+    // A future clause: the coming one.
+    t("until Inauguration Day", &[(6, 22, "2026-01-20")]);
+    t("on St. Patrick's Day 2024", &[(3, 25, "2024-03-17")]);
 }
