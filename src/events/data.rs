@@ -303,6 +303,8 @@ impl EventData {
         let file = gazetteers.file("event_cues.tsv")?;
         let (mut patterns, mut values): (Vec<String>, Vec<Vec<Cue>>) = (Vec::new(), Vec::new());
         let mut words = WordClasses::default();
+        // each pattern's index, so that a repeated pattern adds its cue without a linear search
+        let mut index: FxMap<String, usize> = FxMap::default();
         for row in file.tsv(2)? {
             let cue = Cue::parse(row.get(1)).ok_or_else(|| file.error(row.line, "unknown cue"))?;
             let pattern = row.get(0).to_ascii_lowercase();
@@ -313,9 +315,10 @@ impl EventData {
                 words.0.entry(pattern).or_default().push(cue);
                 continue;
             }
-            match patterns.iter().position(|p| *p == pattern) {
-                Some(i) => values[i].push(cue),
+            match index.get(&pattern) {
+                Some(&i) => values[i].push(cue),
                 None => {
+                    index.insert(pattern.clone(), patterns.len());
                     patterns.push(pattern);
                     values.push(vec![cue]);
                 }

@@ -234,7 +234,7 @@ impl QuoteTagger {
         buf.last().is_some_and(|t| {
             let function = class::NAMING | class::PREP | class::DET;
             t.word
-                && (self.lex.is(t.s, function) && !t.cap()
+                && (t.is_class(&self.lex, function) && !t.cap()
                     || t.s.ends_with("'s")
                     || t.s.ends_with("’s"))
         })
@@ -334,7 +334,7 @@ impl<'a> Resolver<'a> {
                 while j < toks.len()
                     && j - i < 4
                     && toks[j].cap()
-                    && !lex.is(toks[j].s, class::DET | class::ANY_TITLE)
+                    && !toks[j].is_class(lex, class::DET | class::ANY_TITLE)
                 {
                     j += 1;
                 }
@@ -343,13 +343,13 @@ impl<'a> Resolver<'a> {
                     i += 1;
                     continue;
                 }
-                let title = i.checked_sub(1).map_or(0, |p| lex.classes(toks[p].s));
+                let title = i.checked_sub(1).map_or(0, |p| toks[p].classes(lex));
                 let next = toks.get(j);
-                let cue = next.is_some_and(|n| lower(n) && lex.is_verb(n.s))
+                let cue = next.is_some_and(|n| lower(n) && n.verb(lex))
                     || next.is_some_and(|n| n.is(","))
                         && toks.get(j + 1).is_some_and(|m| {
                             m.s.starts_with(|c: char| c.is_ascii_digit())
-                                || lower(m) && lex.is(m.s, class::DET)
+                                || lower(m) && m.is_class(lex, class::DET)
                         });
                 let opens = lex.is_first_name(t.s) || title & class::ANY_TITLE != 0 || cue;
                 if opens {
@@ -378,6 +378,49 @@ impl<'a> Resolver<'a> {
         ok: impl Fn(u16) -> bool,
     ) -> Option<(usize, String)> {
         let from = raw.para_start.min(pos);
+        // the last sentence or two nearly always decide: the words are read from a cut shortly
+        // before `pos`, and from further back only when none of the sentences read gives a
+        // subject (the sentences read are read again, with the same outcome)
+        let mut reach = 256;
+        loop {
+            let cut = self.cut(from, pos, reach);
+            let toks = self.outside_tokens(cut, pos);
+            // a cut after `from` may fall inside the first sentence read: it does not count
+            let ends = toks.iter().filter(|t| t.sentence_end()).count();
+            let complete = ends + usize::from(cut == from);
+            let found =
+                toks.split(|t| t.sentence_end()).rev().take(complete).find_map(|sentence| {
+                    let span = attrib::subject_span(sentence, self.lex)?;
+                    let (name, gender) = self.canonical(span);
+                    ok(gender).then_some((span.start, name))
+                });
+            if found.is_some() || cut == from {
+                return found;
+            }
+            reach *= 4;
+        }
+    }
+
+    /// A point in `from..=pos` where the tokens of `text[cut..pos]` are the last ones of
+    /// `text[from..pos]`: `from` itself, or about `reach` bytes before `pos`, just after a blank
+    /// (no token holds one) and outside every quote (whose words are left out).
+    fn cut(&self, from: usize, pos: usize, reach: usize) -> usize {
+        let mut before = pos.saturating_sub(reach);
+        loop {
+            let blank = |b: &u8| matches!(b, b'\t'..=b'\r' | b' ');
+            let head = self.text.as_bytes().get(from..before).unwrap_or_default();
+            let Some(w) = head.iter().rposition(blank) else { return from };
+            let cut = from + w + 1;
+            match self.raws.get(self.raws.partition_point(|r| r.close <= cut)) {
+                // inside a quote: cut before it
+                Some(r) if r.open < cut => before = r.open,
+                _ => return cut,
+            }
+        }
+    }
+
+    /// The tokens of `text[from..pos]` outside quotes.
+    fn outside_tokens(&self, from: usize, pos: usize) -> Vec<attrib::Tok<'a>> {
         // tokens come in text order: the quote that may hold the next one only moves on
         let mut q = self.raws.partition_point(|r| r.close <= from);
         let outside = |t: &attrib::Tok| {
@@ -401,11 +444,7 @@ impl<'a> Resolver<'a> {
         }
         attrib::push_tokens(self.text, at, pos, self.lex, &mut toks);
         toks.retain(outside);
-        toks.split(|t| t.sentence_end()).rev().find_map(|sentence| {
-            let span = attrib::subject_span(sentence, self.lex)?;
-            let (name, gender) = self.canonical(span);
-            ok(gender).then_some((span.start, name))
-        })
+        toks
     }
 
     /// True when quote `r` opens and closes with a double mark (`"`, `“”`, `«»`).
