@@ -120,45 +120,63 @@ impl WordScan {
         let b = text.as_bytes();
         let mut at = 0;
         let mut carry = 0;
-        // 64 bytes at a time (the last ones zero-padded): their word starts as a bit mask; the
-        // starts that pass both sieves are gathered without a branch per start (whether one
-        // passes cannot be predicted), and only those are compared
+        // 64 bytes at a time (zero-padded past the end): their word starts as a bit mask (with
+        // SSE2); the starts that pass both sieves are gathered without a branch per start
+        // (whether one passes cannot be predicted), and only those are compared
         for base in (0..b.len()).step_by(64) {
-            let alnum = match b.get(base..base + 64) {
-                Some(block) => alnum_bits(block),
+            let padded;
+            let block: &[u8; BLOCK_READ] = match b.get(base..base + BLOCK_READ) {
+                Some(block) => block.try_into().unwrap_or(&[0; BLOCK_READ]),
                 None => {
-                    let mut block = [0u8; 64];
-                    block[..b.len() - base].copy_from_slice(&b[base..]);
-                    alnum_bits(&block)
+                    let mut tail = [0u8; BLOCK_READ];
+                    tail[..b.len() - base].copy_from_slice(&b[base..]);
+                    padded = tail;
+                    &padded
                 }
             };
+            let alnum = alnum_bits(block);
             let mut starts = alnum & !(alnum << 1 | carry);
             carry = alnum >> 63;
+            if starts == 0 {
+                continue;
+            }
             let mut passed = 0u64;
             while starts != 0 {
-                let o = starts.trailing_zeros();
+                let o = (starts.trailing_zeros() & 63) as usize;
                 starts &= starts - 1;
-                let word = load(b, base + o as usize);
-                let k = ((word & 31) << 10 | (word >> 8 & 31) << 5 | (word >> 16 & 31)) as usize;
-                let next = (k << 5 & (KEYS - 1)) | (word >> 24 & 31) as usize;
+                let (k, next) = keys_at(block, o);
                 let pass = self.keys[k / 64] >> (k % 64) & self.next_keys[next / 64] >> (next % 64);
                 passed |= (pass & 1) << o;
             }
             while passed != 0 {
-                let i = base + passed.trailing_zeros() as usize;
+                let o = passed.trailing_zeros() as usize;
                 passed &= passed - 1;
+                let i = base + o;
                 if i < at {
                     continue;
                 }
-                let word = load(b, i);
-                let k = ((word & 31) << 10 | (word >> 8 & 31) << 5 | (word >> 16 & 31)) as usize;
-                if let Some((end, p)) = self.longest_at(b, i, k, word) {
+                if let Some((end, p)) = self.longest_at(b, i, keys_at(block, o).0, load(b, i)) {
                     found(i, end, p);
                     at = end;
                 }
             }
         }
     }
+}
+
+/// Bytes of the text read for a block of 64 positions: the sieve keys of its last positions
+/// read three bytes further.
+const BLOCK_READ: usize = 80;
+
+/// The sieve keys at position `o` (below 64) of `block`: of its first three bytes (five low
+/// bits of each, as [`key`]) and of its second to fourth.
+#[inline(always)]
+fn keys_at(block: &[u8; BLOCK_READ], o: usize) -> (usize, usize) {
+    let mut four = [0u8; 4];
+    four.copy_from_slice(&block[o..o + 4]);
+    let w = u32::from_le_bytes(four) as usize;
+    let k = (w & 31) << 10 | (w >> 8 & 31) << 5 | (w >> 16 & 31);
+    (k, (k << 5 & (KEYS - 1)) | (w >> 24 & 31))
 }
 
 /// Bit `i` set where byte `i` of the 64-byte `block` is an ASCII letter or digit (sixteen bytes

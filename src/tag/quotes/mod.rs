@@ -156,7 +156,7 @@ impl QuoteTagger {
                 verb: a.verb.map(|v| text[v.start..v.end].to_string()),
                 role: a.role.map(|r| text[r.start..r.end].to_string()),
                 affiliation: a.affiliation.map(|r| text[r.start..r.end].to_string()),
-                rule: format!("quotes/{rule}"),
+                rule: ["quotes/", rule].concat(),
             });
         }
         out
@@ -378,49 +378,6 @@ impl<'a> Resolver<'a> {
         ok: impl Fn(u16) -> bool,
     ) -> Option<(usize, String)> {
         let from = raw.para_start.min(pos);
-        // the last sentence or two nearly always decide: the words are read from a cut shortly
-        // before `pos`, and from further back only when none of the sentences read gives a
-        // subject (the sentences read are read again, with the same outcome)
-        let mut reach = 256;
-        loop {
-            let cut = self.cut(from, pos, reach);
-            let toks = self.outside_tokens(cut, pos);
-            // a cut after `from` may fall inside the first sentence read: it does not count
-            let ends = toks.iter().filter(|t| t.sentence_end()).count();
-            let complete = ends + usize::from(cut == from);
-            let found =
-                toks.split(|t| t.sentence_end()).rev().take(complete).find_map(|sentence| {
-                    let span = attrib::subject_span(sentence, self.lex)?;
-                    let (name, gender) = self.canonical(span);
-                    ok(gender).then_some((span.start, name))
-                });
-            if found.is_some() || cut == from {
-                return found;
-            }
-            reach *= 4;
-        }
-    }
-
-    /// A point in `from..=pos` where the tokens of `text[cut..pos]` are the last ones of
-    /// `text[from..pos]`: `from` itself, or about `reach` bytes before `pos`, just after a blank
-    /// (no token holds one) and outside every quote (whose words are left out).
-    fn cut(&self, from: usize, pos: usize, reach: usize) -> usize {
-        let mut before = pos.saturating_sub(reach);
-        loop {
-            let blank = |b: &u8| matches!(b, b'\t'..=b'\r' | b' ');
-            let head = self.text.as_bytes().get(from..before).unwrap_or_default();
-            let Some(w) = head.iter().rposition(blank) else { return from };
-            let cut = from + w + 1;
-            match self.raws.get(self.raws.partition_point(|r| r.close <= cut)) {
-                // inside a quote: cut before it
-                Some(r) if r.open < cut => before = r.open,
-                _ => return cut,
-            }
-        }
-    }
-
-    /// The tokens of `text[from..pos]` outside quotes.
-    fn outside_tokens(&self, from: usize, pos: usize) -> Vec<attrib::Tok<'a>> {
         // tokens come in text order: the quote that may hold the next one only moves on
         let mut q = self.raws.partition_point(|r| r.close <= from);
         let outside = |t: &attrib::Tok| {
@@ -444,7 +401,11 @@ impl<'a> Resolver<'a> {
         }
         attrib::push_tokens(self.text, at, pos, self.lex, &mut toks);
         toks.retain(outside);
-        toks
+        toks.split(|t| t.sentence_end()).rev().find_map(|sentence| {
+            let span = attrib::subject_span(sentence, self.lex)?;
+            let (name, gender) = self.canonical(span);
+            ok(gender).then_some((span.start, name))
+        })
     }
 
     /// True when quote `r` opens and closes with a double mark (`"`, `“”`, `«»`).
