@@ -33,8 +33,13 @@ pub(super) struct Lexicon {
     verbs: FxSet<String>,
     /// The speech verbs [`pack`] takes, by packed key.
     short_verbs: FxSet<u128>,
+    /// Bits of the packed short verbs' hashes ([`KeyBits`]): most words are no verb and are
+    /// ruled out without a hash-set lookup.
+    verb_bits: KeyBits,
     /// Classes of the words [`pack`] takes, by packed key: no string hashing or comparing.
     short_classes: FxMap<u128, u16>,
+    /// Bits of the packed class words' hashes, as `verb_bits`.
+    class_bits: KeyBits,
     /// Classes of the other words (long or not ASCII).
     classes: FxMap<String, u16>,
     /// First names of up to 15 bytes, packed as written ([`pack_exact`]): 36,000 names load
@@ -118,13 +123,16 @@ impl Lexicon {
             Shapes::of(classes.keys().map(String::as_str)),
             Shapes::of(names.iter().copied()),
         );
-        let short_verbs = verbs.iter().filter_map(|w| pack(w.as_bytes())).collect();
-        let short_classes =
+        let short_verbs: FxSet<u128> = verbs.iter().filter_map(|w| pack(w.as_bytes())).collect();
+        let verb_bits = KeyBits::of(short_verbs.iter().copied());
+        let short_classes: FxMap<u128, u16> =
             classes.iter().filter_map(|(w, &bits)| Some((pack(w.as_bytes())?, bits))).collect();
         classes.retain(|w, _| pack(w.as_bytes()).is_none());
         Ok(Lexicon {
             verbs,
+            class_bits: KeyBits::of(short_classes.keys().copied()),
             short_verbs,
+            verb_bits,
             short_classes,
             classes,
             short_names,
@@ -145,7 +153,9 @@ impl Lexicon {
             // a short ASCII word: the verbs are lower case, so an exact or first-letter-lowered
             // match is a match of the packed (lower-cased) word with no capital after the first
             let rest = word.as_bytes().get(1..).unwrap_or_default();
-            return !rest.iter().any(u8::is_ascii_uppercase) && self.short_verbs.contains(&key);
+            return !rest.iter().any(u8::is_ascii_uppercase)
+                && self.verb_bits.may_hold(key)
+                && self.short_verbs.contains(&key);
         }
         let first_upper = word.chars().next().is_some_and(char::is_uppercase);
         let rest_lower = word.chars().skip(1).all(|c| !c.is_uppercase());
@@ -161,6 +171,7 @@ impl Lexicon {
             return 0;
         }
         let bits = match pack(word.as_bytes()) {
+            Some(key) if !self.class_bits.may_hold(key) => None,
             Some(key) => self.short_classes.get(&key).copied(),
             // a non-ASCII word may lower-case to a short ASCII one (`K`, the Kelvin sign)
             None => with_lowercase(word, |w| match pack(w.as_bytes()) {
@@ -192,6 +203,33 @@ impl Lexicon {
                 Some(key) => self.short_names.contains(&key),
                 None => self.long_names.contains(word),
             }
+    }
+}
+
+/// One bit per hash of the packed keys of a table ([`pack`]): a clear bit rules a key out
+/// with a multiplication and one read from 1 KiB, before any hash-set lookup.
+struct KeyBits(Box<[u64; 128]>);
+
+impl KeyBits {
+    fn of(keys: impl Iterator<Item = u128>) -> KeyBits {
+        let mut bits = KeyBits(Box::new([0; 128]));
+        for key in keys {
+            let h = KeyBits::hash(key);
+            bits.0[h / 64] |= 1 << (h % 64);
+        }
+        bits
+    }
+
+    /// Thirteen bits of a hash of `key`.
+    fn hash(key: u128) -> usize {
+        let mixed = (key as u64) ^ ((key >> 64) as u64).rotate_left(23);
+        (mixed.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 51) as usize
+    }
+
+    /// False when `key` is surely not in the table.
+    fn may_hold(&self, key: u128) -> bool {
+        let h = KeyBits::hash(key);
+        self.0[h / 64] >> (h % 64) & 1 != 0
     }
 }
 
@@ -279,4 +317,21 @@ fn with_lowercase<T>(word: &str, f: impl FnOnce(&str) -> T) -> T {
         }
     }
     f(&word.to_lowercase())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{pack, KeyBits};
+
+    #[test]
+    fn key_bits_hold_every_key_and_rule_out_most_others() {
+        let key = |w: &str| pack(w.as_bytes()).expect("short ASCII");
+        let keys = ["said", "tells", "according", "mr."].map(key);
+        let bits = KeyBits::of(keys.iter().copied());
+        assert!(keys.iter().all(|&k| bits.may_hold(k)));
+        // upper case packs as lower case
+        assert!(bits.may_hold(key("Said")));
+        let others = (0..1000).filter(|i| bits.may_hold(key(&format!("w{i}")))).count();
+        assert!(others < 50, "{others} of 1000 other words pass");
+    }
 }
