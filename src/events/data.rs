@@ -159,27 +159,42 @@ pub(crate) struct WordMatcher<T> {
     scan: Option<WordScan>,
 }
 
+/// How much text a list is searched over: it decides how its automaton is built.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Reach {
+    /// Whole articles: the word-start scan, when the list allows it.
+    Articles,
+    /// Sentences, several times per event: a DFA, the fastest search.
+    Sentences,
+    /// A few short phrases per event: a contiguous NFA, several times faster to build.
+    Phrases,
+}
+
 impl<T> WordMatcher<T> {
     fn build(
         origin: &str,
         patterns: Vec<String>,
         values: Vec<T>,
         ci: bool,
-        whole_articles: bool,
+        reach: Reach,
     ) -> Result<Self> {
+        let scan = (reach == Reach::Articles && ci).then(|| WordScan::new(&patterns)).flatten();
+        // with the scan, the automaton of an article-wide list only checks short phrases
+        let kind = if reach == Reach::Phrases || scan.is_some() {
+            AhoCorasickKind::ContiguousNFA
+        } else {
+            AhoCorasickKind::DFA
+        };
         let automaton = AhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostLongest)
             .ascii_case_insensitive(ci)
-            // A few hundred short patterns: the DFA is small and several times faster than
-            // the default NFA over whole articles (the trigger scan is most of this stage).
-            .kind(Some(AhoCorasickKind::DFA))
+            .kind(Some(kind))
             .build(&patterns)
             .map_err(|e| Error::Data {
                 file: origin.to_string(),
                 line: 0,
                 message: e.to_string(),
             })?;
-        let scan = (whole_articles && ci).then(|| WordScan::new(&patterns)).flatten();
         Ok(WordMatcher { automaton, values, scan })
     }
 
@@ -283,11 +298,13 @@ impl EventData {
             let rule = format!("event_triggers.tsv:{}", row.line);
             values.push(Trigger { type_index, rank, strength, index: values.len(), rule });
         }
-        let triggers = WordMatcher::build(&file.origin, patterns, values, true, true)?;
+        let triggers = WordMatcher::build(&file.origin, patterns, values, true, Reach::Articles)?;
 
         let file = gazetteers.file("event_cues.tsv")?;
         let (mut patterns, mut values): (Vec<String>, Vec<Vec<Cue>>) = (Vec::new(), Vec::new());
         let mut words = WordClasses::default();
+        // each pattern's index, so that a repeated pattern adds its cue without a linear search
+        let mut index: FxMap<String, usize> = FxMap::default();
         for row in file.tsv(2)? {
             let cue = Cue::parse(row.get(1)).ok_or_else(|| file.error(row.line, "unknown cue"))?;
             let pattern = row.get(0).to_ascii_lowercase();
@@ -298,15 +315,16 @@ impl EventData {
                 words.0.entry(pattern).or_default().push(cue);
                 continue;
             }
-            match patterns.iter().position(|p| *p == pattern) {
-                Some(i) => values[i].push(cue),
+            match index.get(&pattern) {
+                Some(&i) => values[i].push(cue),
                 None => {
+                    index.insert(pattern.clone(), patterns.len());
                     patterns.push(pattern);
                     values.push(vec![cue]);
                 }
             }
         }
-        let cues = WordMatcher::build(&file.origin, patterns, values, true, false)?;
+        let cues = WordMatcher::build(&file.origin, patterns, values, true, Reach::Sentences)?;
 
         let file = gazetteers.file("countries.tsv")?;
         let (mut patterns, mut values) = (Vec::new(), Vec::new());
@@ -321,7 +339,7 @@ impl EventData {
                 values.push(iso.clone());
             }
         }
-        let demonyms = WordMatcher::build(&file.origin, patterns, values, false, false)?;
+        let demonyms = WordMatcher::build(&file.origin, patterns, values, false, Reach::Phrases)?;
         Ok(EventData { types, triggers, cues, words, demonyms, countries })
     }
 

@@ -2,7 +2,7 @@
 The whole-article trigger scan, run at word starts only.
 
 A trigger counts only as a whole word, so it starts at a word start. Instead of walking an
-automaton over every byte, the scan finds the word starts eight bytes at a time, drops most of
+automaton over every byte, the scan finds the word starts 64 bytes at a time, drops most of
 them by a bit table of the patterns' first three bytes, and compares the few others with the
 patterns of the same first bytes, longest first: the leftmost-longest match at that word start.
 As in the automaton's scan, a match (even one glued to the letters after it, which the caller
@@ -21,6 +21,7 @@ fn in_range(t: u64, lo: u8, hi: u8) -> u64 {
 }
 
 /// The high bit of each byte of `x` set where the byte is an ASCII letter or digit.
+#[cfg(not(target_arch = "x86_64"))]
 fn alnum_mask(x: u64) -> u64 {
     let t = x & !HIGH;
     // `| 0x20` lower-cases the letters and sends no other byte into `a..=z`
@@ -118,36 +119,110 @@ impl WordScan {
     pub fn find(&self, text: &str, mut found: impl FnMut(usize, usize, usize)) {
         let b = text.as_bytes();
         let mut at = 0;
-        // eight bytes at a time (the last ones zero-padded): the word starts among them as
-        // high bits, and for each the bytes from it in one integer
-        let mut cur = load(b, 0);
         let mut carry = 0;
-        for c in 0..b.len().div_ceil(8) {
-            let next = load(b, c * 8 + 8);
-            let alnum = alnum_mask(cur);
-            let mut starts = alnum & !(alnum << 8 | carry);
-            carry = alnum >> 56;
+        // 64 bytes at a time (zero-padded past the end): their word starts as a bit mask (with
+        // SSE2); the starts that pass both sieves are gathered without a branch per start
+        // (whether one passes cannot be predicted), and only those are compared
+        for base in (0..b.len()).step_by(64) {
+            let padded;
+            let block: &[u8; BLOCK_READ] = match b.get(base..base + BLOCK_READ) {
+                Some(block) => block.try_into().unwrap_or(&[0; BLOCK_READ]),
+                None => {
+                    let mut tail = [0u8; BLOCK_READ];
+                    tail[..b.len() - base].copy_from_slice(&b[base..]);
+                    padded = tail;
+                    &padded
+                }
+            };
+            let alnum = alnum_bits(block);
+            let mut starts = alnum & !(alnum << 1 | carry);
+            carry = alnum >> 63;
+            if starts == 0 {
+                continue;
+            }
+            let mut passed = 0u64;
             while starts != 0 {
-                let o = starts.trailing_zeros() / 8;
+                let o = (starts.trailing_zeros() & 63) as usize;
                 starts &= starts - 1;
-                let word = ((u128::from(next) << 64 | u128::from(cur)) >> (8 * o)) as u64;
-                let k = ((word & 31) << 10 | (word >> 8 & 31) << 5 | (word >> 16 & 31)) as usize;
-                let i = c * 8 + o as usize;
-                if self.keys[k / 64] & 1 << (k % 64) == 0 || i < at {
+                let (k, next) = keys_at(block, o);
+                let pass = self.keys[k / 64] >> (k % 64) & self.next_keys[next / 64] >> (next % 64);
+                passed |= (pass & 1) << o;
+            }
+            while passed != 0 {
+                let o = passed.trailing_zeros() as usize;
+                passed &= passed - 1;
+                let i = base + o;
+                if i < at {
                     continue;
                 }
-                let next = (k << 5 & (KEYS - 1)) | (word >> 24 & 31) as usize;
-                if self.next_keys[next / 64] & 1 << (next % 64) == 0 {
-                    continue;
-                }
-                if let Some((end, p)) = self.longest_at(b, i, k, word) {
+                if let Some((end, p)) = self.longest_at(b, i, keys_at(block, o).0, load(b, i)) {
                     found(i, end, p);
                     at = end;
                 }
             }
-            cur = next;
         }
     }
+}
+
+/// Bytes of the text read for a block of 64 positions: the sieve keys of its last positions
+/// read three bytes further.
+const BLOCK_READ: usize = 80;
+
+/// The sieve keys at position `o` (below 64) of `block`: of its first three bytes (five low
+/// bits of each, as [`key`]) and of its second to fourth.
+#[inline(always)]
+fn keys_at(block: &[u8; BLOCK_READ], o: usize) -> (usize, usize) {
+    let mut four = [0u8; 4];
+    four.copy_from_slice(&block[o..o + 4]);
+    let w = u32::from_le_bytes(four) as usize;
+    let k = (w & 31) << 10 | (w >> 8 & 31) << 5 | (w >> 16 & 31);
+    (k, (k << 5 & (KEYS - 1)) | (w >> 24 & 31))
+}
+
+/// Bit `i` set where byte `i` of the 64-byte `block` is an ASCII letter or digit (sixteen bytes
+/// at a time with SSE2, which every x86-64 processor has).
+#[cfg(target_arch = "x86_64")]
+fn alnum_bits(block: &[u8]) -> u64 {
+    use std::arch::x86_64::{
+        _mm_add_epi8, _mm_cmplt_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128,
+        _mm_set1_epi8,
+    };
+    // bytes shifted so that a range starts at -128: `x < -128 + n` is then `b - lo < n`
+    const fn shift(lo: u8) -> i8 {
+        0x80u8.wrapping_sub(lo) as i8
+    }
+    assert!(block.len() >= 64);
+    let mut bits = 0u64;
+    for k in 0..4 {
+        // SAFETY: SSE2 is always there on x86-64, and the unaligned load reads bytes
+        // `16 * k..16 * k + 16` of the block, which has at least 64
+        let m = unsafe {
+            let v = _mm_loadu_si128(block.as_ptr().add(16 * k).cast());
+            let digit =
+                _mm_cmplt_epi8(_mm_add_epi8(v, _mm_set1_epi8(shift(b'0'))), _mm_set1_epi8(-118));
+            let folded = _mm_or_si128(v, _mm_set1_epi8(0x20));
+            let letter = _mm_cmplt_epi8(
+                _mm_add_epi8(folded, _mm_set1_epi8(shift(b'a'))),
+                _mm_set1_epi8(-102),
+            );
+            _mm_movemask_epi8(_mm_or_si128(digit, letter))
+        };
+        bits |= u64::from(m as u16) << (16 * k);
+    }
+    bits
+}
+
+/// Bit `i` set where byte `i` of the 64-byte `block` is an ASCII letter or digit (eight bytes
+/// at a time, as lanes of a u64).
+#[cfg(not(target_arch = "x86_64"))]
+fn alnum_bits(block: &[u8]) -> u64 {
+    let mut bits = 0u64;
+    for k in 0..8 {
+        // the lanes' high bits gathered into the low eight bits
+        let lanes = alnum_mask(load(block, 8 * k)) >> 7;
+        bits |= (lanes.wrapping_mul(0x0102_0408_1020_4080) >> 56) << (8 * k);
+    }
+    bits
 }
 
 /// The eight bytes of `b` from `at`, zero-padded past its end, as a little-endian integer.
@@ -184,6 +259,20 @@ mod tests {
         assert_eq!(scan(&["assassinated"], "was assassinated"), [(4, 16, 0)]);
         assert_eq!(scan(&p, "bomb"), [(0, 4, 3)]);
         assert_eq!(scan(&p, "bom"), []);
+    }
+
+    #[test]
+    fn word_starts_across_the_64_byte_blocks() {
+        let p = ["attack", "bomb"];
+        // a match across the block edge (60..66), a word glued across it (`xbomb` at 123..128,
+        // its `bomb` no word start) and a match right at the edge (128)
+        let text = format!("{}attack {}xbomb{}", "-".repeat(60), "-".repeat(56), "bomb");
+        assert_eq!(text.find("xbomb"), Some(123));
+        assert_eq!(scan(&p, &text), [(60, 66, 0)]);
+        let text = format!("{}bomb", " ".repeat(128));
+        assert_eq!(scan(&p, &text), [(128, 132, 1)]);
+        // a non-ASCII byte before a word ends no word start check (`ébomb` starts at `b`)
+        assert_eq!(scan(&p, "ébomb"), [(2, 6, 1)]);
     }
 
     #[test]

@@ -5,6 +5,8 @@ speech verb and the noun phrase that names the speaker, after the quote (`," sai
 `According to the ministry, "`). Appositives (`Nanar Hawash, a senior analyst with X,`) are
 skipped for the speaker span and read for role and affiliation.
 */
+use std::cell::Cell;
+
 use super::words::{class, Lexicon};
 use crate::doc::Span;
 
@@ -16,15 +18,55 @@ const APPOS: (usize, usize) = (1, 40);
 const MAX_COMPLEMENT: usize = 8;
 
 /// A word or punctuation token of the text around a quote.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub(super) struct Tok<'a> {
     pub s: &'a str,
     pub start: usize,
     pub end: usize,
     pub word: bool,
+    /// The token's class bits and speech-verb flag once looked up ([`Tok::classes`],
+    /// [`Tok::verb`]): the sieves ask about the same token several times.
+    known: Cell<u32>,
 }
 
-impl Tok<'_> {
+/// In [`Tok::known`]: the low 16 bits hold the classes once this bit is set.
+const CLASSES_KNOWN: u32 = 1 << 16;
+/// In [`Tok::known`]: the verb flag is known, and is [`VERB`].
+const VERB_KNOWN: u32 = 1 << 17;
+const VERB: u32 = 1 << 18;
+
+impl<'a> Tok<'a> {
+    fn new(s: &'a str, start: usize, end: usize, word: bool) -> Tok<'a> {
+        Tok { s, start, end, word, known: Cell::new(0) }
+    }
+
+    /// The class bits of the word ([`Lexicon::classes`]), looked up once.
+    pub fn classes(&self, lex: &Lexicon) -> u16 {
+        let known = self.known.get();
+        if known & CLASSES_KNOWN != 0 {
+            return known as u16;
+        }
+        let bits = lex.classes(self.s);
+        self.known.set(known | CLASSES_KNOWN | u32::from(bits));
+        bits
+    }
+
+    /// True when the word has any of the class bits in `mask`.
+    pub fn is_class(&self, lex: &Lexicon, mask: u16) -> bool {
+        self.classes(lex) & mask != 0
+    }
+
+    /// True for a speech verb form ([`Lexicon::is_verb`]), looked up once.
+    pub fn verb(&self, lex: &Lexicon) -> bool {
+        let known = self.known.get();
+        if known & VERB_KNOWN != 0 {
+            return known & VERB != 0;
+        }
+        let verb = lex.is_verb(self.s);
+        self.known.set(known | VERB_KNOWN | if verb { VERB } else { 0 });
+        verb
+    }
+
     /// Is exactly `p`.
     pub fn is(&self, p: &str) -> bool {
         self.s == p
@@ -229,9 +271,10 @@ fn scan_tokens<'a>(
         } else if c == '-' && bytes.get(end) == Some(&b'-') {
             end += 1;
         }
-        let tok = Tok { s: &seg[i..end], start: from + i, end: from + end, word };
+        let tok = Tok::new(&seg[i..end], from + i, from + end, word);
+        let stop_here = stop(&tok);
         out.push(tok);
-        if stop(&tok) {
+        if stop_here {
             return;
         }
         i = end;
@@ -308,10 +351,10 @@ struct Np {
 fn np_kind(toks: &[Tok], a: usize, b: usize, lex: &Lexicon) -> SpeakerKind {
     let last = &toks[b - 1];
     if b - a == 1
-        && lex.is(last.s, class::PRONOUN)
+        && last.is_class(lex, class::PRONOUN)
         && (!last.cap() || matches!(last.s, "He" | "She" | "They" | "It"))
     {
-        return SpeakerKind::Pronoun(lex.classes(last.s) & class::PRONOUN);
+        return SpeakerKind::Pronoun(last.classes(lex) & class::PRONOUN);
     }
     if last.cap() {
         SpeakerKind::Name
@@ -325,23 +368,23 @@ fn np_word(t: &Tok, lex: &Lexicon) -> bool {
     if !t.word {
         return false;
     }
-    let bits = lex.classes(t.s);
+    let bits = t.classes(lex);
     if bits & (class::BREAK | class::FIRST_PERSON) != 0 && bits & class::DET == 0 {
         return false;
     }
     // a lower-case speech verb ends the phrase
-    !lex.is_verb(t.s) || t.cap()
+    !t.verb(lex) || t.cap()
 }
 
 /// A phrase can end (have its head) at `t`: a name, a role noun or a possessive name.
 fn np_head(t: &Tok, lex: &Lexicon) -> bool {
-    t.cap() && !lex.is(t.s, class::DET) || lex.is(t.s, class::ROLE)
+    t.cap() && !t.is_class(lex, class::DET) || t.is_class(lex, class::ROLE)
 }
 
 /// The phrase `[a, b)` trimmed to end at its head; `None` without one. A phrase opened by a
 /// determiner keeps its words (`the ad's narrator`, `the ruling`).
 fn headed(toks: &[Tok], a: usize, mut b: usize, lex: &Lexicon) -> Option<Np> {
-    if b > a + 1 && lex.is(toks[a].s, class::DET) {
+    if b > a + 1 && toks[a].is_class(lex, class::DET) {
         return Some(Np { a, b, kind: np_kind(toks, a, b, lex) });
     }
     while b > a && !np_head(&toks[b - 1], lex) {
@@ -352,12 +395,12 @@ fn headed(toks: &[Tok], a: usize, mut b: usize, lex: &Lexicon) -> Option<Np> {
 
 /// A preposition or conjunction, also capitalised (`During`, `As`): it opens no speaker phrase.
 fn lead_word(t: &Tok, lex: &Lexicon) -> bool {
-    let bits = lex.classes(t.s);
+    let bits = t.classes(lex);
     bits & (class::PREP | class::BREAK) != 0 && bits & class::DET == 0
 }
 
 fn pronoun(t: &Tok, lex: &Lexicon) -> bool {
-    lex.is(t.s, class::PRONOUN) && !lex.is(t.s, class::DET)
+    t.is_class(lex, class::PRONOUN) && !t.is_class(lex, class::DET)
 }
 
 /// A speaker phrase starting at token `i` and going right.
@@ -372,7 +415,7 @@ fn np_forward(toks: &[Tok], i: usize, lex: &Lexicon) -> Option<Np> {
     let mut b = i;
     while b < toks.len() && b - i < MAX_NP && np_word(&toks[b], lex) {
         // an adverb or weekday after a name ends it (`Trump said Thursday`, `Cruz later said`)
-        if b > i && lex.is(toks[b].s, class::AUX) {
+        if b > i && toks[b].is_class(lex, class::AUX) {
             break;
         }
         b += 1;
@@ -388,25 +431,26 @@ fn np_backward(toks: &[Tok], end: usize, lex: &Lexicon) -> Option<Np> {
     }
     if !np_head(t, lex) {
         // `the announcer said`: a short phrase opened by a determiner
-        let det = (end.saturating_sub(5)..end).rev().find(|&j| lex.is(toks[j].s, class::DET))?;
+        let det =
+            (end.saturating_sub(5)..end).rev().find(|&j| toks[j].is_class(lex, class::DET))?;
         // `marching through the streets chanted`: the object of a preposition is no speaker
-        if det > 0 && lex.is(toks[det - 1].s, class::PREP) {
+        if det > 0 && toks[det - 1].is_class(lex, class::PREP) {
             return None;
         }
         let words = toks[det..end]
             .iter()
-            .all(|t| np_word(t, lex) && !lead_word(t, lex) || lex.is(t.s, class::DET));
+            .all(|t| np_word(t, lex) && !lead_word(t, lex) || t.is_class(lex, class::DET));
         return words.then_some(Np { a: det, b: end, kind: SpeakerKind::Role });
     }
     let mut a = end;
     while a > 0 && end - a < MAX_NP && np_word(&toks[a - 1], lex) {
         a -= 1;
-        if lex.is(toks[a].s, class::DET) {
+        if toks[a].is_class(lex, class::DET) {
             break;
         }
     }
     // without a determiner, the phrase starts at its first name or role word
-    while a < end && !lex.is(toks[a].s, class::DET) && !np_head(&toks[a], lex) {
+    while a < end && !toks[a].is_class(lex, class::DET) && !np_head(&toks[a], lex) {
         a += 1;
     }
     (a < end).then(|| Np { a, b: end, kind: np_kind(toks, a, end, lex) })
@@ -414,7 +458,7 @@ fn np_backward(toks: &[Tok], end: usize, lex: &Lexicon) -> Option<Np> {
 
 /// Skips adverbs and auxiliaries from `i` rightwards.
 fn skip_aux(toks: &[Tok], mut i: usize, lex: &Lexicon) -> usize {
-    while i < toks.len() && toks[i].word && lex.is(toks[i].s, class::AUX) && !toks[i].cap() {
+    while i < toks.len() && toks[i].word && toks[i].is_class(lex, class::AUX) && !toks[i].cap() {
         i += 1;
     }
     i
@@ -438,30 +482,32 @@ fn appos_mark(t: &Tok) -> bool {
 /// tokens `[a, b)`; only a phrase opening like a role (a determiner or a lower-case word) is one.
 fn appositive(toks: &[Tok], a: usize, b: usize, lex: &Lexicon) -> (Option<Span>, Option<Span>) {
     if a >= b
-        || !(lex.is(toks[a].s, class::DET) || !toks[a].cap() || lex.is(toks[a].s, class::ANY_TITLE))
+        || !(toks[a].is_class(lex, class::DET)
+            || !toks[a].cap()
+            || toks[a].is_class(lex, class::ANY_TITLE))
     {
         return (None, None);
     }
     let mut i = a;
-    while i < b && lex.is(toks[i].s, class::DET) {
+    while i < b && toks[i].is_class(lex, class::DET) {
         i += 1;
     }
     let b = (i..b).find(|&k| !toks[k].word).unwrap_or(b);
     let prep = (i..b)
-        .find(|&k| lex.is(toks[k].s, class::PREP | class::BREAK) && !toks[k].cap())
+        .find(|&k| toks[k].is_class(lex, class::PREP | class::BREAK) && !toks[k].cap())
         .unwrap_or(b);
-    if prep < b && lex.is(toks[prep].s, class::BREAK) {
+    if prep < b && toks[prep].is_class(lex, class::BREAK) {
         // `a trader who lives nearby`: the role ends at the clause
         return ((i < prep).then(|| span(toks, i, prep)), None);
     }
     let role = (i < prep).then(|| Span::new(toks[i].start, toks[prep - 1].end));
     let mut j = prep + 1;
-    while j < b && lex.is(toks[j].s, class::DET) {
+    while j < b && toks[j].is_class(lex, class::DET) {
         j += 1;
     }
     let aff = (j < b && toks[j].cap()).then(|| {
         let mut k = j;
-        while k < b && toks[k].word && (toks[k].cap() || !lex.is(toks[k].s, class::BREAK)) {
+        while k < b && toks[k].word && (toks[k].cap() || !toks[k].is_class(lex, class::BREAK)) {
             k += 1;
         }
         Span::new(toks[j].start, toks[k - 1].end)
@@ -479,11 +525,11 @@ fn span(toks: &[Tok], a: usize, b: usize) -> Span {
 fn attr(toks: &[Tok], np: &Np, verb: Option<usize>, rule: &'static str, lex: &Lexicon) -> Attr {
     let (mut a, mut b, mut kind) = (np.a, np.b, np.kind);
     let (mut role, mut affiliation) = (None, None);
-    let det = |t: &Tok| lex.is(t.s, class::DET);
+    let det = |t: &Tok| t.is_class(lex, class::DET);
     if !matches!(kind, SpeakerKind::Pronoun(_)) {
         // `Ahmed Jabbar of the X Command`, `a U.S. Embassy official in Nairobi`: the speaker
         // words end before the preposition; a name after it is the affiliation
-        let prep = (a + 1..b).find(|&k| lex.is(toks[k].s, class::PREP) && !toks[k].cap());
+        let prep = (a + 1..b).find(|&k| toks[k].is_class(lex, class::PREP) && !toks[k].cap());
         if let Some(p) = prep {
             let j = (p + 1..b).find(|&j| !det(&toks[j])).unwrap_or(b);
             affiliation = (j < b && toks[j].cap()).then(|| span(toks, j, b));
@@ -500,7 +546,7 @@ fn attr(toks: &[Tok], np: &Np, verb: Option<usize>, rule: &'static str, lex: &Le
             }
         }
         // the name itself: `the Fed` names `Fed`, `Col. Ahmed Jabbar` names `Ahmed Jabbar`
-        while a + 1 < b && lex.is(toks[a].s, class::DET | class::ANY_TITLE) {
+        while a + 1 < b && toks[a].is_class(lex, class::DET | class::ANY_TITLE) {
             a += 1;
         }
     }
@@ -527,7 +573,7 @@ fn with_appositive(mut at: Attr, toks: &[Tok], a: usize, b: usize, lex: &Lexicon
 fn verb_after_np(toks: &[Tok], b: usize, lex: &Lexicon) -> Option<(usize, (usize, usize))> {
     let k = skip_paren(toks, b);
     let v = skip_aux(toks, k, lex);
-    let is_verb = |t: &Tok| t.word && lex.is_verb(t.s) && !t.cap();
+    let is_verb = |t: &Tok| t.word && t.verb(lex) && !t.cap();
     if toks.get(v).is_some_and(is_verb) {
         return Some((v, (k, k)));
     }
@@ -563,7 +609,7 @@ pub(super) fn after(toks: &[Tok], lex: &Lexicon) -> Option<Attr> {
         return (np.kind == SpeakerKind::Name && rest_ok)
             .then(|| attr(toks, &np, None, "dash", lex));
     }
-    if lex.is(t.s, class::ACCORDING) && toks.get(i + 1).is_some_and(|t| t.is("to")) {
+    if t.is_class(lex, class::ACCORDING) && toks.get(i + 1).is_some_and(|t| t.is("to")) {
         let np = np_forward(toks, i + 2, lex)?;
         let end = (np.b + 1..toks.len()).find(|&k| !toks[k].word).unwrap_or(toks.len());
         let at = attr(toks, &np, None, "according_to", lex);
@@ -573,14 +619,14 @@ pub(super) fn after(toks: &[Tok], lex: &Lexicon) -> Option<Attr> {
             at
         });
     }
-    if lex.is_verb(t.s) && !t.cap() {
+    if t.verb(lex) && !t.cap() {
         // `," adding that ...` reports more speech, not a speaker
         if t.s.ends_with("ing") {
             return None;
         }
         let np = np_forward(toks, i + 1, lex)?;
         if matches!(np.kind, SpeakerKind::Pronoun(_))
-            && !lex.is(toks[np.a].s, class::HE | class::SHE)
+            && !toks[np.a].is_class(lex, class::HE | class::SHE)
         {
             return None;
         }
@@ -613,7 +659,7 @@ fn subject(toks: &[Tok], upto: usize, lex: &Lexicon) -> Option<Np> {
         // `As Steven Rosenthal, ...`, `But Trump ...`: a leading conjunction is not the subject;
         // after a preposition (`During a speech, ...`) comes its object, not the subject
         while toks.get(c).is_some_and(|t| lead_word(t, lex)) {
-            if lex.is(toks[c].s, class::PREP) {
+            if toks[c].is_class(lex, class::PREP) {
                 break;
             }
             c += 1;
@@ -622,7 +668,8 @@ fn subject(toks: &[Tok], upto: usize, lex: &Lexicon) -> Option<Np> {
             continue;
         }
         let Some(np) = np_forward(toks, c, lex) else { continue };
-        let role_without_det = np.kind == SpeakerKind::Role && !lex.is(toks[np.a].s, class::DET);
+        let role_without_det =
+            np.kind == SpeakerKind::Role && !toks[np.a].is_class(lex, class::DET);
         if np.b > upto || role_without_det {
             continue;
         }
@@ -646,7 +693,7 @@ pub(super) fn before(toks: &[Tok], lex: &Lexicon) -> Option<Attr> {
     let toks = &toks[from..];
     let mut k = toks.len();
     let last = toks.last()?;
-    let introduces = last.is(":") || last.is(",") || last.is("that") || lex.is_verb(last.s);
+    let introduces = last.is(":") || last.is(",") || last.is("that") || last.verb(lex);
     if !introduces {
         return None;
     }
@@ -658,18 +705,18 @@ pub(super) fn before(toks: &[Tok], lex: &Lexicon) -> Option<Attr> {
     }
     // `according to the ministry, "`
     if let Some(acc) = (k.saturating_sub(MAX_NP + 2)..k).find(|&j| {
-        lex.is(toks[j].s, class::ACCORDING) && toks.get(j + 1).is_some_and(|t| t.is("to"))
+        toks[j].is_class(lex, class::ACCORDING) && toks.get(j + 1).is_some_and(|t| t.is("to"))
     }) {
         let np = np_forward(toks, acc + 2, lex)?;
         return Some(attr(toks, &np, None, "according_to", lex));
     }
     let v = (k.saturating_sub(MAX_COMPLEMENT + 1)..k).rev().find(|&j| {
         let t = &toks[j];
-        lex.is_verb(t.s) && (!t.cap() || j == 0)
+        t.verb(lex) && (!t.cap() || j == 0)
     })?;
     // the words between verb and quote are a complement (`told Reuters`, `said in a
     // statement`); punctuation there (`said on Fox News's "Fox and Friends"`) means a title
-    let clause = |t: &Tok| !t.word || lex.is(t.s, class::BREAK) && !lex.is(t.s, class::DET);
+    let clause = |t: &Tok| !t.word || t.is_class(lex, class::BREAK) && !t.is_class(lex, class::DET);
     if toks[v + 1..k].iter().any(clause) {
         return None;
     }
@@ -684,7 +731,7 @@ pub(super) fn before(toks: &[Tok], lex: &Lexicon) -> Option<Attr> {
     let mut end = v;
     while end > 0
         && toks[end - 1].word
-        && lex.is(toks[end - 1].s, class::AUX)
+        && toks[end - 1].is_class(lex, class::AUX)
         && !toks[end - 1].cap()
     {
         end -= 1;

@@ -156,7 +156,7 @@ impl QuoteTagger {
                 verb: a.verb.map(|v| text[v.start..v.end].to_string()),
                 role: a.role.map(|r| text[r.start..r.end].to_string()),
                 affiliation: a.affiliation.map(|r| text[r.start..r.end].to_string()),
-                rule: format!("quotes/{rule}"),
+                rule: ["quotes/", rule].concat(),
             });
         }
         out
@@ -234,7 +234,7 @@ impl QuoteTagger {
         buf.last().is_some_and(|t| {
             let function = class::NAMING | class::PREP | class::DET;
             t.word
-                && (self.lex.is(t.s, function) && !t.cap()
+                && (t.is_class(&self.lex, function) && !t.cap()
                     || t.s.ends_with("'s")
                     || t.s.ends_with("’s"))
         })
@@ -334,7 +334,7 @@ impl<'a> Resolver<'a> {
                 while j < toks.len()
                     && j - i < 4
                     && toks[j].cap()
-                    && !lex.is(toks[j].s, class::DET | class::ANY_TITLE)
+                    && !toks[j].is_class(lex, class::DET | class::ANY_TITLE)
                 {
                     j += 1;
                 }
@@ -343,13 +343,13 @@ impl<'a> Resolver<'a> {
                     i += 1;
                     continue;
                 }
-                let title = i.checked_sub(1).map_or(0, |p| lex.classes(toks[p].s));
+                let title = i.checked_sub(1).map_or(0, |p| toks[p].classes(lex));
                 let next = toks.get(j);
-                let cue = next.is_some_and(|n| lower(n) && lex.is_verb(n.s))
+                let cue = next.is_some_and(|n| lower(n) && n.verb(lex))
                     || next.is_some_and(|n| n.is(","))
                         && toks.get(j + 1).is_some_and(|m| {
                             m.s.starts_with(|c: char| c.is_ascii_digit())
-                                || lower(m) && lex.is(m.s, class::DET)
+                                || lower(m) && m.is_class(lex, class::DET)
                         });
                 let opens = lex.is_first_name(t.s) || title & class::ANY_TITLE != 0 || cue;
                 if opens {
