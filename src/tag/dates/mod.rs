@@ -111,7 +111,7 @@ impl DateTagger {
                 let (at, id) = hits[i];
                 for &rank in anchors.woken(id) {
                     let r = usize::from(rank & !AFTER);
-                    if rank & AFTER == 0 || anchors.after(r % n, text.as_bytes(), at) {
+                    if rank & AFTER == 0 || anchors.after(rule_of(r, n), text.as_bytes(), at) {
                         woken.push((r, i - first));
                     }
                 }
@@ -191,7 +191,7 @@ impl DateTagger {
         let mut k = 0;
         while k < woken.len() {
             let ranked = woken[k].0;
-            let rule = ranked % n;
+            let rule = rule_of(ranked, n);
             let before = self.rules.reach[rule];
             let mut window = window_of(woken[k].1, before);
             // Every match holds one of the rule's anchors, so none starts after the
@@ -228,6 +228,17 @@ impl DateTagger {
             }
         }
         Some(Job { rule, sentence: scan.sentence, window, until: until.min(window.end) })
+    }
+}
+
+/// The rule of a rank (negative rules rank after the `n` rules: see [`DateTagger::candidates`]);
+/// a subtraction, not the division of `rank % n`.
+#[inline(always)]
+fn rule_of(rank: usize, n: usize) -> usize {
+    if rank >= n {
+        rank - n
+    } else {
+        rank
     }
 }
 

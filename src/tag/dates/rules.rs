@@ -544,7 +544,8 @@ impl RuleSet {
             caches: regexes.iter().map(Regex::create_cache).collect(),
             scans: for_threads.cache(),
             slots: vec![None; most],
-            memo: FxMap::default(),
+            // Sized for the most it holds: growing it rehashed every entry, over and over.
+            memo: FxMap::with_capacity_and_hasher(MEMO, Default::default()),
             key: Vec::new(),
             tries: Vec::new(),
             job_tries: Vec::new(),
@@ -611,15 +612,21 @@ impl RuleSet {
         let cut = window.end < sentence.end;
         let until = until - sentence.start;
         let mut at = window.start - sentence.start;
+        // The next try to look at (`at` only grows).
+        let mut k = 0;
         while at <= hay.len() {
             let found = match known {
                 // The first try from `at` on with a match: `find`'s answer.
-                Some(tries) => tries
-                    .iter()
-                    .map(|t| (t.at - sentence.start, t.end.map(|end| end - sentence.start)))
-                    .skip_while(|t| t.0 < at)
-                    .take_while(|t| t.0 <= until)
-                    .find_map(|(start, end)| Some((start, end?))),
+                Some(tries) => {
+                    while k < tries.len() && tries[k].at - sentence.start < at {
+                        k += 1;
+                    }
+                    tries[k..]
+                        .iter()
+                        .map(|t| (t.at - sentence.start, t.end.map(|end| end - sentence.start)))
+                        .take_while(|t| t.0 <= until)
+                        .find_map(|(start, end)| Some((start, end?)))
+                }
                 None => self.search(i, hay, at, until, words, scratch),
             };
             let Some(m) = found else { break };
