@@ -150,14 +150,16 @@ impl DateTagger {
         let rules = found.len();
         self.rules.run(doc_text, jobs, &mut scratch, found);
         // Per sentence, its candidates (a sentence's lie inside it), then the overlap policy.
-        let (positive, negative) = found.split_at(rules);
+        // Moved out (not cloned: a clone counts the value's `Arc` up and down again).
+        let (positive, negative) = found.split_at_mut(rules);
         let (mut p, mut q) = (0, 0);
         let mut out = Vec::new();
         let mut mine = Vec::new();
         for &(sentence, _, _) in sentences.iter() {
-            for (list, k) in [(positive, &mut p), (negative, &mut q)] {
+            for (list, k) in [(&mut *positive, &mut p), (&mut *negative, &mut q)] {
                 while *k < list.len() && list[*k].span.start < sentence.end {
-                    mine.push(list[*k].clone());
+                    let c = &mut list[*k];
+                    mine.push(Candidate { value: c.value.take(), ..*c });
                     *k += 1;
                 }
             }
