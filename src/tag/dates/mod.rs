@@ -194,6 +194,14 @@ impl DateTagger {
         while k < woken.len() {
             let ranked = woken[k].0;
             let rule = rule_of(ranked, n);
+            // A rule whose `near:` words are nowhere in the sentence has none in any window
+            // of it either (most of the rules with a `near:` line, in most sentences).
+            if !self.rules.anchors.near(rule, hits) {
+                while k < woken.len() && woken[k].0 == ranked {
+                    k += 1;
+                }
+                continue;
+            }
             let before = self.rules.reach[rule];
             let mut window = window_of(woken[k].1, before);
             // Every match holds one of the rule's anchors, so none starts after the
