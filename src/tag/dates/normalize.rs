@@ -672,12 +672,32 @@ enum Cue {
 }
 
 /// The tense cue words, keyed in lower case.
-pub(super) struct TenseCues(FxMap<String, Cue>);
+pub(super) struct TenseCues {
+    cues: FxMap<String, Cue>,
+    /// Per first letter (`a`..`z`), bit `n` set when some one-word cue has `n` bytes: most
+    /// words of a window are no cue, and this rules them out without hashing (a date's tense
+    /// was a quarter of the dates stage).
+    words: [u32; 26],
+    /// The same for the first words of two-word cues.
+    pair_firsts: [u32; 26],
+}
+
+/// The bit of [`TenseCues::words`] for a lower-case word of `len` bytes starting with `first`:
+/// the letter's index and the length's bit (0 when the word can be no cue).
+fn length_bit(first: u8, len: usize) -> (usize, u32) {
+    let letter = usize::from(first.to_ascii_lowercase().wrapping_sub(b'a'));
+    if letter < 26 && len <= WORD {
+        (letter, 1 << len)
+    } else {
+        (0, 0)
+    }
+}
 
 impl TenseCues {
     /// The `tense` class of the date word table.
     pub(super) fn new(lexicon: &Lexicon) -> Result<TenseCues> {
         let mut cues = FxMap::default();
+        let (mut words, mut pair_firsts) = ([0u32; 26], [0u32; 26]);
         for word in lexicon.words("tense") {
             let cue = match lexicon.get("tense", word) {
                 Some("future") => Cue::Tense(Tense::Future),
@@ -694,9 +714,24 @@ impl TenseCues {
                     })
                 }
             };
-            cues.insert(word.to_ascii_lowercase(), cue);
+            let word = word.to_ascii_lowercase();
+            let (first, lengths) = match word.split_once(' ') {
+                Some((first, _)) => (first, &mut pair_firsts),
+                None => (word.as_str(), &mut words),
+            };
+            let (letter, bit) =
+                length_bit(first.as_bytes().first().copied().unwrap_or(0), first.len());
+            if bit == 0 {
+                return Err(Error::Data {
+                    file: "date_words.tsv".into(),
+                    line: 0,
+                    message: format!("tense cue {word:?}: a word must be 1 to {WORD} letters a-z"),
+                });
+            }
+            lengths[letter] |= bit;
+            cues.insert(word, cue);
         }
-        Ok(TenseCues(cues))
+        Ok(TenseCues { cues, words, pair_firsts })
     }
 
     /// The tense of the clause around byte `at` of `sentence` (None: no cue near it).
@@ -738,13 +773,20 @@ impl TenseCues {
             let len = if len <= WORD { len } else { 0 };
             buf[..len].copy_from_slice(&bytes[start..start + len]);
             buf[..len].make_ascii_lowercase();
+            let (letter, bit) = length_bit(bytes[start], len);
             // A two-word cue (`set to`, `next to`) wins over its first word's.
-            let pair = self.pair(&mut buf, len, bytes, i);
+            let pair = if self.pair_firsts[letter] & bit != 0 {
+                self.pair(&mut buf, len, bytes, i)
+            } else {
+                None
+            };
             if let Some((_, next_end)) = pair {
                 i = next_end;
             }
             let lower = std::str::from_utf8(&buf[..len]).unwrap_or("");
-            let cue = pair.map(|(c, _)| c).or_else(|| self.0.get(lower).copied());
+            let cue = pair.map(|(c, _)| c).or_else(|| {
+                (self.words[letter] & bit != 0).then(|| self.cues.get(lower).copied()).flatten()
+            });
             // (tense, weight): a guessed `-ed` form counts as if twice as far.
             let tense = match cue {
                 Some(Cue::Tense(Tense::Past)) if prev_passive => None,
@@ -802,7 +844,7 @@ impl TenseCues {
         buf[len + 1..len + 1 + n].copy_from_slice(&next[..n]);
         buf[len + 1..len + 1 + n].make_ascii_lowercase();
         let phrase = std::str::from_utf8(&buf[..len + 1 + n]).ok()?;
-        self.0.get(phrase).map(|&c| (c, i + 1 + n))
+        self.cues.get(phrase).map(|&c| (c, i + 1 + n))
     }
 }
 
