@@ -123,6 +123,27 @@ pub(super) struct WordStarts<'a> {
     pub(super) offset: usize,
 }
 
+impl<'a> WordStarts<'a> {
+    /// The word starts from `from` to before `until`, in order, as offsets in the haystack.
+    fn between(self, from: usize, until: usize) -> impl Iterator<Item = usize> + 'a {
+        let (lo, hi) = (self.offset + from, self.offset + until);
+        let mut block = lo / 64;
+        let mut bits = self.masks.get(block).map_or(0, |m| m & u64::MAX << (lo % 64));
+        std::iter::from_fn(move || {
+            while bits == 0 {
+                block += 1;
+                if block * 64 >= hi {
+                    return None;
+                }
+                bits = self.masks.get(block).copied().unwrap_or(0);
+            }
+            let at = block * 64 + bits.trailing_zeros() as usize;
+            bits &= bits - 1;
+            (at < hi).then(|| at - self.offset)
+        })
+    }
+}
+
 /// A thread's search state for the [`Scanners`]: the lazy DFA's cache and each rule's start
 /// states (by kind of byte before), valid while the cache has not been cleared since.
 pub(super) struct ScanCache {
@@ -328,24 +349,8 @@ impl Scanners {
             }
             from = 1;
         }
-        let (lo, hi) = (words.offset + from, words.offset + hay.len().min(until + 1));
-        let mut block = lo / 64;
-        let mut bits = words.masks.get(block).map_or(0, |m| m & u64::MAX << (lo % 64));
-        loop {
-            while bits == 0 {
-                block += 1;
-                if block * 64 >= hi {
-                    return Ok(None);
-                }
-                bits = words.masks.get(block).copied().unwrap_or(0);
-            }
-            let at = block * 64 + bits.trailing_zeros() as usize;
-            bits &= bits - 1;
-            if at >= hi {
-                return Ok(None);
-            }
+        for at in words.between(from, hay.len().min(until + 1)) {
             // A word start after the haystack's first byte: `at - 1` is in it.
-            let at = at - words.offset;
             let before = KIND[usize::from(hay[at - 1])];
             if scanner.first[usize::from(hay[at])] & before != 0 && scanner.pair(hay, at) {
                 if let Some(end) = self.anchored(rule, c, hay, at, before)? {
@@ -353,6 +358,7 @@ impl Scanners {
                 }
             }
         }
+        Ok(None)
     }
 
     /// Adds to `out` every position [`Scanners::find`] would try in `hay` from `from` to
@@ -398,29 +404,14 @@ impl Scanners {
             }
             from = 1;
         }
-        let (lo, hi) = (words.offset + from, words.offset + last + 1);
-        let mut block = lo / 64;
-        let mut bits = words.masks.get(block).map_or(0, |m| m & u64::MAX << (lo % 64));
-        loop {
-            while bits == 0 {
-                block += 1;
-                if block * 64 >= hi {
-                    return true;
-                }
-                bits = words.masks.get(block).copied().unwrap_or(0);
-            }
-            let at = block * 64 + bits.trailing_zeros() as usize;
-            bits &= bits - 1;
-            if at >= hi {
-                return true;
-            }
+        for at in words.between(from, last + 1) {
             // A word start after the haystack's first byte: `at - 1` is in it.
-            let at = at - words.offset;
             let before = KIND[usize::from(hay[at - 1])];
             if scanner.first[usize::from(hay[at])] & before != 0 && scanner.pair(hay, at) {
                 add(at, before);
             }
         }
+        true
     }
 
     /// Works out the match end of every try (see [`Scanners::tries`]) in `text`. The tries' walks through the DFA run side by side, a
